@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/fhiriq.js');
+
+export interface E2EServer {
+  url: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs a CLI command against the same data (through the server's control socket). */
+  cli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `fhiriq serve` on a fresh data directory and a free port. */
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<E2EServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fhiriq-e2e-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = /listening on (http:\/\/[^\s,)]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  return {
+    url,
+    dataDir,
+    env,
+    cli: (args, input) =>
+      new Promise((resolve) => {
+        const c = spawn(process.execPath, [bin, ...args], { cwd: root, env });
+        let stdout = '';
+        let stderr = '';
+        c.stdout.on('data', (d) => {
+          stdout += d;
+        });
+        c.stderr.on('data', (d) => {
+          stderr += d;
+        });
+        c.stdin.end(input ?? '');
+        c.on('close', (code) => resolve({ code, stdout, stderr }));
+      }),
+    stop: async () => {
+      child.kill('SIGTERM');
+      const code = await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with the flags this offline machine needs. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

@@ -1,0 +1,277 @@
+import path from 'node:path';
+
+/**
+ * Every environment variable FHIR IQ reads, validated once at start-up.
+ * The README's configuration table is checked against this list by a test,
+ * so the documentation cannot drift from the code.
+ */
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+interface VarSpec<T> {
+  name: string;
+  default: string | undefined;
+  description: string;
+  secret?: boolean;
+  parse: (raw: string) => Parsed<T>;
+}
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = <T>(problem: string): Parsed<T> => ({ ok: false, problem });
+
+const str = (raw: string): Parsed<string> => ok(raw);
+const int =
+  (min: number, max: number) =>
+  (raw: string): Parsed<number> => {
+    if (!/^\d+$/.test(raw)) return bad(`must be a whole number, got "${raw}"`);
+    const n = Number(raw);
+    return n < min || n > max ? bad(`must be between ${min} and ${max}, got ${n}`) : ok(n);
+  };
+const bool = (raw: string): Parsed<boolean> => {
+  const v = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return ok(true);
+  if (['0', 'false', 'no', 'off'].includes(v)) return ok(false);
+  return bad(`must be true or false, got "${raw}"`);
+};
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (raw: string): Parsed<T> =>
+    (values as string[]).includes(raw)
+      ? ok(raw as T)
+      : bad(`must be one of ${values.join(', ')}, got "${raw}"`);
+const url =
+  (...protocols: string[]) =>
+  (raw: string): Parsed<string> => {
+    try {
+      const u = new URL(raw);
+      return protocols.includes(u.protocol)
+        ? ok(raw)
+        : bad(`must be a ${protocols.join(' or ')} URL, got protocol "${u.protocol}"`);
+    } catch {
+      return bad('is not a valid URL');
+    }
+  };
+const optionalUrl =
+  (...protocols: string[]) =>
+  (raw: string): Parsed<string | undefined> =>
+    raw === '' ? ok(undefined) : url(...protocols)(raw);
+const secret = (raw: string): Parsed<string | undefined> => {
+  if (raw === '') return ok(undefined);
+  return raw.length < 32 ? bad('must be at least 32 characters (use `openssl rand -hex 32`)') : ok(raw);
+};
+const email = (raw: string): Parsed<string> =>
+  /^[^\s@<>]+@[^\s@<>]+$/.test(raw) || /^.+<[^\s@<>]+@[^\s@<>]+>$/.test(raw)
+    ? ok(raw)
+    : bad(`must be an email address or "Name <address>", got "${raw}"`);
+
+export const CONFIG_VARS = {
+  NODE_ENV: {
+    name: 'NODE_ENV',
+    default: 'development',
+    description: '`development`, `production` or `test`. Production refuses a missing `APP_SECRET`.',
+    parse: oneOf('development', 'production', 'test'),
+  },
+  HOST: {
+    name: 'HOST',
+    default: '127.0.0.1',
+    description:
+      'Interface the HTTP server binds to. Use `0.0.0.0` in a container or behind a load balancer.',
+    parse: str,
+  },
+  PORT: {
+    name: 'PORT',
+    default: '3000',
+    description: 'HTTP port. `0` picks a free port (tests, benchmarks).',
+    parse: int(0, 65535),
+  },
+  PUBLIC_URL: {
+    name: 'PUBLIC_URL',
+    default: '',
+    description:
+      'The URL customers use, for links in mail. Default `http://localhost:PORT`. An `https://` URL turns on Secure cookies and HSTS.',
+    parse: optionalUrl('http:', 'https:'),
+  },
+  DATA_DIR: {
+    name: 'DATA_DIR',
+    default: './data',
+    description:
+      'Local state: the embedded database (`DATA_DIR/pglite`), the generated secret, stored files. One process at a time in embedded mode.',
+    parse: str,
+  },
+  DATABASE_URL: {
+    name: 'DATABASE_URL',
+    default: '',
+    description:
+      'PostgreSQL connection string (`postgres://user:pass@host:5432/db`). Empty: the embedded PGlite database in `DATA_DIR`.',
+    secret: true,
+    parse: optionalUrl('postgres:', 'postgresql:'),
+  },
+  DATABASE_POOL_MAX: {
+    name: 'DATABASE_POOL_MAX',
+    default: '10',
+    description: 'Connections per process to PostgreSQL (PGlite always uses one).',
+    parse: int(1, 200),
+  },
+  APP_SECRET: {
+    name: 'APP_SECRET',
+    default: '',
+    description:
+      'At least 32 characters; keys session signing, CSRF tokens, keyed hashes and encryption at rest. Empty: generated once into `DATA_DIR/secret.key`. Set it (the same value) on every process of a multi-process deployment.',
+    secret: true,
+    parse: secret,
+  },
+  LOG_LEVEL: {
+    name: 'LOG_LEVEL',
+    default: 'info',
+    description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  TRUST_PROXY: {
+    name: 'TRUST_PROXY',
+    default: 'false',
+    description:
+      'Trust `X-Forwarded-*` headers (client IP for rate limits, protocol for Secure cookies). Set to `true` only behind your own proxy.',
+    parse: bool,
+  },
+  BODY_LIMIT_BYTES: {
+    name: 'BODY_LIMIT_BYTES',
+    default: '1048576',
+    description: 'Largest accepted request body; larger ones get 413 `PAYLOAD_TOO_LARGE`.',
+    parse: int(1024, 100 * 1024 * 1024),
+  },
+  SMTP_URL: {
+    name: 'SMTP_URL',
+    default: '',
+    description:
+      'SMTP server (`smtp://user:pass@host:587`, `smtps://…`). Empty: mail is only stored in the outbox (`/admin/outbox`).',
+    secret: true,
+    parse: optionalUrl('smtp:', 'smtps:'),
+  },
+  MAIL_FROM: {
+    name: 'MAIL_FROM',
+    default: 'FHIR IQ <no-reply@fhiriq.localhost>',
+    description: 'Sender of every message.',
+    parse: email,
+  },
+  REQUIRE_EMAIL_VERIFICATION: {
+    name: 'REQUIRE_EMAIL_VERIFICATION',
+    default: 'true',
+    description: 'Whether a new account must verify its email before signing in.',
+    parse: bool,
+  },
+  JOB_CONCURRENCY: {
+    name: 'JOB_CONCURRENCY',
+    default: '4',
+    description: 'Jobs a worker runs at the same time, per queue.',
+    parse: int(1, 64),
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    name: 'SHUTDOWN_TIMEOUT_MS',
+    default: '8000',
+    description: 'How long SIGINT/SIGTERM waits for in-flight requests and jobs before closing anyway.',
+    parse: int(100, 120000),
+  },
+} as const satisfies Record<string, VarSpec<unknown>>;
+
+type Vars = typeof CONFIG_VARS;
+type ValueOf<K extends keyof Vars> = Vars[K]['parse'] extends (raw: string) => Parsed<infer T> ? T : never;
+
+export interface Config {
+  env: ValueOf<'NODE_ENV'>;
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  appSecret: string | undefined;
+  logLevel: ValueOf<'LOG_LEVEL'>;
+  trustProxy: boolean;
+  bodyLimit: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  requireEmailVerification: boolean;
+  jobConcurrency: number;
+  shutdownTimeoutMs: number;
+  /** true when PUBLIC_URL is https: Secure cookies, HSTS. */
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; collects every problem before failing. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const spec of Object.values(CONFIG_VARS) as VarSpec<unknown>[]) {
+    const raw = env[spec.name] ?? spec.default ?? '';
+    const parsed = spec.parse(raw.trim());
+    if (parsed.ok) values[spec.name] = parsed.value;
+    else problems.push(`${spec.name} ${parsed.problem}`);
+  }
+  if (problems.length === 0 && values.NODE_ENV === 'production' && !values.APP_SECRET) {
+    problems.push('APP_SECRET must be set when NODE_ENV=production (every process needs the same secret)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const port = values.PORT as number;
+  const publicUrl = ((values.PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`).replace(
+    /\/+$/,
+    '',
+  );
+  return {
+    env: values.NODE_ENV as Config['env'],
+    host: values.HOST as string,
+    port,
+    publicUrl,
+    dataDir: path.resolve(cwd, values.DATA_DIR as string),
+    databaseUrl: values.DATABASE_URL as string | undefined,
+    databasePoolMax: values.DATABASE_POOL_MAX as number,
+    appSecret: values.APP_SECRET as string | undefined,
+    logLevel: values.LOG_LEVEL as Config['logLevel'],
+    trustProxy: values.TRUST_PROXY as boolean,
+    bodyLimit: values.BODY_LIMIT_BYTES as number,
+    smtpUrl: values.SMTP_URL as string | undefined,
+    mailFrom: values.MAIL_FROM as string,
+    requireEmailVerification: values.REQUIRE_EMAIL_VERIFICATION as boolean,
+    jobConcurrency: values.JOB_CONCURRENCY as number,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS as number,
+    secureCookies: publicUrl.startsWith('https://'),
+  };
+}
+
+/** The effective configuration for `fhiriq config`, secrets redacted. */
+export function describeConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): { name: string; value: string; source: string }[] {
+  return (Object.values(CONFIG_VARS) as VarSpec<unknown>[]).map((spec) => {
+    const set = env[spec.name] !== undefined;
+    const raw = env[spec.name] ?? spec.default ?? '';
+    let value = raw;
+    if (spec.secret && raw !== '') value = redactSecret(spec.name, raw);
+    return {
+      name: spec.name,
+      value: value === '' ? '(empty)' : value,
+      source: set ? 'environment' : 'default',
+    };
+  });
+}
+
+function redactSecret(name: string, raw: string): string {
+  // URLs keep host and database so an operator can see where they point.
+  if (name.endsWith('_URL')) {
+    try {
+      const u = new URL(raw);
+      if (u.password) u.password = '***';
+      return u.toString();
+    } catch {
+      return '***';
+    }
+  }
+  return '*** (set)';
+}

@@ -1,0 +1,245 @@
+import type { FailedJob } from '../../../platform/jobs/queue.ts';
+import type { MailRow } from '../../../platform/mail/mailer.ts';
+import { CsrfInput, Layout, type PageChrome } from '../../../web/index.ts';
+import type { AuditEvent } from '../../audit/index.ts';
+
+const fmt = (d: Date | null) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) : '—');
+
+function AdminNav(props: { current: string }) {
+  const links = [
+    ['/admin', 'Dashboard'],
+    ['/admin/outbox', 'Outbox'],
+    ['/admin/jobs', 'Jobs'],
+    ['/admin/audit', 'Audit log'],
+  ] as const;
+  return (
+    <nav aria-label="Admin">
+      <ul class="admin-nav">
+        {links.map(([href, label]) => (
+          <li>
+            <a href={href} aria-current={props.current === href ? 'page' : undefined}>
+              {label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function AdminDashboard(
+  props: PageChrome & {
+    counts: { queue: string; state: string; count: number }[];
+    outboxTotal: number;
+    failedJobs: number;
+  },
+) {
+  return (
+    <Layout {...props} title="Admin — FHIR IQ" currentPath="/admin">
+      <h1>Admin</h1>
+      <AdminNav current="/admin" />
+      <section aria-labelledby="ops">
+        <h2 id="ops">Operations</h2>
+        <ul>
+          <li>
+            <a href="/admin/outbox">Outbox</a>: {props.outboxTotal} recent messages
+          </li>
+          <li>
+            <a href="/admin/jobs">Failed jobs</a>: {props.failedJobs}
+          </li>
+        </ul>
+        <table>
+          <caption>Jobs by queue and state</caption>
+          <thead>
+            <tr>
+              <th scope="col">Queue</th>
+              <th scope="col">State</th>
+              <th scope="col">Count</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.counts.map((c) => (
+              <tr>
+                <td>{c.queue}</td>
+                <td>{c.state}</td>
+                <td>{c.count}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </Layout>
+  );
+}
+
+export function OutboxPage(props: PageChrome & { messages: MailRow[]; to?: string }) {
+  return (
+    <Layout {...props} title="Outbox — FHIR IQ admin" currentPath="/admin/outbox">
+      <h1>Outbox</h1>
+      <AdminNav current="/admin/outbox" />
+      <p>
+        Every message the platform sent or would send. Without SMTP configured, messages are only stored here.
+      </p>
+      <form method="get" action="/admin/outbox" class="inline-form">
+        <label for="to">Recipient</label>
+        <input id="to" name="to" type="email" value={props.to ?? ''} maxLength={254} />
+        <button type="submit" class="btn btn-secondary">
+          Filter
+        </button>
+      </form>
+      <table>
+        <caption>Latest messages</caption>
+        <thead>
+          <tr>
+            <th scope="col">Created</th>
+            <th scope="col">To</th>
+            <th scope="col">Subject</th>
+            <th scope="col">Template</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.messages.map((m) => (
+            <tr>
+              <td>{fmt(m.created_at)}</td>
+              <td>{m.to_address}</td>
+              <td>
+                <a href={`/admin/outbox/${m.id}`}>{m.subject}</a>
+              </td>
+              <td>{m.template}</td>
+              <td>{m.status}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Layout>
+  );
+}
+
+export function OutboxMessagePage(props: PageChrome & { message: MailRow }) {
+  const m = props.message;
+  return (
+    <Layout {...props} title={`${m.subject} — Outbox`} currentPath="/admin/outbox">
+      <h1>{m.subject}</h1>
+      <AdminNav current="/admin/outbox" />
+      <dl class="details">
+        <dt>To</dt>
+        <dd>{m.to_address}</dd>
+        <dt>From</dt>
+        <dd>{m.from_address}</dd>
+        <dt>Status</dt>
+        <dd>
+          {m.status} after {m.attempts} attempt(s){m.last_error ? ` — last error: ${m.last_error}` : ''}
+        </dd>
+        <dt>Created</dt>
+        <dd>{fmt(m.created_at)}</dd>
+        <dt>Sent or stored</dt>
+        <dd>{fmt(m.sent_at)}</dd>
+      </dl>
+      <h2>Text version</h2>
+      <pre class="mail-text">{m.text_body}</pre>
+      <h2>HTML version</h2>
+      <iframe
+        class="mail-html"
+        title="HTML version of the message"
+        sandbox=""
+        src={`/admin/outbox/${m.id}/html`}
+        loading="lazy"
+      />
+    </Layout>
+  );
+}
+
+export function JobsPage(props: PageChrome & { failed: FailedJob[]; canRetry: boolean }) {
+  return (
+    <Layout {...props} title="Jobs — FHIR IQ admin" currentPath="/admin/jobs">
+      <h1>Failed jobs</h1>
+      <AdminNav current="/admin/jobs" />
+      <p>Jobs that used up their retries. Retrying runs the job again from the start; jobs are idempotent.</p>
+      {props.failed.length === 0 ? (
+        <p>No failed jobs.</p>
+      ) : (
+        <table>
+          <caption>Failed jobs, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Queue</th>
+              <th scope="col">Job</th>
+              <th scope="col">Failed</th>
+              <th scope="col">Retries</th>
+              <th scope="col">Error</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.failed.map((j) => (
+              <tr>
+                <td>{j.queue}</td>
+                <td>
+                  <code>{j.id}</code>
+                </td>
+                <td>{fmt(j.completedOn)}</td>
+                <td>{j.retryCount}</td>
+                <td>{errorText(j.output)}</td>
+                <td>
+                  {props.canRetry && (
+                    <form method="post" action={`/admin/jobs/${encodeURIComponent(j.queue)}/${j.id}/retry`}>
+                      <CsrfInput token={props.csrfToken ?? ''} />
+                      <button type="submit" class="btn btn-secondary">
+                        Retry
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}
+
+export function AuditPage(props: PageChrome & { events: AuditEvent[] }) {
+  return (
+    <Layout {...props} title="Audit log — FHIR IQ admin" currentPath="/admin/audit">
+      <h1>Audit log</h1>
+      <AdminNav current="/admin/audit" />
+      <table>
+        <caption>Staff actions, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">Action</th>
+            <th scope="col">Target</th>
+            <th scope="col">Before → after</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.events.map((e) => (
+            <tr>
+              <td>{fmt(e.at)}</td>
+              <td>{e.actor_email ?? 'system'}</td>
+              <td>{e.action}</td>
+              <td>
+                {e.target_type} <code>{e.target_id}</code>
+              </td>
+              <td>
+                <code>{JSON.stringify(e.before)}</code> → <code>{JSON.stringify(e.after)}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Layout>
+  );
+}
+
+function errorText(output: unknown): string {
+  if (output && typeof output === 'object' && 'message' in output)
+    return String((output as { message: unknown }).message);
+  return output ? JSON.stringify(output).slice(0, 200) : '';
+}

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { Clock } from './clock.ts';
+import type { Secrets } from './crypto/secrets.ts';
+import type { Database, PlatformTables } from './db/client.ts';
+import type { Seeder } from './db/seed.ts';
+import type { HttpServer } from './http/server.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import type { Logger } from './log.ts';
+import type { Mailer } from './mail/mailer.ts';
+
+/** What every module is built from. Modules get their dependencies passed in, never from globals. */
+export interface PlatformContext {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  database: Database;
+  db: Kysely<PlatformTables>;
+  jobs: JobQueue;
+  mail: Mailer;
+  secrets: Secrets;
+}
+
+/**
+ * A domain module as the app sees it. Jobs are defined on `ctx.jobs` when the
+ * module is created (so a worker-only process knows them); routes are
+ * registered only by web processes.
+ */
+export interface AppModule {
+  name: string;
+  seeders?: Seeder[];
+  registerRoutes?(app: HttpServer): Promise<void>;
+}

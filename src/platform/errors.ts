@@ -1,0 +1,123 @@
+/**
+ * The error catalog: every code the platform can answer with, its HTTP status
+ * and what it means. Code throws `AppError(code)`; the HTTP error mapper
+ * (platform/http/error-mapper.ts) is the only place that turns errors into
+ * responses. A test checks that every code thrown in src/ is listed here and
+ * documented in docs/errors.md.
+ */
+export const ERROR_CATALOG = {
+  VALIDATION_FAILED: {
+    status: 400,
+    message: 'The request is not valid.',
+    description:
+      'A field is missing, has the wrong type or format, or an unknown field was sent. `details` lists each problem.',
+  },
+  MALFORMED_JSON: {
+    status: 400,
+    message: 'The request body is not valid JSON.',
+    description: 'The body could not be parsed as JSON.',
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    message: 'You need to sign in.',
+    description: 'No valid session cookie or API token came with the request.',
+  },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    message: 'The email or password is not correct.',
+    description: 'Sign-in failed. The same answer is given whether or not the email is registered.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    message: 'You are not allowed to do that.',
+    description: 'The caller is signed in but lacks the permission the route requires.',
+  },
+  CSRF_INVALID: {
+    status: 403,
+    message: 'The form has expired. Reload the page and try again.',
+    description: 'A state-changing browser request came without a valid CSRF token.',
+  },
+  EMAIL_NOT_VERIFIED: {
+    status: 403,
+    message: 'Verify your email address first: we sent you a link.',
+    description: 'The account exists but its email address has not been verified yet.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    message: 'Not found.',
+    description: 'No route or resource matches, or the caller may not know it exists.',
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: 'This method is not allowed here.',
+    description: 'The route exists but not for this HTTP method.',
+  },
+  CONFLICT: {
+    status: 409,
+    message: 'That conflicts with existing data.',
+    description: 'A unique value is already taken, or the resource changed meanwhile.',
+  },
+  TOKEN_INVALID: {
+    status: 400,
+    message: 'This link is invalid or has expired.',
+    description: 'A verification, password-reset or invitation token is unknown, used or expired.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    message: 'The request body is too large.',
+    description: 'The body exceeds `BODY_LIMIT_BYTES`.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'This content type is not supported.',
+    description:
+      'JSON routes accept `application/json`; forms also accept `application/x-www-form-urlencoded`.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    message: 'Too many requests. Try again later.',
+    description: 'A rate limit was hit. The `Retry-After` header says how many seconds to wait.',
+  },
+  INTERNAL: {
+    status: 500,
+    message: 'Something went wrong on our side. It has been logged.',
+    description:
+      'An unexpected error. The response never contains internals; the `requestId` finds it in the logs.',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    message: 'The service is temporarily unavailable. Try again shortly.',
+    description: 'The database is unreachable, busy, or the server is shutting down.',
+  },
+} as const satisfies Record<string, { status: number; message: string; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export interface ErrorDetail {
+  /** JSON pointer-ish path of the offending field, e.g. `/email`. */
+  path?: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: ErrorDetail[] | undefined;
+  /** Extra response headers, e.g. Retry-After. */
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options: { details?: ErrorDetail[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message ?? ERROR_CATALOG[code].message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.details = options.details;
+    this.headers = options.headers;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

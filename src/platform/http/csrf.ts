@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.ts';
+import { AppError } from '../errors.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * One CSRF policy for every state-changing request:
+ * - HTML forms (urlencoded, multipart, text/plain — what a cross-site page can
+ *   submit without CORS) must carry the synchronizer token (`_csrf` field or
+ *   `X-CSRF-Token` header) tied to the signed `fhiriq_csrf` cookie.
+ * - JSON requests cannot be sent cross-site without a CORS preflight, which we
+ *   never grant; as defence in depth, a browser-supplied Origin must be ours.
+ * - Requests authenticated by a bearer token carry no ambient credential and
+ *   are exempt.
+ * Routes may opt out with `config: { csrf: false }` (webhooks signed by their sender).
+ */
+export function installCsrfPolicy(app: FastifyInstance, config: Config): void {
+  const ownOrigin = new URL(config.publicUrl).origin;
+  // preValidation: after the body is parsed (the token may be a form field), before
+  // schema validation, so a forged request learns nothing about the route's schema.
+  app.addHook('preValidation', async (request, reply) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    const routeConfig = request.routeOptions.config as { csrf?: boolean } | undefined;
+    if (routeConfig?.csrf === false) return;
+    if (isBearer(request)) return;
+    const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (type === 'application/json' || type.endsWith('+json')) {
+      const origin = request.headers.origin;
+      if (origin && origin !== ownOrigin && origin !== hostOrigin(request))
+        throw new AppError('CSRF_INVALID');
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      app.csrfProtection(request, reply, (err?: Error) =>
+        err ? reject(new AppError('CSRF_INVALID')) : resolve(),
+      );
+    });
+  });
+}
+
+function isBearer(request: FastifyRequest): boolean {
+  const h = request.headers.authorization;
+  return typeof h === 'string' && /^Bearer\s+\S+/i.test(h);
+}
+
+function hostOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { Config } from '../../config.ts';
+import type { Secrets } from '../crypto/secrets.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { installCsrfPolicy } from './csrf.ts';
+import { type HtmlErrorRenderer, installErrorHandling } from './error-mapper.ts';
+import type { Metrics } from './metrics.ts';
+
+export type HttpServer = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface HttpServerOptions {
+  config: Config;
+  log: Logger;
+  secrets: Secrets;
+  metrics: Metrics;
+  renderErrorPage?: HtmlErrorRenderer;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,100}$/;
+
+export interface RouteRecord {
+  method: string;
+  url: string;
+  schema: Record<string, unknown> | undefined;
+}
+
+const routeRecords = new WeakMap<object, RouteRecord[]>();
+
+/** Every route registered on a server, for the tests that hold all routes to the same rules. */
+export function registeredRoutes(app: object): readonly RouteRecord[] {
+  return routeRecords.get(app) ?? [];
+}
+
+function ajvFor(coerce: boolean): Ajv {
+  // Bodies are never coerced ("12" is not a number) and never silently
+  // stripped: an unknown field is a 400, not a quiet success.
+  const ajv = new Ajv({
+    allErrors: false,
+    removeAdditional: false,
+    useDefaults: true,
+    coerceTypes: coerce ? 'array' : false,
+    strict: false,
+  });
+  addFormats.default(ajv, ['email', 'uri', 'date-time', 'date', 'uuid', 'hostname']);
+  return ajv;
+}
+
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { config, log, secrets, metrics } = options;
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const records: RouteRecord[] = [];
+  routeRecords.set(app, records);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      records.push({ method, url: route.url, schema: route.schema as Record<string, unknown> | undefined });
+    }
+  });
+
+  const bodyAjv = ajvFor(false);
+  const otherAjv = ajvFor(true);
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : otherAjv).compile(schema),
+  );
+
+  installErrorHandling(app, options.renderErrorPage);
+  metrics.install(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    // Nothing is cacheable unless a route says so (public pages and assets do).
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        mediaSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    // HSTS only makes sense (and is only honoured) over TLS.
+    strictTransportSecurity: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  await app.register(cookie, { secret: secrets.key('cookie').toString('base64url') });
+  await app.register(formbody, { bodyLimit: config.bodyLimit });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'fhiriq_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
+      const header = req.headers['x-csrf-token'];
+      return fromBody ?? (typeof header === 'string' ? header : undefined);
+    },
+  });
+  installCsrfPolicy(app, config);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError('RATE_LIMITED', undefined, {
+        headers: { 'retry-after': String(Math.ceil(ctx.ttl / 1000)) },
+      }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'FHIR IQ API',
+        version: '1',
+        description:
+          'Every JSON route of FHIR IQ. Errors share one shape: `{ "error": { "code", "message", "details"?, "requestId" } }`; the codes are listed in docs/errors.md.',
+      },
+      components: {
+        securitySchemes: {
+          bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal API token (`fiq_…`).' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'fhiriq_session' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    uiConfig: { docExpansion: 'list' },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}

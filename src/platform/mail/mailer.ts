@@ -1,0 +1,184 @@
+import type { Kysely } from 'kysely';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Clock } from '../clock.ts';
+import type { PlatformTables } from '../db/client.ts';
+import { type DbHandle, handle, inTransaction, view } from '../db/transaction.ts';
+import { newId } from '../ids.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import type { Logger } from '../log.ts';
+
+export type MailTables = {
+  mail_message: {
+    id: string;
+    to_address: string;
+    from_address: string;
+    subject: string;
+    text_body: string;
+    html_body: string;
+    template: string;
+    category: 'transactional' | 'marketing';
+    status: 'queued' | 'sent' | 'stored' | 'failed';
+    attempts: number;
+    last_error: string | null;
+    transport: string | null;
+    created_at: Date;
+    sent_at: Date | null;
+  };
+};
+
+export type MailRow = MailTables['mail_message'];
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Which template produced it, for the outbox and tests ("accounts.verify-email"). */
+  template: string;
+  category?: 'transactional' | 'marketing';
+}
+
+type Db = Kysely<PlatformTables & MailTables>;
+
+export const MAIL_SEND_JOB = 'mail.send';
+/** Retries with backoff from 30 s: the last one is about two hours after the first attempt. */
+const MAIL_RETRY_LIMIT = 8;
+
+/**
+ * Sending goes through the outbox and the job queue: `enqueue` records the
+ * message and its delivery job in the caller's transaction, so a message exists
+ * exactly when the business change that caused it committed; a failing SMTP
+ * server means retries, never a lost message.
+ */
+export class Mailer {
+  readonly #db: Db;
+  readonly #transport: Transporter | undefined;
+  readonly #transportName: string;
+
+  constructor(
+    db: Kysely<PlatformTables>,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly from: string,
+    smtpUrl: string | undefined,
+  ) {
+    this.#db = db.withTables<MailTables>();
+    this.#transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : undefined;
+    this.#transportName = smtpUrl ? 'smtp' : 'outbox';
+    jobs.define<{ messageId: string }>({
+      name: MAIL_SEND_JOB,
+      retryLimit: MAIL_RETRY_LIMIT,
+      retryDelaySeconds: 30,
+      retryBackoff: true,
+      handler: async ({ messageId }, meta) => this.deliver(messageId, meta.retryCount),
+    });
+  }
+
+  get transportName(): string {
+    return this.#transportName;
+  }
+
+  async enqueue(mail: OutgoingMail, trx?: DbHandle): Promise<string> {
+    const id = newId('msg', this.clock);
+    await inTransaction(trx ? view<PlatformTables & MailTables>(trx) : this.#db, async (tx) => {
+      await tx
+        .insertInto('mail_message')
+        .values({
+          id,
+          to_address: mail.to,
+          from_address: this.from,
+          subject: mail.subject,
+          text_body: mail.text,
+          html_body: mail.html,
+          template: mail.template,
+          category: mail.category ?? 'transactional',
+          status: 'queued',
+          attempts: 0,
+          last_error: null,
+          transport: null,
+          created_at: this.clock.now(),
+          sent_at: null,
+        })
+        .execute();
+      await this.jobs.send(MAIL_SEND_JOB, { messageId: id }, { trx: handle(tx), singletonKey: id });
+    });
+    return id;
+  }
+
+  /** The job handler. Idempotent: a message already delivered is not sent again. */
+  async deliver(messageId: string, retryCount = 0): Promise<void> {
+    const row = await this.#db
+      .selectFrom('mail_message')
+      .selectAll()
+      .where('id', '=', messageId)
+      .executeTakeFirst();
+    if (!row || row.status === 'sent' || row.status === 'stored') return;
+    if (!this.#transport) {
+      await this.#mark(messageId, {
+        status: 'stored',
+        transport: 'outbox',
+        sent_at: this.clock.now(),
+        last_error: null,
+      });
+      return;
+    }
+    try {
+      await this.#transport.sendMail({
+        from: row.from_address,
+        to: row.to_address,
+        subject: row.subject,
+        text: row.text_body,
+        html: row.html_body,
+        // A stable Message-ID lets receivers drop the duplicate if a retry follows a lost acknowledgement.
+        messageId: `<${row.id}@fhiriq>`,
+      });
+      await this.#mark(messageId, {
+        status: 'sent',
+        transport: 'smtp',
+        sent_at: this.clock.now(),
+        last_error: null,
+      });
+    } catch (err) {
+      const message = (err as Error).message.slice(0, 500);
+      // After the last retry the row says "failed" so staff see it in the outbox.
+      const final = retryCount >= MAIL_RETRY_LIMIT;
+      await this.#mark(messageId, {
+        status: final ? 'failed' : 'queued',
+        last_error: message,
+        transport: 'smtp',
+      });
+      this.log.warn({ messageId, attempt: retryCount + 1, final }, 'mail delivery failed');
+      throw err;
+    }
+  }
+
+  async #mark(id: string, patch: Partial<MailRow>): Promise<void> {
+    await this.#db
+      .updateTable('mail_message')
+      .set((eb) => ({ ...patch, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async list(options: { limit?: number; offset?: number; to?: string } = {}): Promise<MailRow[]> {
+    let q = this.#db
+      .selectFrom('mail_message')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc');
+    if (options.to) q = q.where((eb) => eb(eb.fn('lower', ['to_address']), '=', options.to!.toLowerCase()));
+    return q
+      .limit(options.limit ?? 50)
+      .offset(options.offset ?? 0)
+      .execute();
+  }
+
+  async get(id: string): Promise<MailRow | undefined> {
+    return this.#db.selectFrom('mail_message').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async close(): Promise<void> {
+    this.#transport?.close();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The web shell's public door: layout, shared components, pages and the asset
+ * pipeline. Other modules import from here only.
+ */
+export {
+  ASSET_PREFIX,
+  type Asset,
+  type AssetManifest,
+  type AssetSource,
+  assetUrl,
+  type BuildAssetOptions,
+  buildAssetManifest,
+  createAssetManifest,
+  fingerprint,
+  getAssetManifest,
+} from './assets.ts';
+export { type AssetsPluginOptions, assetsPlugin } from './assets-plugin.ts';
+export {
+  Alert,
+  type AlertKind,
+  Button,
+  type ButtonProps,
+  Card,
+  CSRF_FIELD,
+  CsrfInput,
+  FormField,
+  type FormFieldProps,
+} from './components.tsx';
+export {
+  type Flash,
+  Layout,
+  type LayoutProps,
+  type LayoutUser,
+  MAIN_NAV,
+  type PageChrome,
+  SITE_NAME,
+} from './layout.tsx';
+export { ErrorPage, type ErrorPageProps, renderErrorPage } from './pages/error-page.tsx';
+export { HomePage } from './pages/home-page.tsx';
+export { renderPage } from './render.ts';
+export { tokens } from './tokens.ts';

@@ -1,0 +1,208 @@
+import type { ComponentChildren } from 'preact';
+import { assetUrl } from './assets.ts';
+import { Alert, CsrfInput } from './components.tsx';
+import { PRELOADED_FONT } from './fonts.ts';
+import { tokens } from './tokens.ts';
+
+export interface LayoutUser {
+  name: string;
+  email: string;
+  isStaff: boolean;
+}
+
+export interface Flash {
+  kind: 'info' | 'success' | 'error';
+  text: string;
+}
+
+export interface LayoutProps {
+  title: string;
+  description?: string;
+  /** Path of the canonical URL, e.g. `/pricing`; made absolute with `siteUrl` when given. */
+  canonicalPath?: string;
+  /** Public origin (PUBLIC_URL), e.g. `https://fhiriq.example`. */
+  siteUrl?: string;
+  /** Path of the current page, to mark its navigation link with aria-current. */
+  currentPath?: string;
+  user?: LayoutUser | null;
+  csrfToken?: string;
+  flash?: Flash | null;
+  /** Logical names of client islands this page uses, e.g. `password-toggle.js`. */
+  islands?: readonly string[];
+  children?: ComponentChildren;
+}
+
+/** The props every full page passes through to the layout. */
+export type PageChrome = Pick<LayoutProps, 'user' | 'csrfToken' | 'flash' | 'siteUrl'>;
+
+export const SITE_NAME = 'FHIR IQ';
+const DEFAULT_DESCRIPTION =
+  'FHIR IQ: FHIR R4 tools, training and consulting that help healthcare organisations exchange and use clinical data.';
+
+export const MAIN_NAV: ReadonlyArray<{ href: string; label: string }> = [
+  { href: '/', label: 'Home' },
+  { href: '/tools', label: 'Tools' },
+  { href: '/training', label: 'Training' },
+  { href: '/consulting', label: 'Consulting' },
+  { href: '/pricing', label: 'Pricing' },
+  { href: '/blog', label: 'Blog' },
+  { href: '/about', label: 'About' },
+  { href: '/contact', label: 'Contact' },
+];
+
+const FOOTER_NAV: ReadonlyArray<{ href: string; label: string }> = [
+  { href: '/docs/tools', label: 'Docs' },
+  { href: '/privacy', label: 'Privacy' },
+  { href: '/terms', label: 'Terms' },
+  { href: '/contact', label: 'Contact' },
+];
+
+/**
+ * `page` for the page itself, `true` for a page inside a section (a blog post
+ * under Blog), so assistive technology hears where the visitor is.
+ */
+export function ariaCurrent(href: string, currentPath: string | undefined): 'page' | 'true' | undefined {
+  if (currentPath === undefined) return undefined;
+  const path = currentPath.split(/[?#]/)[0] ?? currentPath;
+  if (path === href) return 'page';
+  if (href !== '/' && path.startsWith(`${href}/`)) return 'true';
+  return undefined;
+}
+
+function NavLink(props: { href: string; label: string; currentPath: string | undefined; class?: string }) {
+  return (
+    <li>
+      <a href={props.href} class={props.class} aria-current={ariaCurrent(props.href, props.currentPath)}>
+        {props.label}
+      </a>
+    </li>
+  );
+}
+
+function AccountNav(props: { user: LayoutUser | null; csrfToken: string | undefined; currentPath?: string }) {
+  const { user, csrfToken, currentPath } = props;
+  if (!user) {
+    return (
+      <ul class="nav-account">
+        <NavLink href="/sign-in" label="Sign in" currentPath={currentPath} />
+        <NavLink
+          href="/sign-up"
+          label="Sign up"
+          currentPath={currentPath}
+          class="btn btn-primary btn-small"
+        />
+      </ul>
+    );
+  }
+  return (
+    <ul class="nav-account">
+      {user.isStaff && <NavLink href="/admin" label="Admin" currentPath={currentPath} />}
+      <NavLink href="/account" label="Account" currentPath={currentPath} />
+      <li>
+        <form method="post" action="/sign-out" class="sign-out">
+          {csrfToken !== undefined && <CsrfInput token={csrfToken} />}
+          <button type="submit" class="btn btn-secondary btn-small">
+            Sign out
+          </button>
+        </form>
+      </li>
+    </ul>
+  );
+}
+
+export function Layout(props: LayoutProps) {
+  const { title, currentPath, user = null, csrfToken, flash = null, islands = [] } = props;
+  const fullTitle = title === SITE_NAME ? title : `${title} · ${SITE_NAME}`;
+  const canonical =
+    props.canonicalPath === undefined
+      ? undefined
+      : props.siteUrl
+        ? new URL(props.canonicalPath, props.siteUrl).href
+        : props.canonicalPath;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        <meta name="description" content={props.description ?? DEFAULT_DESCRIPTION} />
+        <meta name="theme-color" content={tokens.color.primary} />
+        {canonical !== undefined && <link rel="canonical" href={canonical} />}
+        <link
+          rel="preload"
+          href={assetUrl(PRELOADED_FONT)}
+          as="font"
+          type="font/woff2"
+          crossOrigin="anonymous"
+        />
+        <link rel="stylesheet" href={assetUrl('site.css')} />
+        <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
+        {islands.map((name) => (
+          <script type="module" src={assetUrl(name)} key={name} />
+        ))}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header class="site-header">
+          <div class="container header-inner">
+            <a class="brand" href="/">
+              <img class="brand-mark" src={assetUrl('favicon.svg')} alt="" width={32} height={32} />
+              <span class="brand-name">{SITE_NAME}</span>
+            </a>
+            <nav aria-label="Main" class="site-nav">
+              {/* A disclosure collapses the menu on small screens without any script;
+                  on wide screens CSS keeps it open and hides the toggle. */}
+              <details class="nav-disclosure">
+                <summary class="nav-toggle">
+                  <span class="nav-toggle-icon" aria-hidden="true" />
+                  Menu
+                </summary>
+                <div class="nav-panel">
+                  <ul class="nav-links">
+                    {MAIN_NAV.map((item) => (
+                      <NavLink
+                        key={item.href}
+                        href={item.href}
+                        label={item.label}
+                        currentPath={currentPath}
+                      />
+                    ))}
+                  </ul>
+                  <AccountNav user={user} csrfToken={csrfToken} currentPath={currentPath} />
+                </div>
+              </details>
+            </nav>
+          </div>
+        </header>
+        <main id="main" tabIndex={-1}>
+          {flash && (
+            <div class="container flash-region">
+              <Alert kind={flash.kind}>{flash.text}</Alert>
+            </div>
+          )}
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <div class="container footer-inner">
+            <div class="footer-company">
+              <p class="footer-brand">{SITE_NAME}</p>
+              <p>FHIR R4 tools, training and consulting for healthcare organisations.</p>
+            </div>
+            <nav aria-label="Footer">
+              <ul class="footer-links">
+                {FOOTER_NAV.map((item) => (
+                  <NavLink key={item.href} href={item.href} label={item.label} currentPath={currentPath} />
+                ))}
+              </ul>
+            </nav>
+            <p class="footer-legal">
+              FHIR® is the registered trademark of HL7 and is used with the permission of HL7.
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../src/platform/db/client.ts';
+import { handle } from '../src/platform/db/transaction.ts';
+import { JobQueue } from '../src/platform/jobs/queue.ts';
+import { createLogger } from '../src/platform/log.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+
+const log = createLogger('silent');
+const until = async (check: () => boolean | Promise<boolean>, ms = 15_000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+};
+
+describe('job queue', () => {
+  let testDb: TestDatabase;
+  let queue: JobQueue;
+  const seen: string[] = [];
+  let flakyCalls = 0;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    queue = new JobQueue(testDb.database, log, { concurrency: 2, pollingIntervalSeconds: 0.5 });
+    queue.define<{ v: string }>({ name: 'test.ok', handler: async ({ v }) => void seen.push(v) });
+    queue.define({
+      name: 'test.flaky',
+      retryLimit: 3,
+      retryDelaySeconds: 1,
+      handler: async () => {
+        flakyCalls++;
+        if (flakyCalls < 3) throw new Error('transient');
+      },
+    });
+    queue.define({
+      name: 'test.broken',
+      retryLimit: 1,
+      retryDelaySeconds: 1,
+      retryBackoff: false,
+      handler: async () => {
+        throw new Error('always broken');
+      },
+    });
+    queue.define({ name: 'test.cron', cron: '*/5 * * * *', handler: async () => {} });
+    await queue.start();
+    await queue.work();
+  });
+
+  afterAll(async () => {
+    await queue.stop(2000);
+    await testDb.drop();
+  });
+
+  it('runs a job', async () => {
+    await queue.send('test.ok', { v: 'a' });
+    await until(() => seen.includes('a'));
+  });
+
+  it('retries with backoff until it succeeds', async () => {
+    await queue.send('test.flaky', {});
+    await until(() => flakyCalls >= 3);
+    expect(flakyCalls).toBe(3);
+  });
+
+  it('lists a job that spent its retries as failed, and can retry it', async () => {
+    const id = await queue.send('test.broken', {});
+    await until(async () => (await queue.failed()).some((j) => j.id === id));
+    const failed = (await queue.failed()).find((j) => j.id === id)!;
+    expect(failed.queue).toBe('test.broken');
+    expect(JSON.stringify(failed.output)).toContain('always broken');
+    // The dead-letter queue got a copy for inspection.
+    expect(await queue.boss.getQueueSize('test.broken.dead')).toBeGreaterThanOrEqual(1);
+    await queue.retry('test.broken', id!);
+    const job = await queue.boss.getJobById('test.broken', id!);
+    expect(['retry', 'created', 'active', 'failed']).toContain(job?.state);
+  });
+
+  it('holds a delayed job until its time', async () => {
+    await queue.send('test.ok', { v: 'later' }, { startAfter: new Date(Date.now() + 1500) });
+    await new Promise((r) => setTimeout(r, 700));
+    expect(seen).not.toContain('later');
+    await until(() => seen.includes('later'));
+  });
+
+  it('enqueues inside a transaction only if it commits', async () => {
+    const db = testDb.database.db;
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await queue.send('test.ok', { v: 'rolled-back' }, { trx: handle(trx) });
+        throw new Error('abort');
+      })
+      .catch(() => {});
+    await db.transaction().execute(async (trx) => {
+      await queue.send('test.ok', { v: 'committed' }, { trx: handle(trx) });
+    });
+    await until(() => seen.includes('committed'));
+    await new Promise((r) => setTimeout(r, 700));
+    expect(seen).not.toContain('rolled-back');
+  });
+
+  it('registers cron schedules', async () => {
+    const schedules = await queue.boss.getSchedules();
+    expect(schedules.map((s) => s.name)).toContain('test.cron');
+  });
+
+  it('reports counts by queue and state', async () => {
+    const counts = await queue.counts();
+    expect(counts.find((c) => c.queue === 'test.ok')).toBeDefined();
+  });
+});
+
+describe('a job enqueued before a shutdown', () => {
+  it('runs after the restart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fhiriq-jobs-'));
+    let pg: TestDatabase | undefined;
+    const open = async (): Promise<Database> => {
+      if (process.env.TEST_DATABASE_URL) {
+        pg ??= await createTestDatabase();
+        return openDatabase({ databaseUrl: pg.url });
+      }
+      return openDatabase({ pgliteDir: path.join(dir, 'pglite') });
+    };
+    try {
+      const first = await open();
+      const q1 = new JobQueue(first, log, { pollingIntervalSeconds: 0.5 });
+      q1.define({ name: 'test.persist', handler: async () => {} });
+      await q1.start();
+      await q1.send('test.persist', { n: 1 });
+      await q1.stop(1000);
+      await first.close();
+
+      const ran: unknown[] = [];
+      const second = await open();
+      const q2 = new JobQueue(second, log, { pollingIntervalSeconds: 0.5 });
+      q2.define({ name: 'test.persist', handler: async (data) => void ran.push(data) });
+      await q2.start();
+      await q2.work();
+      await until(() => ran.length === 1);
+      expect(ran).toEqual([{ n: 1 }]);
+      await q2.stop(1000);
+      await second.close();
+    } finally {
+      await pg?.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
