@@ -25,6 +25,8 @@ export interface AppOptions {
   purpose?: string;
   /** Job polling interval; tests shorten it. */
   pollingIntervalSeconds?: number;
+  /** Load reference data at start (default true; `fhiriq migrate` only migrates). */
+  seed?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export class App {
       const metrics = new Metrics();
       metrics.setJobCounts(() => jobs.counts());
       const app = new App(ctx, modules, metrics, !options.database);
-      await app.seed();
+      if (options.seed !== false) await app.seed();
       await jobs.start();
       return app;
     } catch (err) {

@@ -139,6 +139,14 @@ export const CONFIG_VARS = {
     description: 'Largest accepted request body; larger ones get 413 `PAYLOAD_TOO_LARGE`.',
     parse: int(1024, 100 * 1024 * 1024),
   },
+  REDIS_URL: {
+    name: 'REDIS_URL',
+    default: '',
+    description:
+      'Redis (`redis://host:6379`) for state shared by several web processes: rate-limit counters. Empty: kept in each process\'s memory.',
+    secret: true,
+    parse: optionalUrl('redis:', 'rediss:'),
+  },
   SMTP_URL: {
     name: 'SMTP_URL',
     default: '',
@@ -188,6 +196,7 @@ export interface Config {
   logLevel: ValueOf<'LOG_LEVEL'>;
   trustProxy: boolean;
   bodyLimit: number;
+  redisUrl: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
   requireEmailVerification: boolean;
@@ -236,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: values.LOG_LEVEL as Config['logLevel'],
     trustProxy: values.TRUST_PROXY as boolean,
     bodyLimit: values.BODY_LIMIT_BYTES as number,
+    redisUrl: values.REDIS_URL as string | undefined,
     smtpUrl: values.SMTP_URL as string | undefined,
     mailFrom: values.MAIL_FROM as string,
     requireEmailVerification: values.REQUIRE_EMAIL_VERIFICATION as boolean,

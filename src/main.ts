@@ -24,6 +24,7 @@ async function withApp<T>(purpose: string, fn: (app: App) => Promise<T>): Promis
     config: cfg,
     purpose,
     log: createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel),
+    seed: purpose !== 'fhiriq migrate',
   });
   try {
     return await fn(app);

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../src/platform/http/server.ts';
 import { createLogger } from '../src/platform/log.ts';
@@ -96,6 +97,10 @@ describe('the assembled app', () => {
     const asset = await t.http.inject({ method: 'GET', url: css! });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toContain('immutable');
+    // Precompressed once, never compressed twice by the global compression hook.
+    const br = await t.http.inject({ method: 'GET', url: css!, headers: { 'accept-encoding': 'br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(asset.body);
     expect(home.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   });
 

@@ -11,7 +11,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RawServerDefault,
+} from 'fastify';
+import { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
 import type { Secrets } from '../crypto/secrets.ts';
 import { AppError } from '../errors.ts';
@@ -34,6 +40,8 @@ export interface HttpServerOptions {
   secrets: Secrets;
   metrics: Metrics;
   renderErrorPage?: HtmlErrorRenderer;
+  /** Key prefix of rate-limit counters in Redis (tests isolate themselves with it). */
+  rateLimitNamespace?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,100}$/;
@@ -76,7 +84,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -146,8 +154,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
   });
   installCsrfPolicy(app, config);
+  // With several web processes the counters must be shared, or each process
+  // would grant the full allowance: Redis when configured, memory otherwise.
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: true })
+    : undefined;
+  if (redis) {
+    redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis error'));
+    app.addHook('onClose', async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  }
   await app.register(rateLimit, {
     global: false,
+    ...(redis ? { redis, nameSpace: options.rateLimitNamespace ?? 'fhiriq:rl:', skipOnError: true } : {}),
     errorResponseBuilder: (_req, ctx) =>
       new AppError('RATE_LIMITED', undefined, {
         headers: { 'retry-after': String(Math.ceil(ctx.ttl / 1000)) },
