@@ -96,4 +96,11 @@ it('signs up, verifies by the mailed link, signs in, sees the account and signs 
   expect(user.url()).toMatch(/\/sign-in/);
 
   expect(userProblems).toEqual([]);
+
+  // Nothing secret or personal reached the server's logs.
+  const logs = server.output();
+  expect(logs.length).toBeGreaterThan(1000);
+  for (const secret of [userPassword, adminPassword, verifyUrl.searchParams.get('token')!, userEmail]) {
+    expect(logs).not.toContain(secret);
+  }
 });

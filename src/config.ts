@@ -143,7 +143,7 @@ export const CONFIG_VARS = {
     name: 'REDIS_URL',
     default: '',
     description:
-      'Redis (`redis://host:6379`) for state shared by several web processes: rate-limit counters. Empty: kept in each process\'s memory.',
+      "Redis (`redis://host:6379`) for state shared by several web processes: rate-limit counters. Empty: kept in each process's memory.",
     secret: true,
     parse: optionalUrl('redis:', 'rediss:'),
   },

@@ -23,7 +23,10 @@ async function server(env: Record<string, string>): Promise<HttpServer> {
   });
   app.get(
     '/api/v1/limited',
-    { config: { rateLimit: { max: 3, timeWindow: '1 minute' } }, schema: { tags: ['test'], summary: 'limited' } },
+    {
+      config: { rateLimit: { max: 3, timeWindow: '1 minute' } },
+      schema: { tags: ['test'], summary: 'limited' },
+    },
     async () => ({ ok: true }),
   );
   await app.ready();
@@ -61,7 +64,8 @@ describe('rate limits', () => {
 
   it('is shared by two servers through Redis and answers 429 with Retry-After', async () => {
     expect(redisAvailable, `Redis must be running at ${REDIS_URL}`).toBe(true);
-    const hit = (s: HttpServer) => s.inject({ method: 'GET', url: '/api/v1/limited', remoteAddress: '203.0.113.9' });
+    const hit = (s: HttpServer) =>
+      s.inject({ method: 'GET', url: '/api/v1/limited', remoteAddress: '203.0.113.9' });
     expect((await hit(a)).statusCode).toBe(200);
     expect((await hit(b)).statusCode).toBe(200);
     expect((await hit(a)).statusCode).toBe(200);
@@ -79,7 +83,8 @@ describe('rate limits', () => {
   it('keeps counters in memory without Redis', async () => {
     const local = await server({});
     try {
-      for (let i = 0; i < 3; i++) expect((await local.inject({ method: 'GET', url: '/api/v1/limited' })).statusCode).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await local.inject({ method: 'GET', url: '/api/v1/limited' })).statusCode).toBe(200);
       expect((await local.inject({ method: 'GET', url: '/api/v1/limited' })).statusCode).toBe(429);
     } finally {
       await local.close();

@@ -14,6 +14,8 @@ export interface E2EServer {
   /** Runs a CLI command against the same data (through the server's control socket). */
   cli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
   stop(): Promise<number | null>;
+  /** Everything the server printed (its logs). */
+  output(): string;
 }
 
 /** Starts `fhiriq serve` on a fresh data directory and a free port. */
@@ -24,7 +26,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     HOME: process.env.HOME,
     DATA_DIR: dataDir,
     PORT: '0',
-    LOG_LEVEL: 'warn',
+    // Debug level: the tests grep the logs for secrets, so log as much as possible.
+    LOG_LEVEL: 'debug',
     ...extraEnv,
   };
   const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
@@ -66,6 +69,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
         c.stdin.end(input ?? '');
         c.on('close', (code) => resolve({ code, stdout, stderr }));
       }),
+    output: () => out,
     stop: async () => {
       child.kill('SIGTERM');
       const code = await exited;

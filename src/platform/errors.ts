@@ -42,6 +42,12 @@ export const ERROR_CATALOG = {
     message: 'Verify your email address first: we sent you a link.',
     description: 'The account exists but its email address has not been verified yet.',
   },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    message: 'Choose a new password first.',
+    description:
+      'The account signed in with a one-time password (e.g. the first admin). Until it sets its own password only the change-password route, the session route and sign-out answer.',
+  },
   NOT_FOUND: {
     status: 404,
     message: 'Not found.',

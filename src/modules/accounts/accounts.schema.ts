@@ -1,0 +1,209 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import { ERROR_CATALOG, type ErrorCode } from '../../platform/errors.ts';
+import { ID_PATTERN } from '../../platform/ids.ts';
+
+/**
+ * Request and response schemas of the accounts JSON API. Every object is
+ * closed (`additionalProperties: false`: an unknown field is a 400) and every
+ * string bounded, so nothing unbounded reaches better-auth or the database.
+ */
+
+const closed = { additionalProperties: false } as const;
+
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'A display name, 1–100 characters.',
+});
+export const Email = Type.String({
+  minLength: 3,
+  maxLength: 254,
+  description: 'An email address (normalised: trimmed, lower-cased).',
+});
+export const Password = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  description: '10–128 characters for a new password.',
+});
+/** Verification links carry a signed JWT (longer than a random token); reset links a 24-character token. */
+export const LinkToken = Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z0-9._-]+$' });
+export const Id = Type.String({ pattern: ID_PATTERN, maxLength: 40 });
+const DateTime = Type.String({ format: 'date-time' });
+const NullableDateTime = Type.Union([DateTime, Type.Null()]);
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const OrgRoleSchema = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
+
+// ---- bodies -------------------------------------------------------------------------------------------------
+
+export const SignUpBody = Type.Object({ name: Name, email: Email, password: Password }, closed);
+export const SignInBody = Type.Object({ email: Email, password: Password }, closed);
+export const EmailBody = Type.Object({ email: Email }, closed);
+export const VerifyEmailBody = Type.Object({ token: LinkToken }, closed);
+export const ResetPasswordBody = Type.Object({ token: LinkToken, password: Password }, closed);
+export const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password }, closed);
+export const ProfilePatchBody = Type.Object({ name: Name }, closed);
+export const CreateTokenBody = Type.Object(
+  {
+    name: Name,
+    expiresInDays: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()], {
+        description: 'Days until the token stops working; omit or null for no expiry.',
+      }),
+    ),
+  },
+  closed,
+);
+export const CreateOrgBody = Type.Object({ name: Name }, closed);
+export const InviteBody = Type.Object({ email: Email, role: OrgRoleSchema }, closed);
+export const ChangeRoleBody = Type.Object({ role: OrgRoleSchema }, closed);
+export const EmptyBody = Type.Object({}, closed);
+
+export const IdParams = Type.Object({ id: Id }, closed);
+export const OrgParams = Type.Object({ orgId: Id }, closed);
+export const MemberParams = Type.Object({ orgId: Id, userId: Id }, closed);
+
+export type SignUpInput = Static<typeof SignUpBody>;
+export type SignInInput = Static<typeof SignInBody>;
+export type CreateTokenInput = Static<typeof CreateTokenBody>;
+
+// ---- responses ----------------------------------------------------------------------------------------------
+
+export const Accepted = Type.Object(
+  { status: Type.Literal('accepted'), message: Type.String() },
+  { ...closed, description: 'The request was taken; what happens next is told by mail.' },
+);
+export const Ok = Type.Object({ status: Type.Literal('ok') }, closed);
+
+export const Profile = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    emailVerified: Type.Boolean(),
+    platformRole: Type.Union([
+      Type.Literal('free'),
+      Type.Literal('student'),
+      Type.Literal('pro'),
+      Type.Literal('enterprise'),
+    ]),
+    staffRole: Type.Union([Type.Literal('admin'), Type.Literal('support'), Type.Null()]),
+    createdAt: DateTime,
+  },
+  closed,
+);
+
+export const SessionActor = Type.Object(
+  {
+    user: Profile,
+    via: Type.Union([Type.Literal('session'), Type.Literal('api_token')]),
+    mustChangePassword: Type.Boolean(),
+    permissions: Type.Array(Type.String()),
+    organizations: Type.Array(Type.Object({ id: Type.String(), role: OrgRoleSchema }, closed)),
+  },
+  closed,
+);
+
+export const SessionSchema = Type.Object(
+  {
+    id: Type.String(),
+    createdAt: DateTime,
+    expiresAt: DateTime,
+    ipAddress: NullableString,
+    userAgent: NullableString,
+    current: Type.Boolean(),
+  },
+  closed,
+);
+
+export const TokenSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    prefix: Type.String({ description: 'The first characters of the token, safe to show.' }),
+    createdAt: DateTime,
+    lastUsedAt: NullableDateTime,
+    expiresAt: NullableDateTime,
+  },
+  closed,
+);
+export const CreatedToken = Type.Object(
+  {
+    token: Type.String({ description: 'The token itself (`fiq_…`). Shown this once; store it now.' }),
+    info: TokenSchema,
+  },
+  closed,
+);
+
+export const OrgSchema = Type.Object(
+  { id: Type.String(), name: Type.String(), slug: Type.String(), role: OrgRoleSchema, createdAt: DateTime },
+  closed,
+);
+export const MemberSchema = Type.Object(
+  {
+    userId: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    role: OrgRoleSchema,
+    joinedAt: DateTime,
+  },
+  closed,
+);
+export const InvitationSchema = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    role: OrgRoleSchema,
+    status: Type.Union([
+      Type.Literal('pending'),
+      Type.Literal('accepted'),
+      Type.Literal('canceled'),
+      Type.Literal('expired'),
+    ]),
+    expiresAt: DateTime,
+  },
+  closed,
+);
+
+// ---- errors -------------------------------------------------------------------------------------------------
+
+const ErrorBodySchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(
+        Type.Array(Type.Object({ path: Type.Optional(Type.String()), message: Type.String() })),
+      ),
+      requestId: Type.String(),
+    }),
+  },
+  { description: 'The error envelope; `code` is from the error catalog (docs/errors.md).' },
+);
+
+/**
+ * Documented error responses for a route: one entry per HTTP status, its description listing the
+ * catalog codes the route can answer with at that status.
+ */
+export function errors(...codes: ErrorCode[]): Record<number, TSchema> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of [...codes, 'INTERNAL' as const]) {
+    const status = ERROR_CATALOG[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const out: Record<number, TSchema> = {};
+  for (const [status, list] of byStatus) {
+    out[status] = Type.Object(ErrorBodySchema.properties, {
+      description: list.map((c) => `\`${c}\`: ${ERROR_CATALOG[c].description}`).join(' '),
+    });
+  }
+  return out;
+}
+
+/** The errors every JSON body route can answer with before reaching its handler. */
+export const BODY_ERRORS: ErrorCode[] = [
+  'VALIDATION_FAILED',
+  'MALFORMED_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'CSRF_INVALID',
+];

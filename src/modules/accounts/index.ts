@@ -1,0 +1,131 @@
+import { createEmailVerificationToken } from 'better-auth/api';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { AppModule, PlatformContext } from '../../platform/context.ts';
+import type { HttpServer } from '../../platform/http/server.ts';
+import type { PageChrome } from '../../web/index.ts';
+import { AccessService } from './access.service.ts';
+import type { Actor, StaffRole } from './accounts.contract.ts';
+import { createGuards, installActorResolution, pageChrome } from './accounts.http.ts';
+import { AccountsMail } from './accounts.mail.ts';
+import { registerAccountPages } from './accounts.pages.tsx';
+import { registerAccountsRoutes } from './accounts.routes.ts';
+import { IdentityService } from './accounts.service.ts';
+import type { AccountsDb, AccountsTables } from './accounts.tables.ts';
+import { ApiTokenService } from './api-tokens.service.ts';
+import { AmbientDb } from './auth/ambient-db.ts';
+import { authSecret, createAuth, VERIFICATION_TTL_SECONDS } from './auth/better-auth.ts';
+import type { Resource } from './domain/permissions.ts';
+import { createAccountLimiters } from './limits.ts';
+import { registerOrganizationRoutes } from './organizations.routes.ts';
+import { OrganizationService } from './organizations.service.ts';
+import { permissionSeeder } from './permissions.seeder.ts';
+
+export type * from './accounts.contract.ts';
+export { ORG_ROLES, PLATFORM_ROLES, STAFF_ROLES } from './accounts.contract.ts';
+export type { AccountsTables } from './accounts.tables.ts';
+export type { Resource } from './domain/permissions.ts';
+
+/** The accounts module's use cases, for other modules and the CLI. */
+export interface AccountsService {
+  identity: IdentityService;
+  tokens: ApiTokenService;
+  organizations: OrganizationService;
+  access: AccessService;
+}
+
+export interface CreateAdminInput {
+  email: string;
+  name?: string | undefined;
+  password?: string | undefined;
+}
+
+export interface CreateAdminResult {
+  email: string;
+  created: boolean;
+  oneTimePassword?: string;
+}
+
+export interface AccountsModule extends AppModule {
+  name: 'accounts';
+  service: AccountsService;
+  /** Creates or promotes a verified admin (idempotent on email); without a password, returns a one-time one. */
+  createAdmin(input: CreateAdminInput): Promise<CreateAdminResult>;
+  /** The one authorization check (see domain/permissions.ts for the rules). */
+  can(actor: Actor | null, permission: string, resource?: Resource): boolean;
+  /** 401 UNAUTHENTICATED for API calls, 303 to /sign-in?next=… for page requests. `session`: API tokens get 403. */
+  requireActor(options?: { session?: boolean }): preHandlerAsyncHookHandler;
+  /** requireActor, then 403 FORBIDDEN unless `can(actor, permission, resource(request))`. */
+  requirePermission(
+    permission: string,
+    resource?: (request: FastifyRequest) => Resource,
+  ): preHandlerAsyncHookHandler;
+  /** requireActor, then 403 FORBIDDEN unless the actor is staff (of this role, when given). */
+  requireStaff(role?: StaffRole): preHandlerAsyncHookHandler;
+  /** The layout props of a page: the signed-in user and a CSRF token for its forms. */
+  pageChrome(request: FastifyRequest, reply: FastifyReply): PageChrome;
+}
+
+export function createAccountsModule(ctx: PlatformContext): AccountsModule {
+  const db = new AmbientDb<AccountsDb>(ctx.db.withTables<AccountsTables>());
+  const mail = new AccountsMail(ctx);
+  const auth = createAuth({
+    config: ctx.config,
+    secrets: ctx.secrets,
+    clock: ctx.clock,
+    log: ctx.log,
+    db: db.kysely,
+    // better-auth calls these from inside the transaction our service opened: the mail joins it.
+    mail: {
+      sendVerificationEmail: (user, token) => mail.verifyEmail(db.current(), user, token),
+      sendResetPassword: (user, token) => mail.resetPassword(db.current(), user, token),
+      // Someone signing up again with an address that never got verified most likely lost the first
+      // mail: they get a fresh link (throttled like any resend); a verified owner gets a notice.
+      onExistingUserSignUp: async (user) => {
+        if (user.emailVerified) return mail.existingAccountSignUp(db.current(), user);
+        const token = await createEmailVerificationToken(
+          authSecret(ctx.secrets),
+          user.email,
+          undefined,
+          VERIFICATION_TTL_SECONDS,
+          {
+            userId: user.id,
+          },
+        );
+        return mail.verifyEmail(db.current(), user, token);
+      },
+      sendInvitationEmail: (data) => mail.invitation(db.current(), data),
+    },
+  });
+  const access = new AccessService(ctx, db, auth);
+  const identity = new IdentityService(ctx, db, auth, access);
+  const tokens = new ApiTokenService(ctx, db, access);
+  const organizations = new OrganizationService(ctx, db, auth, access, identity);
+  const guards = createGuards(access);
+
+  return {
+    name: 'accounts',
+    seeders: [permissionSeeder(ctx.clock)],
+    service: { identity, tokens, organizations, access },
+    createAdmin: (input) => identity.createAdmin(input),
+    can: (actor, permission, resource) => access.can(actor, permission, resource),
+    requireActor: guards.requireActor,
+    requirePermission: guards.requirePermission,
+    requireStaff: guards.requireStaff,
+    pageChrome: (request, reply) => pageChrome(request, reply, ctx.config.publicUrl),
+    async registerRoutes(app: HttpServer) {
+      await access.refreshMatrix(true);
+      installActorResolution(app, access);
+      const limits = createAccountLimiters(app);
+      registerAccountsRoutes(app, { identity, tokens, access, guards, limits });
+      registerOrganizationRoutes(app, { orgs: organizations, guards });
+      registerAccountPages(app, {
+        identity,
+        tokens,
+        orgs: organizations,
+        guards,
+        limits,
+        publicUrl: ctx.config.publicUrl,
+      });
+    },
+  };
+}

@@ -1,0 +1,197 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { AppError } from '../../platform/errors.ts';
+import type { HttpServer } from '../../platform/http/server.ts';
+import { ID_PATTERN } from '../../platform/ids.ts';
+import type { OrgRole } from './accounts.contract.ts';
+import { type Guards, pageChrome, requestMeta } from './accounts.http.ts';
+import type { OrganizationService } from './organizations.service.ts';
+import { actorOf, field, formBody, formError, html, noticeOf } from './pages-support.ts';
+import { InvitationPage, OrganizationPage, OrganizationsPage } from './views/org-views.tsx';
+import type { FormState } from './views/shared.tsx';
+
+/** Organization pages: list and create, members and invitations, accepting an invitation. */
+
+const hidden = { hide: true } as const;
+const closed = { additionalProperties: false } as const;
+const Id = Type.String({ pattern: ID_PATTERN, maxLength: 40 });
+const OrgParams = Type.Object({ orgId: Id }, closed);
+const MemberParams = Type.Object({ orgId: Id, userId: Id }, closed);
+const DoneQuery = Type.Object(
+  { done: Type.Optional(Type.String({ maxLength: 40 })) },
+  { additionalProperties: true },
+);
+
+function toRole(value: string | undefined): OrgRole | null {
+  return value === 'owner' || value === 'admin' || value === 'member' ? value : null;
+}
+
+export function registerOrganizationPages(
+  app: HttpServer,
+  deps: { orgs: OrganizationService; guards: Guards; publicUrl: string },
+) {
+  const { orgs, guards } = deps;
+  const chrome = (request: FastifyRequest, reply: FastifyReply) => pageChrome(request, reply, deps.publicUrl);
+  const signedIn = guards.requireActor();
+  const withSession = guards.requireActor({ session: true });
+
+  const renderList = async (request: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) => {
+    const organizations = await orgs.listMine(actorOf(request));
+    return html(reply, OrganizationsPage({ ...chrome(request, reply), organizations, form }), status);
+  };
+
+  const renderOrg = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    orgId: string,
+    form?: FormState,
+    status = 200,
+  ) => {
+    const actor = actorOf(request);
+    const organization = await orgs.get(actor, orgId);
+    const manages = organization.role === 'owner' || organization.role === 'admin';
+    const [members, invitations] = await Promise.all([
+      orgs.members(actor, orgId),
+      manages ? orgs.invitations(actor, orgId) : Promise.resolve(null),
+    ]);
+    const page = OrganizationPage({
+      ...chrome(request, reply),
+      organization,
+      members,
+      invitations,
+      currentUserId: actor.userId,
+      notice: noticeOf(request.query),
+      form,
+    });
+    return html(reply, page, status);
+  };
+
+  app.get('/account/organizations', { preHandler: signedIn, schema: hidden }, async (request, reply) =>
+    renderList(request, reply),
+  );
+
+  app.post(
+    '/account/organizations',
+    { preHandler: withSession, schema: { ...hidden, body: formBody({ name: field(1000) }) } },
+    async (request, reply) => {
+      const name = request.body.name ?? '';
+      try {
+        const org = await orgs.create(actorOf(request), { name }, requestMeta(request));
+        return reply.redirect(`/account/organizations/${org.id}?done=created`, 303);
+      } catch (err) {
+        const { state, status } = formError(err, { name });
+        return renderList(request, reply, state, status);
+      }
+    },
+  );
+
+  app.get(
+    '/account/organizations/:orgId',
+    { preHandler: signedIn, schema: { ...hidden, params: OrgParams, querystring: DoneQuery } },
+    async (request, reply) => renderOrg(request, reply, request.params.orgId),
+  );
+
+  app.post(
+    '/account/organizations/:orgId/invitations',
+    {
+      preHandler: withSession,
+      schema: { ...hidden, params: OrgParams, body: formBody({ email: field(1000), role: field(10) }) },
+    },
+    async (request, reply) => {
+      const { orgId } = request.params;
+      const { email = '', role } = request.body;
+      try {
+        const r = toRole(role);
+        if (!r)
+          throw new AppError('VALIDATION_FAILED', undefined, {
+            details: [{ path: '/role', message: 'Choose a role.' }],
+          });
+        await orgs.invite(actorOf(request), orgId, { email, role: r }, requestMeta(request));
+      } catch (err) {
+        const { state, status } = formError(err, { email });
+        if (status === 404) throw err;
+        return renderOrg(request, reply, orgId, state, status);
+      }
+      return reply.redirect(`/account/organizations/${orgId}?done=invited`, 303);
+    },
+  );
+
+  app.post(
+    '/account/organizations/:orgId/members/:userId/role',
+    {
+      preHandler: withSession,
+      schema: { ...hidden, params: MemberParams, body: formBody({ role: field(10) }) },
+    },
+    async (request, reply) => {
+      const { orgId, userId } = request.params;
+      try {
+        const role = toRole(request.body.role);
+        if (!role)
+          throw new AppError('VALIDATION_FAILED', undefined, {
+            details: [{ path: '/role', message: 'Choose a role.' }],
+          });
+        await orgs.changeRole(actorOf(request), orgId, userId, role, requestMeta(request));
+      } catch (err) {
+        const { state, status } = formError(err, {});
+        if (status === 404) throw err;
+        return renderOrg(request, reply, orgId, state, status);
+      }
+      return reply.redirect(`/account/organizations/${orgId}?done=role-changed`, 303);
+    },
+  );
+
+  app.post(
+    '/account/organizations/:orgId/members/:userId/remove',
+    { preHandler: withSession, schema: { ...hidden, params: MemberParams, body: formBody({}) } },
+    async (request, reply) => {
+      const { orgId, userId } = request.params;
+      const self = userId === actorOf(request).userId;
+      try {
+        await orgs.removeMember(actorOf(request), orgId, userId, requestMeta(request));
+      } catch (err) {
+        const { state, status } = formError(err, {});
+        if (status === 404) throw err;
+        return renderOrg(request, reply, orgId, state, status);
+      }
+      return reply.redirect(
+        self ? '/account/organizations' : `/account/organizations/${orgId}?done=removed`,
+        303,
+      );
+    },
+  );
+
+  app.get(
+    '/invitations/:id',
+    { preHandler: signedIn, schema: { ...hidden, params: Type.Object({ id: Id }, closed) } },
+    async (request, reply) => {
+      let invitation = null;
+      try {
+        invitation = await orgs.invitationFor(actorOf(request), request.params.id);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'TOKEN_INVALID') throw err;
+      }
+      return html(reply, InvitationPage({ ...chrome(request, reply), invitation }), invitation ? 200 : 404);
+    },
+  );
+
+  app.post(
+    '/invitations/:id/accept',
+    {
+      preHandler: withSession,
+      schema: { ...hidden, params: Type.Object({ id: Id }, closed), body: formBody({}) },
+    },
+    async (request, reply) => {
+      try {
+        const r = await orgs.accept(actorOf(request), request.params.id, requestMeta(request));
+        return reply.redirect(`/account/organizations/${r.organizationId}?done=joined`, 303);
+      } catch (err) {
+        const { state, status } = formError(err, {});
+        return html(
+          reply,
+          InvitationPage({ ...chrome(request, reply), invitation: null, form: state }),
+          status,
+        );
+      }
+    },
+  );
+}
