@@ -9,8 +9,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * - HTML forms (urlencoded, multipart, text/plain — what a cross-site page can
  *   submit without CORS) must carry the synchronizer token (`_csrf` field or
  *   `X-CSRF-Token` header) tied to the signed `fhiriq_csrf` cookie.
- * - JSON requests cannot be sent cross-site without a CORS preflight, which we
- *   never grant; as defence in depth, a browser-supplied Origin must be ours.
+ * - JSON requests, and PUT/PATCH/DELETE of any kind, cannot be sent
+ *   cross-site without a CORS preflight, which we never grant; as defence in
+ *   depth, a browser-supplied Origin must be ours.
  * - Requests authenticated by a bearer token carry no ambient credential and
  *   are exempt.
  * Routes may opt out with `config: { csrf: false }` (webhooks signed by their sender).
@@ -24,13 +25,10 @@ export function installCsrfPolicy(app: FastifyInstance, config: Config): void {
     const routeConfig = request.routeOptions.config as { csrf?: boolean } | undefined;
     if (routeConfig?.csrf === false) return;
     if (isBearer(request)) return;
+    const origin = request.headers.origin;
+    if (origin && origin !== ownOrigin && origin !== hostOrigin(request)) throw new AppError('CSRF_INVALID');
     const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (type === 'application/json' || type.endsWith('+json')) {
-      const origin = request.headers.origin;
-      if (origin && origin !== ownOrigin && origin !== hostOrigin(request))
-        throw new AppError('CSRF_INVALID');
-      return;
-    }
+    if (request.method !== 'POST' || type === 'application/json' || type.endsWith('+json')) return;
     await new Promise<void>((resolve, reject) => {
       app.csrfProtection(request, reply, (err?: Error) =>
         err ? reject(new AppError('CSRF_INVALID')) : resolve(),

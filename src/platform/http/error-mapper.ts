@@ -30,6 +30,7 @@ const PG_CODES: Record<string, ErrorCode> = {
   '23502': 'VALIDATION_FAILED', // not_null_violation
   '22001': 'VALIDATION_FAILED', // string_data_right_truncation
   '22P02': 'VALIDATION_FAILED', // invalid_text_representation
+  '22021': 'VALIDATION_FAILED', // character_not_in_repertoire (a NUL byte in text)
   '22003': 'VALIDATION_FAILED', // numeric_value_out_of_range
   '57P01': 'SERVICE_UNAVAILABLE', // admin_shutdown
   '57P03': 'SERVICE_UNAVAILABLE', // cannot_connect_now

@@ -186,7 +186,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       components: {
         securitySchemes: {
           bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal API token (`fiq_…`).' },
-          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'fhiriq_session' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'fhiriq.session_token' },
         },
       },
     },

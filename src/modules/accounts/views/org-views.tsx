@@ -35,7 +35,7 @@ export function OrganizationsPage(props: PageProps & { organizations: Organizati
   const e = props.form?.errors ?? {};
   return (
     <Layout {...props} title="Your organizations" currentPath="/account/organizations">
-      <div class="container stack">
+      <div class="container stack account-page">
         <h1>Your organizations</h1>
         {props.form?.message && <Alert kind={props.form.message.kind}>{props.form.message.text}</Alert>}
         {props.organizations.length === 0 ? (
@@ -91,7 +91,7 @@ export function OrganizationPage(props: OrganizationPageProps) {
   const e = props.form?.errors ?? {};
   return (
     <Layout {...props} title={org.name} currentPath={base}>
-      <div class="container stack">
+      <div class="container stack account-page">
         <h1>{org.name}</h1>
         <p>Your role: {ROLE_LABEL[org.role]}</p>
         {props.notice && <Alert kind="success">{props.notice}</Alert>}

@@ -36,38 +36,40 @@ export function AdminDashboard(
 ) {
   return (
     <Layout {...props} title="Admin — FHIR IQ" currentPath="/admin">
-      <h1>Admin</h1>
-      <AdminNav current="/admin" />
-      <section aria-labelledby="ops">
-        <h2 id="ops">Operations</h2>
-        <ul>
-          <li>
-            <a href="/admin/outbox">Outbox</a>: {props.outboxTotal} recent messages
-          </li>
-          <li>
-            <a href="/admin/jobs">Failed jobs</a>: {props.failedJobs}
-          </li>
-        </ul>
-        <table>
-          <caption>Jobs by queue and state</caption>
-          <thead>
-            <tr>
-              <th scope="col">Queue</th>
-              <th scope="col">State</th>
-              <th scope="col">Count</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.counts.map((c) => (
+      <div class="container admin-page">
+        <h1>Admin</h1>
+        <AdminNav current="/admin" />
+        <section aria-labelledby="ops">
+          <h2 id="ops">Operations</h2>
+          <ul>
+            <li>
+              <a href="/admin/outbox">Outbox</a>: {props.outboxTotal} recent messages
+            </li>
+            <li>
+              <a href="/admin/jobs">Failed jobs</a>: {props.failedJobs}
+            </li>
+          </ul>
+          <table>
+            <caption>Jobs by queue and state</caption>
+            <thead>
               <tr>
-                <td>{c.queue}</td>
-                <td>{c.state}</td>
-                <td>{c.count}</td>
+                <th scope="col">Queue</th>
+                <th scope="col">State</th>
+                <th scope="col">Count</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+            </thead>
+            <tbody>
+              {props.counts.map((c) => (
+                <tr>
+                  <td>{c.queue}</td>
+                  <td>{c.state}</td>
+                  <td>{c.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
     </Layout>
   );
 }
@@ -75,43 +77,46 @@ export function AdminDashboard(
 export function OutboxPage(props: PageChrome & { messages: MailRow[]; to?: string }) {
   return (
     <Layout {...props} title="Outbox — FHIR IQ admin" currentPath="/admin/outbox">
-      <h1>Outbox</h1>
-      <AdminNav current="/admin/outbox" />
-      <p>
-        Every message the platform sent or would send. Without SMTP configured, messages are only stored here.
-      </p>
-      <form method="get" action="/admin/outbox" class="inline-form">
-        <label for="to">Recipient</label>
-        <input id="to" name="to" type="email" value={props.to ?? ''} maxLength={254} />
-        <button type="submit" class="btn btn-secondary">
-          Filter
-        </button>
-      </form>
-      <table>
-        <caption>Latest messages</caption>
-        <thead>
-          <tr>
-            <th scope="col">Created</th>
-            <th scope="col">To</th>
-            <th scope="col">Subject</th>
-            <th scope="col">Template</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.messages.map((m) => (
+      <div class="container admin-page">
+        <h1>Outbox</h1>
+        <AdminNav current="/admin/outbox" />
+        <p>
+          Every message the platform sent or would send. Without SMTP configured, messages are only stored
+          here.
+        </p>
+        <form method="get" action="/admin/outbox" class="inline-form">
+          <label for="to">Recipient</label>
+          <input id="to" name="to" type="email" value={props.to ?? ''} maxLength={254} />
+          <button type="submit" class="btn btn-secondary">
+            Filter
+          </button>
+        </form>
+        <table>
+          <caption>Latest messages</caption>
+          <thead>
             <tr>
-              <td>{fmt(m.created_at)}</td>
-              <td>{m.to_address}</td>
-              <td>
-                <a href={`/admin/outbox/${m.id}`}>{m.subject}</a>
-              </td>
-              <td>{m.template}</td>
-              <td>{m.status}</td>
+              <th scope="col">Created</th>
+              <th scope="col">To</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Template</th>
+              <th scope="col">Status</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {props.messages.map((m) => (
+              <tr>
+                <td>{fmt(m.created_at)}</td>
+                <td>{m.to_address}</td>
+                <td>
+                  <a href={`/admin/outbox/${m.id}`}>{m.subject}</a>
+                </td>
+                <td>{m.template}</td>
+                <td>{m.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Layout>
   );
 }
@@ -120,32 +125,34 @@ export function OutboxMessagePage(props: PageChrome & { message: MailRow }) {
   const m = props.message;
   return (
     <Layout {...props} title={`${m.subject} — Outbox`} currentPath="/admin/outbox">
-      <h1>{m.subject}</h1>
-      <AdminNav current="/admin/outbox" />
-      <dl class="details">
-        <dt>To</dt>
-        <dd>{m.to_address}</dd>
-        <dt>From</dt>
-        <dd>{m.from_address}</dd>
-        <dt>Status</dt>
-        <dd>
-          {m.status} after {m.attempts} attempt(s){m.last_error ? ` — last error: ${m.last_error}` : ''}
-        </dd>
-        <dt>Created</dt>
-        <dd>{fmt(m.created_at)}</dd>
-        <dt>Sent or stored</dt>
-        <dd>{fmt(m.sent_at)}</dd>
-      </dl>
-      <h2>Text version</h2>
-      <pre class="mail-text">{m.text_body}</pre>
-      <h2>HTML version</h2>
-      <iframe
-        class="mail-html"
-        title="HTML version of the message"
-        sandbox=""
-        src={`/admin/outbox/${m.id}/html`}
-        loading="lazy"
-      />
+      <div class="container admin-page">
+        <h1>{m.subject}</h1>
+        <AdminNav current="/admin/outbox" />
+        <dl class="details">
+          <dt>To</dt>
+          <dd>{m.to_address}</dd>
+          <dt>From</dt>
+          <dd>{m.from_address}</dd>
+          <dt>Status</dt>
+          <dd>
+            {m.status} after {m.attempts} attempt(s){m.last_error ? ` — last error: ${m.last_error}` : ''}
+          </dd>
+          <dt>Created</dt>
+          <dd>{fmt(m.created_at)}</dd>
+          <dt>Sent or stored</dt>
+          <dd>{fmt(m.sent_at)}</dd>
+        </dl>
+        <h2>Text version</h2>
+        <pre class="mail-text">{m.text_body}</pre>
+        <h2>HTML version</h2>
+        <iframe
+          class="mail-html"
+          title="HTML version of the message"
+          sandbox=""
+          src={`/admin/outbox/${m.id}/html`}
+          loading="lazy"
+        />
+      </div>
     </Layout>
   );
 }
@@ -153,51 +160,55 @@ export function OutboxMessagePage(props: PageChrome & { message: MailRow }) {
 export function JobsPage(props: PageChrome & { failed: FailedJob[]; canRetry: boolean }) {
   return (
     <Layout {...props} title="Jobs — FHIR IQ admin" currentPath="/admin/jobs">
-      <h1>Failed jobs</h1>
-      <AdminNav current="/admin/jobs" />
-      <p>Jobs that used up their retries. Retrying runs the job again from the start; jobs are idempotent.</p>
-      {props.failed.length === 0 ? (
-        <p>No failed jobs.</p>
-      ) : (
-        <table>
-          <caption>Failed jobs, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Queue</th>
-              <th scope="col">Job</th>
-              <th scope="col">Failed</th>
-              <th scope="col">Retries</th>
-              <th scope="col">Error</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.failed.map((j) => (
+      <div class="container admin-page">
+        <h1>Failed jobs</h1>
+        <AdminNav current="/admin/jobs" />
+        <p>
+          Jobs that used up their retries. Retrying runs the job again from the start; jobs are idempotent.
+        </p>
+        {props.failed.length === 0 ? (
+          <p>No failed jobs.</p>
+        ) : (
+          <table>
+            <caption>Failed jobs, newest first</caption>
+            <thead>
               <tr>
-                <td>{j.queue}</td>
-                <td>
-                  <code>{j.id}</code>
-                </td>
-                <td>{fmt(j.completedOn)}</td>
-                <td>{j.retryCount}</td>
-                <td>{errorText(j.output)}</td>
-                <td>
-                  {props.canRetry && (
-                    <form method="post" action={`/admin/jobs/${encodeURIComponent(j.queue)}/${j.id}/retry`}>
-                      <CsrfInput token={props.csrfToken ?? ''} />
-                      <button type="submit" class="btn btn-secondary">
-                        Retry
-                      </button>
-                    </form>
-                  )}
-                </td>
+                <th scope="col">Queue</th>
+                <th scope="col">Job</th>
+                <th scope="col">Failed</th>
+                <th scope="col">Retries</th>
+                <th scope="col">Error</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {props.failed.map((j) => (
+                <tr>
+                  <td>{j.queue}</td>
+                  <td>
+                    <code>{j.id}</code>
+                  </td>
+                  <td>{fmt(j.completedOn)}</td>
+                  <td>{j.retryCount}</td>
+                  <td>{errorText(j.output)}</td>
+                  <td>
+                    {props.canRetry && (
+                      <form method="post" action={`/admin/jobs/${encodeURIComponent(j.queue)}/${j.id}/retry`}>
+                        <CsrfInput token={props.csrfToken ?? ''} />
+                        <button type="submit" class="btn btn-secondary">
+                          Retry
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
     </Layout>
   );
 }
@@ -205,35 +216,37 @@ export function JobsPage(props: PageChrome & { failed: FailedJob[]; canRetry: bo
 export function AuditPage(props: PageChrome & { events: AuditEvent[] }) {
   return (
     <Layout {...props} title="Audit log — FHIR IQ admin" currentPath="/admin/audit">
-      <h1>Audit log</h1>
-      <AdminNav current="/admin/audit" />
-      <table>
-        <caption>Staff actions, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Before → after</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.events.map((e) => (
+      <div class="container admin-page">
+        <h1>Audit log</h1>
+        <AdminNav current="/admin/audit" />
+        <table>
+          <caption>Staff actions, newest first</caption>
+          <thead>
             <tr>
-              <td>{fmt(e.at)}</td>
-              <td>{e.actor_email ?? 'system'}</td>
-              <td>{e.action}</td>
-              <td>
-                {e.target_type} <code>{e.target_id}</code>
-              </td>
-              <td>
-                <code>{JSON.stringify(e.before)}</code> → <code>{JSON.stringify(e.after)}</code>
-              </td>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">Target</th>
+              <th scope="col">Before → after</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {props.events.map((e) => (
+              <tr>
+                <td>{fmt(e.at)}</td>
+                <td>{e.actor_email ?? 'system'}</td>
+                <td>{e.action}</td>
+                <td>
+                  {e.target_type} <code>{e.target_id}</code>
+                </td>
+                <td>
+                  <code>{JSON.stringify(e.before)}</code> → <code>{JSON.stringify(e.after)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Layout>
   );
 }
