@@ -70,6 +70,7 @@ const STAFF_ADMIN = [
   'admin.users.manage',
   'admin.orgs.read',
   'admin.permissions.manage',
+  'admin.audit.read',
 ] as const;
 
 /** Support reads what helps answer a customer; it changes nothing. */
@@ -112,6 +113,7 @@ export const PERMISSIONS: readonly PermissionDef[] = [
   { key: 'admin.users.manage', description: 'Change users\u2019 roles and act on their accounts.' },
   { key: 'admin.orgs.read', description: 'Look up organizations.' },
   { key: 'admin.permissions.manage', description: 'Change which role has which permission.' },
+  { key: 'admin.audit.read', description: 'Read the audit log of staff actions.' },
 ];
 
 export interface Grant {

@@ -103,6 +103,11 @@ export function OutboxPage(props: PageChrome & { messages: MailRow[]; to?: strin
             </tr>
           </thead>
           <tbody>
+            {props.messages.length === 0 && (
+              <tr>
+                <td colSpan={5}>No messages yet.</td>
+              </tr>
+            )}
             {props.messages.map((m) => (
               <tr>
                 <td>{fmt(m.created_at)}</td>
