@@ -1,0 +1,40 @@
+import type { PlatformContext } from '../../platform/context.ts';
+import { handle, inTransaction } from '../../platform/db/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { AuditModule } from '../audit/index.ts';
+
+/** Staff operations on the platform itself. Each change is audited in the same transaction. */
+export class AdminService {
+  constructor(
+    private readonly ctx: PlatformContext,
+    private readonly audit: AuditModule,
+  ) {}
+
+  /** Puts a job that used up its retries back in its queue. */
+  async retryJob(
+    actor: { userId: string; email: string },
+    queue: string,
+    id: string,
+    meta: { ip: string; requestId: string },
+  ): Promise<void> {
+    const { ctx, audit } = this;
+    const known = ctx.jobs.definitions.some((d) => d.name === queue);
+    if (!known) throw new AppError('NOT_FOUND', 'No such job.');
+    const failed = (await ctx.jobs.failed(500)).find((j) => j.id === id && j.queue === queue);
+    if (!failed) throw new AppError('NOT_FOUND', 'No such failed job.');
+    await inTransaction(ctx.db, async (trx) => {
+      await ctx.jobs.retry(queue, id, handle(trx));
+      await audit.log.record(
+        {
+          actor,
+          action: 'jobs.retry',
+          target: { type: 'job', id },
+          before: { state: 'failed', queue },
+          after: { state: 'retry', queue },
+          ...meta,
+        },
+        handle(trx),
+      );
+    });
+  }
+}
