@@ -66,7 +66,15 @@ export class App {
         concurrency: config.jobConcurrency,
         pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
       });
-      const mail = new Mailer(database.db, jobs, clock, log, config.mailFrom, config.smtpUrl);
+      const mail = new Mailer(
+        database.db,
+        jobs,
+        clock,
+        log,
+        config.mailFrom,
+        config.smtpUrl,
+        config.mailRetentionDays,
+      );
       const ctx: PlatformContext = { config, clock, log, database, db: database.db, jobs, mail, secrets };
       const modules = createModules(ctx);
       const metrics = new Metrics();

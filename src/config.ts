@@ -161,6 +161,13 @@ export const CONFIG_VARS = {
     description: 'Sender of every message.',
     parse: email,
   },
+  MAIL_RETENTION_DAYS: {
+    name: 'MAIL_RETENTION_DAYS',
+    default: '90',
+    description:
+      'Days a delivered message stays in the outbox before it is deleted (messages hold personal data). Undelivered ones stay until delivered or failed.',
+    parse: int(1, 3650),
+  },
   REQUIRE_EMAIL_VERIFICATION: {
     name: 'REQUIRE_EMAIL_VERIFICATION',
     default: 'true',
@@ -199,6 +206,7 @@ export interface Config {
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  mailRetentionDays: number;
   requireEmailVerification: boolean;
   jobConcurrency: number;
   shutdownTimeoutMs: number;
@@ -248,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisUrl: values.REDIS_URL as string | undefined,
     smtpUrl: values.SMTP_URL as string | undefined,
     mailFrom: values.MAIL_FROM as string,
+    mailRetentionDays: values.MAIL_RETENTION_DAYS as number,
     requireEmailVerification: values.REQUIRE_EMAIL_VERIFICATION as boolean,
     jobConcurrency: values.JOB_CONCURRENCY as number,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS as number,

@@ -57,6 +57,34 @@ afterAll(async () => {
 
 const json = { 'content-type': 'application/json' };
 
+describe('closing the server', () => {
+  it('lets an in-flight request finish', async () => {
+    const server = await createHttpServer({
+      config,
+      log: createLogger('silent'),
+      secrets: new Secrets('x'.repeat(40)),
+      metrics: new Metrics(),
+    });
+    let entered: () => void = () => {};
+    const inside = new Promise<void>((r) => {
+      entered = r;
+    });
+    server.get('/slow', { schema: { hide: true } }, async () => {
+      entered();
+      await new Promise((r) => setTimeout(r, 800));
+      return { done: true };
+    });
+    const address = await server.listen({ host: '127.0.0.1', port: 0 });
+    const pending = fetch(`${address}/slow`);
+    await inside;
+    const closed = server.close();
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ done: true });
+    await closed;
+  });
+});
+
 describe('HTTP platform', () => {
   it('accepts a valid JSON body', async () => {
     const r = await app.inject({

@@ -115,6 +115,30 @@ describe('job queue', () => {
   });
 });
 
+describe('a graceful stop', () => {
+  it('waits for a running job to finish', async () => {
+    const testDb = await createTestDatabase();
+    const q = new JobQueue(testDb.database, log, { pollingIntervalSeconds: 0.5 });
+    let started = false;
+    let finished = false;
+    q.define({
+      name: 'test.slow',
+      handler: async () => {
+        started = true;
+        await new Promise((r) => setTimeout(r, 1500));
+        finished = true;
+      },
+    });
+    await q.start();
+    await q.work();
+    await q.send('test.slow', {});
+    await until(() => started);
+    await q.stop(5000);
+    expect(finished).toBe(true);
+    await testDb.drop();
+  });
+});
+
 describe('a job enqueued before a shutdown', () => {
   it('runs after the restart', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fhiriq-jobs-'));

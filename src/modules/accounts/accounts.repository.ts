@@ -244,3 +244,32 @@ export async function grantsVersion(db: Db): Promise<string> {
   const latest = row.latest ? new Date(row.latest).toISOString() : '';
   return `${row.n}:${latest}`;
 }
+
+// ---- retention ------------------------------------------------------------------------------------------
+
+/**
+ * Deletes what can no longer be used: expired sessions and verification or
+ * reset tokens at once, revoked or expired API tokens after `tokenGraceDays`
+ * (kept a while so "revoked on …" stays visible in the account page).
+ */
+export async function pruneExpired(
+  db: Db,
+  now: Date,
+  tokenGraceDays: number,
+): Promise<{ sessions: number; verifications: number; apiTokens: number }> {
+  const graceCutoff = new Date(now.getTime() - tokenGraceDays * 86_400_000);
+  const sessions = await db.deleteFrom('auth_session').where('expires_at', '<', now).executeTakeFirst();
+  const verifications = await db
+    .deleteFrom('auth_verification')
+    .where('expires_at', '<', now)
+    .executeTakeFirst();
+  const apiTokens = await db
+    .deleteFrom('api_token')
+    .where((eb) => eb.or([eb('revoked_at', '<', graceCutoff), eb('expires_at', '<', graceCutoff)]))
+    .executeTakeFirst();
+  return {
+    sessions: Number(sessions.numDeletedRows),
+    verifications: Number(verifications.numDeletedRows),
+    apiTokens: Number(apiTokens.numDeletedRows),
+  };
+}

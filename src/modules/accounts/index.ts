@@ -8,6 +8,7 @@ import type { Actor, StaffRole } from './accounts.contract.ts';
 import { createGuards, installActorResolution, pageChrome } from './accounts.http.ts';
 import { AccountsMail } from './accounts.mail.ts';
 import { registerAccountPages } from './accounts.pages.tsx';
+import { pruneExpired } from './accounts.repository.ts';
 import { registerAccountsRoutes } from './accounts.routes.ts';
 import { IdentityService } from './accounts.service.ts';
 import type { AccountsDb, AccountsTables } from './accounts.tables.ts';
@@ -65,6 +66,9 @@ export interface AccountsModule extends AppModule {
   pageChrome(request: FastifyRequest, reply: FastifyReply): PageChrome;
 }
 
+/** Hourly: delete expired sessions, verification tokens and long-dead API tokens. */
+export const ACCOUNTS_PRUNE_JOB = 'accounts.prune-expired';
+
 export function createAccountsModule(ctx: PlatformContext): AccountsModule {
   const db = new AmbientDb<AccountsDb>(ctx.db.withTables<AccountsTables>());
   const mail = new AccountsMail(ctx);
@@ -101,6 +105,17 @@ export function createAccountsModule(ctx: PlatformContext): AccountsModule {
   const tokens = new ApiTokenService(ctx, db, access);
   const organizations = new OrganizationService(ctx, db, auth, access, identity);
   const guards = createGuards(access);
+
+  // Credentials that can no longer be used are deleted, not kept forever.
+  ctx.jobs.define({
+    name: ACCOUNTS_PRUNE_JOB,
+    cron: '23 * * * *',
+    retryLimit: 2,
+    handler: async () => {
+      const removed = await pruneExpired(db.root, ctx.clock.now(), 30);
+      ctx.log.info({ removed }, 'expired sessions and tokens pruned');
+    },
+  });
 
   return {
     name: 'accounts',

@@ -110,7 +110,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // While closing, answers to in-flight requests end their connection, so a
+  // keep-alive client does not hold the shutdown open until its idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
     // Nothing is cacheable unless a route says so (public pages and assets do).
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;

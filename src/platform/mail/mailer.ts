@@ -41,6 +41,8 @@ export interface OutgoingMail {
 type Db = Kysely<PlatformTables & MailTables>;
 
 export const MAIL_SEND_JOB = 'mail.send';
+/** Daily: delete delivered messages older than MAIL_RETENTION_DAYS. */
+export const MAIL_PRUNE_JOB = 'mail.prune';
 /** Retries with backoff from 30 s: the last one is about two hours after the first attempt. */
 const MAIL_RETRY_LIMIT = 8;
 
@@ -62,6 +64,7 @@ export class Mailer {
     private readonly log: Logger,
     private readonly from: string,
     smtpUrl: string | undefined,
+    private readonly retentionDays = 90,
   ) {
     this.#db = db.withTables<MailTables>();
     this.#transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : undefined;
@@ -73,6 +76,26 @@ export class Mailer {
       retryBackoff: true,
       handler: async ({ messageId }, meta) => this.deliver(messageId, meta.retryCount),
     });
+    jobs.define({
+      name: MAIL_PRUNE_JOB,
+      cron: '17 3 * * *',
+      retryLimit: 2,
+      handler: async () => {
+        const removed = await this.prune();
+        this.log.info({ removed }, 'outbox pruned');
+      },
+    });
+  }
+
+  /** Deletes delivered (or finally failed) messages older than the retention period. */
+  async prune(): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - this.retentionDays * 86_400_000);
+    const r = await this.#db
+      .deleteFrom('mail_message')
+      .where('status', 'in', ['sent', 'stored', 'failed'])
+      .where('created_at', '<', cutoff)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 
   get transportName(): string {
