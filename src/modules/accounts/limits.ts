@@ -5,7 +5,8 @@ import { normalizeEmail } from './domain/email.ts';
 
 /**
  * Rate limits of the anonymous auth actions, built on @fastify/rate-limit's
- * store (in memory per process now; the platform's store later). Each limiter
+ * store (Redis when REDIS_URL is set, so every web process shares the budget;
+ * process memory otherwise). Each limiter
  * is created once and used by both the JSON route and the HTML form of the
  * same action, so switching between them buys no extra attempts; and each
  * checks two budgets, per IP and per account (the normalised email of the
