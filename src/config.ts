@@ -186,6 +186,36 @@ export const CONFIG_VARS = {
     description: 'How long SIGINT/SIGTERM waits for in-flight requests and jobs before closing anyway.',
     parse: int(100, 120000),
   },
+  SELLER_COUNTRY: {
+    name: 'SELLER_COUNTRY',
+    default: 'US',
+    description:
+      "ISO country where the seller is established; it decides the tax rules. A seller outside the EU (e.g. `US`) charges EU consumers their own country's VAT (non-Union OSS scheme) and treats every EU business with a verified VAT ID as reverse charge; an EU seller charges its own VAT to businesses of its own country.",
+    parse: (raw: string): Parsed<string> =>
+      /^[A-Z]{2}$/.test(raw)
+        ? ok(raw)
+        : bad(`must be a two-letter ISO country code in capitals, got "${raw}"`),
+  },
+  VIES_URL: {
+    name: 'VIES_URL',
+    default: '',
+    description:
+      'Base URL of the EU VIES REST API for VAT ID checks (`https://ec.europa.eu/taxation_customs/vies/rest-api`). Empty: VAT IDs are checked locally by format and check digit only, and recorded as such (`source: local-format`).',
+    parse: optionalUrl('http:', 'https:'),
+  },
+  VIES_TIMEOUT_MS: {
+    name: 'VIES_TIMEOUT_MS',
+    default: '10000',
+    description: 'How long one VIES request may take before it counts as unavailable (and is retried later).',
+    parse: int(100, 120000),
+  },
+  VIES_RETRY_DELAY_SECONDS: {
+    name: 'VIES_RETRY_DELAY_SECONDS',
+    default: '60',
+    description:
+      'First wait before a VAT ID check that VIES could not answer is tried again; doubled at each of up to 10 retries. The ID stays `pending` meanwhile.',
+    parse: int(1, 86400),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -210,6 +240,10 @@ export interface Config {
   requireEmailVerification: boolean;
   jobConcurrency: number;
   shutdownTimeoutMs: number;
+  sellerCountry: string;
+  viesUrl: string | undefined;
+  viesTimeoutMs: number;
+  viesRetryDelaySeconds: number;
   /** true when PUBLIC_URL is https: Secure cookies, HSTS. */
   secureCookies: boolean;
 }
@@ -260,6 +294,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     requireEmailVerification: values.REQUIRE_EMAIL_VERIFICATION as boolean,
     jobConcurrency: values.JOB_CONCURRENCY as number,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS as number,
+    sellerCountry: values.SELLER_COUNTRY as string,
+    viesUrl: values.VIES_URL as string | undefined,
+    viesTimeoutMs: values.VIES_TIMEOUT_MS as number,
+    viesRetryDelaySeconds: values.VIES_RETRY_DELAY_SECONDS as number,
     secureCookies: publicUrl.startsWith('https://'),
   };
 }

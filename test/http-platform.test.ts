@@ -42,6 +42,11 @@ beforeAll(async () => {
       code: '23505',
     });
   });
+  app.get(
+    '/api/v1/things/:id',
+    { schema: { tags: ['test'], summary: 'thing', params: Type.Object({ id: Type.String() }) } },
+    async (request) => ({ id: request.params.id }),
+  );
   app.get('/page-boom', { schema: { hide: true } }, async () => {
     throw new Error('kaboom');
   });
@@ -156,6 +161,16 @@ describe('HTTP platform', () => {
     expect(page.statusCode).toBe(404);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('NOT_FOUND');
+  });
+
+  it('maps router errors (over-long path segments, bad encoding) through the catalog', async () => {
+    const long = await app.inject({ method: 'GET', url: `/api/v1/things/${'x'.repeat(300)}` });
+    expect(long.statusCode).toBe(414);
+    expect(long.json().error.code).toBe('URI_TOO_LONG');
+    expect(long.json().error.requestId).toBeTruthy();
+    const bad = await app.inject({ method: 'GET', url: '/api/v1/things/%E0%A4%A' });
+    expect(bad.statusCode).toBe(404);
+    expect(bad.json().error.code).toBe('NOT_FOUND');
   });
 
   it('never leaks internals of unexpected errors', async () => {

@@ -63,6 +63,18 @@ export const ERROR_CATALOG = {
     message: 'That conflicts with existing data.',
     description: 'A unique value is already taken, or the resource changed meanwhile.',
   },
+  SKU_NOT_FOUND: {
+    status: 404,
+    message: 'No such product in the catalog.',
+    description:
+      'The SKU code is well formed but names no active item of the catalog (a malformed code is `VALIDATION_FAILED`).',
+  },
+  CATALOG_INVALID: {
+    status: 422,
+    message: 'This change would leave the catalog inconsistent; nothing was changed.',
+    description:
+      'A staff edit of the catalog would introduce an error-level issue (e.g. a buyable SKU without a USD price, a bundle of items that cannot be bought). `details` lists each issue.',
+  },
   TOKEN_INVALID: {
     status: 400,
     message: 'This link is invalid or has expired.',
@@ -72,6 +84,11 @@ export const ERROR_CATALOG = {
     status: 413,
     message: 'The request body is too large.',
     description: 'The body exceeds `BODY_LIMIT_BYTES`.',
+  },
+  URI_TOO_LONG: {
+    status: 414,
+    message: 'The address is too long.',
+    description: 'A path segment is longer than the server accepts (200 characters).',
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
@@ -83,6 +100,30 @@ export const ERROR_CATALOG = {
     status: 429,
     message: 'Too many requests. Try again later.',
     description: 'A rate limit was hit. The `Retry-After` header says how many seconds to wait.',
+  },
+  UNKNOWN_SKU: {
+    status: 400,
+    message: 'The request names a SKU that cannot be bought in this currency.',
+    description:
+      'A tax quote (or another commerce request) lists a SKU that is not in the catalog, not buyable, or has no price in the requested currency. `details` names each such item (`/items/<index>/sku`).',
+  },
+  VAT_ID_INVALID: {
+    status: 400,
+    message: 'The VAT ID is not valid.',
+    description:
+      'The VAT ID is malformed (wrong prefix, format or check digit for its member state), is not from the billing country, or the EU VIES registry reported it as not registered. The message gives the reason.',
+  },
+  REGION_REQUIRED: {
+    status: 400,
+    message: 'A province or state is required for this country.',
+    description:
+      'Tax depends on the region in this country (Canada: GST/HST by province), and `customer.region` is missing or not a known code.',
+  },
+  TAX_RATE_MISSING: {
+    status: 500,
+    message: 'No tax rate is configured for this sale. Staff have been alerted.',
+    description:
+      "Tax is due in the customer's jurisdiction but no rate row is in force on the order's date (a rate was removed or a period left uncovered). Staff must add the rate; nothing is quoted at 0 % by guess.",
   },
   INTERNAL: {
     status: 500,

@@ -182,7 +182,7 @@ function buildIslands(islandsDir: string): AssetSource[] {
 }
 
 /** The hand-written stylesheets, in cascade order. */
-const STYLESHEETS = ['base.css', 'chrome.css', 'components.css', 'pages.css', 'app.css'];
+const STYLESHEETS = ['base.css', 'chrome.css', 'components.css', 'pages.css', 'app.css', 'catalog.css'];
 
 export interface BuildAssetOptions {
   /** Folder holding styles/, favicon.svg and islands/; defaults to this module's folder. */

@@ -2,6 +2,8 @@
  * The web shell's public door: layout, shared components, pages and the asset
  * pipeline. Other modules import from here only.
  */
+
+export { ADMIN_SECTIONS, AdminNav } from './admin-nav.tsx';
 export {
   ASSET_PREFIX,
   type Asset,

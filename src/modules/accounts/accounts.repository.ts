@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/transaction.ts';
-import type { OrgRole } from './accounts.contract.ts';
+import type { OrgRole, StaffRole } from './accounts.contract.ts';
 import type { AccountsDb, ApiTokenRow, SessionRow, UserRow } from './accounts.tables.ts';
 import type { Grant, PermissionDef } from './domain/permissions.ts';
 
@@ -34,6 +34,18 @@ export async function updateUser(
     .set({ ...patch, updated_at: now })
     .where('id', '=', id)
     .execute();
+}
+
+/** Verified staff members of one role, for notifications that go to staff. */
+export async function staffEmails(db: Db, role: StaffRole): Promise<string[]> {
+  const rows = await db
+    .selectFrom('auth_user')
+    .select('email')
+    .where('staff_role', '=', role)
+    .where('email_verified', '=', true)
+    .orderBy('email')
+    .execute();
+  return rows.map((r) => r.email);
 }
 
 export async function hasCredential(db: Db, userId: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { createEmailVerificationToken } from 'better-auth/api';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
+import { type DbHandle, view } from '../../platform/db/transaction.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { PageChrome } from '../../web/index.ts';
 import { AccessService } from './access.service.ts';
@@ -8,7 +9,7 @@ import type { Actor, StaffRole } from './accounts.contract.ts';
 import { createGuards, installActorResolution, pageChrome } from './accounts.http.ts';
 import { AccountsMail } from './accounts.mail.ts';
 import { registerAccountPages } from './accounts.pages.tsx';
-import { pruneExpired } from './accounts.repository.ts';
+import { pruneExpired, staffEmails } from './accounts.repository.ts';
 import { registerAccountsRoutes } from './accounts.routes.ts';
 import { IdentityService } from './accounts.service.ts';
 import type { AccountsDb, AccountsTables } from './accounts.tables.ts';
@@ -64,6 +65,8 @@ export interface AccountsModule extends AppModule {
   requireStaff(role?: StaffRole): preHandlerAsyncHookHandler;
   /** The layout props of a page: the signed-in user and a CSRF token for its forms. */
   pageChrome(request: FastifyRequest, reply: FastifyReply): PageChrome;
+  /** Addresses of verified staff of a role (staff notifications), read in the caller's transaction when given. */
+  staffEmails(role: StaffRole, trx?: DbHandle): Promise<string[]>;
 }
 
 /** Hourly: delete expired sessions, verification tokens and long-dead API tokens. */
@@ -127,6 +130,7 @@ export function createAccountsModule(ctx: PlatformContext): AccountsModule {
     requirePermission: guards.requirePermission,
     requireStaff: guards.requireStaff,
     pageChrome: (request, reply) => pageChrome(request, reply, ctx.config.publicUrl),
+    staffEmails: (role, trx) => staffEmails(trx ? view<AccountsDb>(trx) : db.root, role),
     async registerRoutes(app: HttpServer) {
       await access.refreshMatrix(true);
       installActorResolution(app, access);

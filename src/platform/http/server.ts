@@ -23,7 +23,7 @@ import type { Secrets } from '../crypto/secrets.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { installCsrfPolicy } from './csrf.ts';
-import { type HtmlErrorRenderer, installErrorHandling } from './error-mapper.ts';
+import { type HtmlErrorRenderer, installErrorHandling, sendError } from './error-mapper.ts';
 import type { Metrics } from './metrics.ts';
 
 export type HttpServer = FastifyInstance<
@@ -88,6 +88,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors the router raises before any route runs (bad URL encoding, an
+    // over-long path segment) go through the same mapper as everything else.
+    frameworkErrors: (error, request, reply) => sendError(request, reply, error, options.renderErrorPage),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const records: RouteRecord[] = [];

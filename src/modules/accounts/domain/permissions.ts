@@ -71,6 +71,8 @@ const STAFF_ADMIN = [
   'admin.orgs.read',
   'admin.permissions.manage',
   'admin.audit.read',
+  'admin.catalog.manage',
+  'admin.quotes.read',
 ] as const;
 
 /** Support reads what helps answer a customer; it changes nothing. */
@@ -80,6 +82,7 @@ const STAFF_SUPPORT = [
   'admin.jobs.read',
   'admin.users.read',
   'admin.orgs.read',
+  'admin.quotes.read',
 ];
 
 const STAFF: Record<StaffRole, readonly string[]> = { admin: STAFF_ADMIN, support: STAFF_SUPPORT };
@@ -114,6 +117,8 @@ export const PERMISSIONS: readonly PermissionDef[] = [
   { key: 'admin.orgs.read', description: 'Look up organizations.' },
   { key: 'admin.permissions.manage', description: 'Change which role has which permission.' },
   { key: 'admin.audit.read', description: 'Read the audit log of staff actions.' },
+  { key: 'admin.catalog.manage', description: 'Edit the catalog: prices, SKUs, bundles (checked, audited).' },
+  { key: 'admin.quotes.read', description: 'Read quote requests for contact-sales items.' },
 ];
 
 export interface Grant {

@@ -1,31 +1,9 @@
 import type { FailedJob } from '../../../platform/jobs/queue.ts';
 import type { MailRow } from '../../../platform/mail/mailer.ts';
-import { CsrfInput, Layout, type PageChrome } from '../../../web/index.ts';
+import { AdminNav, CsrfInput, Layout, type PageChrome } from '../../../web/index.ts';
 import type { AuditEvent } from '../../audit/index.ts';
 
 const fmt = (d: Date | null) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) : '—');
-
-function AdminNav(props: { current: string }) {
-  const links = [
-    ['/admin', 'Dashboard'],
-    ['/admin/outbox', 'Outbox'],
-    ['/admin/jobs', 'Jobs'],
-    ['/admin/audit', 'Audit log'],
-  ] as const;
-  return (
-    <nav aria-label="Admin">
-      <ul class="admin-nav">
-        {links.map(([href, label]) => (
-          <li>
-            <a href={href} aria-current={props.current === href ? 'page' : undefined}>
-              {label}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
-}
 
 export function AdminDashboard(
   props: PageChrome & {

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
+
+/** The catalog's pages render without script, with the real prices, and advertise only real savings. */
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t?.close());
+
+async function page(url: string) {
+  const r = await t.http.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
+  return { status: r.statusCode, body: r.body };
+}
+
+describe('listings', () => {
+  it('/tools, /training and /consulting list their products with a starting price', async () => {
+    const tools = await page('/tools');
+    expect(tools.status).toBe(200);
+    for (const name of [
+      'Mapper to FHIR',
+      'Data Quality Assessments',
+      'FHIR Analytics',
+      'Build a FHIR App with AI',
+    ]) {
+      expect(tools.body).toContain(name);
+    }
+    expect(tools.body).toContain('<strong>$29.00</strong> per month');
+    const training = await page('/training?currency=EUR');
+    expect(training.body).toContain('€299.00');
+    expect(training.body).toContain('Custom Training Program');
+    const consulting = await page('/consulting?currency=GBP');
+    expect(consulting.body).toContain('£2,125.00');
+    expect(consulting.body).toMatch(/<a href="\/consulting\?currency=GBP" aria-current="true">GBP<\/a>/);
+    // An unknown currency falls back to USD instead of failing.
+    expect((await page('/tools?currency=XYZ')).body).toContain('$29.00');
+  });
+});
+
+describe('product pages', () => {
+  it('select an edition and term with a GET form and show that SKU\u2019s price in the chosen currency', async () => {
+    const p = await page('/products/mapper-to-fhir?edition=PR&term=A&currency=CAD');
+    expect(p.status).toBe(200);
+    expect(p.body).toContain('<form method="get" action="/products/mapper-to-fhir"');
+    expect(p.body).toMatch(/<input type="radio" name="edition" value="PR" checked\/?>/);
+    expect(p.body).toMatch(/<input type="radio" name="term" value="A" checked\/?>/);
+    expect(p.body).toContain('CA$1,350.00');
+    expect(p.body).toContain('2 months free');
+    expect(p.body).toContain('<form method="post" action="/cart/items"');
+    expect(p.body).toContain('name="sku" value="TL-MAPPER-PR-A"');
+    expect(p.body).toContain('name="currency" value="CAD"');
+    expect(p.body).toContain('name="quantity" value="1"');
+    expect(p.body).toContain('name="_csrf"');
+    expect(p.body).toContain('Records per month');
+  });
+
+  it('offer a seat quantity for per-seat training', async () => {
+    const p = await page('/products/fhir-fundamentals?edition=LV&quantity=4');
+    expect(p.body).toContain('$1,499.00');
+    expect(p.body).toContain('per seat');
+    expect(p.body).toMatch(
+      /<input id="field-quantity" name="quantity" type="number" min="1" max="1000" step="1" value="4"/,
+    );
+  });
+
+  it('offer a quote form, not the cart, for contact-sales items', async () => {
+    const p = await page('/products/mapper-to-fhir?edition=EN');
+    expect(p.body).toContain('Request a quote');
+    expect(p.body).toContain('name="sku" value="TL-MAPPER-EN"');
+    expect(p.body).not.toContain('action="/cart/items"');
+    const bundle = await page('/products/enterprise-bundle');
+    expect(bundle.body).toContain('From <');
+    expect(bundle.body).toContain('$15,000.00');
+    expect(bundle.body).toContain('Request a quote');
+  });
+
+  it('show a bundle\u2019s parts and no fake saving', async () => {
+    const p = await page('/products/starter-bundle');
+    expect(p.body).toContain('$999.00');
+    expect(p.body).toContain('$779.00');
+    expect(p.body).toContain('Bought separately, these items cost less than the bundle.');
+    expect(p.body).not.toMatch(/37 ?%/);
+    expect(p.body).not.toContain('1,579');
+  });
+
+  it('fall back to an offered combination, and 404 for an unknown product', async () => {
+    const p = await page('/products/mapper-to-fhir?edition=EN&term=M');
+    expect(p.status).toBe(200);
+    expect(p.body).toContain('That combination is not offered');
+    expect((await page('/products/no-such-thing')).status).toBe(404);
+  });
+});
+
+describe('/pricing', () => {
+  it('compares editions and limits, monthly by default', async () => {
+    const p = await page('/pricing');
+    expect(p.status).toBe(200);
+    expect(p.body).toMatch(/<a href="\/pricing" aria-current="true">Monthly billing<\/a>/);
+    expect(p.body).toContain('<strong>$29.00</strong> per month');
+    expect(p.body).toContain('<strong>$399.00</strong> per month');
+    expect(p.body).toContain('Contact us');
+    expect(p.body).toContain('Dashboards');
+    expect(p.body).not.toContain('Annual saving');
+  });
+
+  it('shows the real annual saving when billed annually', async () => {
+    const p = await page('/pricing?billing=annual&currency=EUR');
+    expect(p.body).toMatch(
+      /<a href="\/pricing\?billing=annual&amp;currency=EUR" aria-current="true">Annual billing<\/a>/,
+    );
+    expect(p.body).toContain('<strong>€290.00</strong> per year');
+    // 12 × 29 − 290 = 58 = two monthly payments.
+    expect(p.body).toContain('2 months free<br/><span class="price-period">save €58.00</span>');
+  });
+
+  it('lists bundles with their real individual price and no invented saving, and an FAQ', async () => {
+    const p = await page('/pricing');
+    expect(p.body).toContain('$4,258.00');
+    expect(p.body).toContain('$4,999.00');
+    expect(p.body).not.toContain('42 %');
+    expect(p.body).toContain('<details><summary>Do prices include VAT or sales tax?</summary>');
+    expect(p.body).toContain('$250.00'); // consulting: price per hour of the 10-hour block
+  });
+
+  it('needs no script', async () => {
+    for (const url of ['/pricing', '/tools', '/products/mapper-to-fhir']) {
+      expect((await page(url)).body).not.toContain('<script');
+    }
+  });
+});

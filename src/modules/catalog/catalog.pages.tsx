@@ -1,0 +1,224 @@
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { VNode } from 'preact';
+import Type from 'typebox';
+import { AppError } from '../../platform/errors.ts';
+import type { HttpServer } from '../../platform/http/server.ts';
+import { renderPage } from '../../web/index.ts';
+import type { AccountsModule } from '../accounts/index.ts';
+import type { CatalogService } from './catalog.service.ts';
+import { type CatalogView, fromPrice } from './domain/catalog-view.ts';
+import type { QuoteService } from './quotes.service.ts';
+import { CatalogIssuesPage, QuotesPage } from './views/admin-views.tsx';
+import { ListingPage, type ListingPageProps } from './views/listing-views.tsx';
+import { PricingPage } from './views/pricing-view.tsx';
+import { ProductPage, type QuoteFormState } from './views/product-view.tsx';
+import { currencyOf, withQuery } from './views/shared.tsx';
+
+/**
+ * The catalog's pages: listings, product pages, pricing, and the staff pages
+ * for quote requests and the checker. Server-rendered, no script needed:
+ * choices are links or GET forms, purchases and quotes are POST forms.
+ */
+
+// Page URLs may carry tracking or other harmless parameters: unknown ones are ignored, not refused.
+const pageQuery = <P extends Parameters<typeof Type.Object>[0]>(p: P) =>
+  Type.Object(p, { additionalProperties: true });
+const short = Type.Optional(Type.String({ maxLength: 20 }));
+const hidden = { hide: true } as const;
+const formField = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
+
+function html(reply: FastifyReply, page: VNode, status = 200) {
+  return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
+}
+
+const LISTINGS: Record<'TL' | 'TR' | 'CS', Pick<ListingPageProps, 'path' | 'title' | 'lead'>> = {
+  TL: {
+    path: '/tools',
+    title: 'Tools',
+    lead: 'Software that maps, checks, analyses and builds on FHIR data. Monthly or annual plans; cancel any time.',
+  },
+  TR: {
+    path: '/training',
+    title: 'Training',
+    lead: 'Self-paced courses with lifetime access, live workshops sold per seat, and programmes built for your team.',
+  },
+  CS: {
+    path: '/consulting',
+    title: 'Consulting',
+    lead: 'Blocks of expert hours, a fixed-price readiness assessment, and implementation projects scoped with you.',
+  },
+};
+
+export function registerCatalogPages(
+  app: HttpServer,
+  deps: {
+    catalog: CatalogService;
+    quotes: QuoteService;
+    accounts: AccountsModule;
+    quoteLimit: preHandlerAsyncHookHandler;
+  },
+): void {
+  const { catalog, quotes, accounts } = deps;
+  const chrome = (request: FastifyRequest, reply: FastifyReply) => accounts.pageChrome(request, reply);
+
+  for (const [category, meta] of Object.entries(LISTINGS)) {
+    app.get(
+      meta.path,
+      { schema: { ...hidden, querystring: pageQuery({ currency: short }) } },
+      async (request, reply) => {
+        const view = await catalog.view();
+        const currency = currencyOf(request.query.currency);
+        const products = view.productsOf(category).map((product) => {
+          const entries = view.skusOf(product.key);
+          return { product, entries, from: fromPrice(entries, currency) };
+        });
+        return html(reply, ListingPage({ ...chrome(request, reply), ...meta, currency, products }));
+      },
+    );
+  }
+
+  app.get(
+    '/pricing',
+    { schema: { ...hidden, querystring: pageQuery({ currency: short, billing: short }) } },
+    async (request, reply) => {
+      const view = await catalog.view();
+      const inCategory = (c: string) => view.entries.filter((e) => e.category === c);
+      return html(
+        reply,
+        PricingPage({
+          ...chrome(request, reply),
+          currency: currencyOf(request.query.currency),
+          billing: request.query.billing === 'annual' ? 'annual' : 'monthly',
+          tools: view.productsOf('TL').map((product) => ({ product, entries: view.skusOf(product.key) })),
+          training: inCategory('TR'),
+          consulting: inCategory('CS'),
+          bundles: inCategory('BN'),
+        }),
+      );
+    },
+  );
+
+  const productQuery = pageQuery({
+    edition: short,
+    term: short,
+    currency: short,
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    quote: short,
+  });
+  type ProductQuery = {
+    edition?: string;
+    term?: string;
+    currency?: string;
+    quantity?: number;
+    quote?: string;
+  };
+
+  function productPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    view: CatalogView,
+    slug: string,
+    query: ProductQuery,
+    quote?: QuoteFormState,
+  ) {
+    const product = view.productBySlug(slug);
+    const entries = product ? view.skusOf(product.key) : [];
+    if (!product || entries.length === 0) throw new AppError('NOT_FOUND');
+    const matches = (e: (typeof entries)[number]) =>
+      (query.edition === undefined || e.edition?.code === query.edition) &&
+      (query.term === undefined || e.term?.code === query.term);
+    const exact = entries.find(matches);
+    const selected = exact ?? entries.find((e) => e.edition?.code === query.edition) ?? entries[0]!;
+    const monthly =
+      selected.interval === 'year'
+        ? (entries.find((e) => e.edition?.code === selected.edition?.code && e.interval === 'month') ?? null)
+        : null;
+    return html(
+      reply,
+      ProductPage({
+        ...chrome(request, reply),
+        product,
+        entries,
+        selected,
+        monthly,
+        currency: currencyOf(query.currency),
+        quantity: query.quantity ?? 1,
+        adjusted: !exact,
+        quoteSent: query.quote === 'sent',
+        ...(quote ? { quote } : {}),
+      }),
+      quote ? 400 : 200,
+    );
+  }
+
+  app.get(
+    '/products/:slug',
+    {
+      schema: {
+        ...hidden,
+        params: Type.Object({ slug: Type.String({ maxLength: 80 }) }, { additionalProperties: false }),
+        querystring: productQuery,
+      },
+    },
+    async (request, reply) =>
+      productPage(request, reply, await catalog.view(), request.params.slug, request.query),
+  );
+
+  app.post(
+    '/quotes',
+    {
+      preHandler: deps.quoteLimit,
+      schema: {
+        ...hidden,
+        body: Type.Object(
+          {
+            _csrf: formField(512),
+            sku: Type.String({ minLength: 1, maxLength: 40 }),
+            name: formField(1000),
+            email: formField(1000),
+            organization: formField(1000),
+            message: formField(10_000),
+            website: formField(1000),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { sku, name = '', email = '', organization = '', message = '', website } = request.body;
+      const view = await catalog.view();
+      const entry = await catalog.get(sku, undefined, view);
+      const back = { edition: entry.edition?.code, term: entry.term?.code };
+      try {
+        await quotes.request({ sku, name, email, organization, message, website });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
+        const errors: Record<string, string> = {};
+        for (const d of err.details ?? []) errors[d.path?.replace(/^\//, '') ?? ''] = d.message;
+        return productPage(request, reply, view, entry.product.slug, back, {
+          values: { name, email, organization, message },
+          errors,
+          message: 'Please correct the marked fields.',
+        });
+      }
+      return reply.redirect(withQuery(`/products/${entry.product.slug}`, { ...back, quote: 'sent' }), 303);
+    },
+  );
+
+  app.get(
+    '/admin/quotes',
+    { preHandler: accounts.requirePermission('admin.quotes.read'), schema: hidden },
+    async (request, reply) =>
+      html(
+        reply,
+        QuotesPage({ ...chrome(request, reply), quotes: await quotes.list({ limit: 200, offset: 0 }) }),
+      ),
+  );
+
+  app.get(
+    '/admin/catalog',
+    { preHandler: accounts.requirePermission('admin.catalog.manage'), schema: hidden },
+    async (request, reply) =>
+      html(reply, CatalogIssuesPage({ ...chrome(request, reply), issues: await catalog.issues() })),
+  );
+}

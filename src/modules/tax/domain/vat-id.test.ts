@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EU_MEMBER_STATES } from './countries.ts';
+import { parseVatId } from './vat-id.ts';
+
+// Real, registered VAT numbers of well-known companies (public registry data), one per member state.
+const VALID: Record<string, string> = {
+  AT: 'ATU13585627',
+  BE: 'BE0411905847',
+  BG: 'BG175074752',
+  HR: 'HR33392005961',
+  CY: 'CY10259033P',
+  CZ: 'CZ25123891',
+  DK: 'DK13585628',
+  EE: 'EE100931558',
+  FI: 'FI20774740',
+  FR: 'FR40303265045',
+  DE: 'DE136695976',
+  GR: 'EL094259216',
+  HU: 'HU12892312',
+  IE: 'IE6388047V',
+  IT: 'IT00743110157',
+  LV: 'LV40003521600',
+  LT: 'LT100001919017',
+  LU: 'LU15027442',
+  MT: 'MT11679112',
+  NL: 'NL004495445B01',
+  PL: 'PL5260250995',
+  PT: 'PT501964843',
+  RO: 'RO18547290',
+  SK: 'SK2020317068',
+  SI: 'SI50223054',
+  ES: 'ESA28015865',
+  SE: 'SE556703748501',
+};
+
+/**
+ * The same number with one digit the checksum covers changed: right format,
+ * wrong checksum. That is the last digit, except in SE (…01) and NL (…B01),
+ * whose fixed suffixes are format, not checksum.
+ */
+function tamper(id: string): string {
+  const suffix = /(01|B\d\d)$/.exec(id) && /^(SE|NL)/.test(id) ? 3 : 0;
+  const i = id.slice(0, id.length - suffix).search(/\d(?=\D*$)/);
+  const d = Number(id[i]);
+  return `${id.slice(0, i)}${(d + 1) % 10}${id.slice(i + 1)}`;
+}
+
+describe('VAT id parsing', () => {
+  it('has an example for every member state', () => {
+    expect(Object.keys(VALID).sort()).toEqual([...EU_MEMBER_STATES].sort());
+  });
+
+  it.each(Object.entries(VALID))('accepts a real %s number', (country, id) => {
+    const r = parseVatId(id);
+    expect(r).toMatchObject({ ok: true, vatId: { country, id } });
+  });
+
+  it.each(Object.entries(VALID))('rejects a %s number with a wrong check digit', (_country, id) => {
+    expect(parseVatId(tamper(id))).toMatchObject({ ok: false, reason: 'has a wrong check digit' });
+  });
+
+  it("normalises spaces, dots, dashes, lower case and Greece's ISO code", () => {
+    expect(parseVatId(' fr 40 303.265-045 ')).toMatchObject({ ok: true, vatId: { id: 'FR40303265045' } });
+    expect(parseVatId('GR094259216')).toMatchObject({
+      ok: true,
+      vatId: { id: 'EL094259216', country: 'GR' },
+    });
+    expect(parseVatId('136695976', 'DE')).toMatchObject({ ok: true, vatId: { id: 'DE136695976' } });
+    expect(parseVatId('094259216', 'GR')).toMatchObject({
+      ok: true,
+      vatId: { prefix: 'EL', number: '094259216' },
+    });
+  });
+
+  it('rejects what cannot be an EU VAT number, with a reason', () => {
+    expect(parseVatId('')).toMatchObject({ ok: false, reason: 'is empty' });
+    expect(parseVatId('GB123456789')).toMatchObject({ ok: false });
+    expect((parseVatId('GB123456789') as { reason: string }).reason).toMatch(/not EU VAT numbers/);
+    expect(parseVatId('US123456789')).toMatchObject({ ok: false });
+    expect(parseVatId('123456789')).toMatchObject({ ok: false });
+    expect(parseVatId('DE12345')).toMatchObject({ ok: false });
+    expect((parseVatId('DE12345') as { reason: string }).reason).toMatch(/format of a Germany/);
+    expect(parseVatId('DE')).toMatchObject({ ok: false });
+    expect(parseVatId('DE13669597€')).toMatchObject({ ok: false });
+    expect(parseVatId('x'.repeat(41))).toMatchObject({ ok: false });
+  });
+
+  it('never throws on random input', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 60 }),
+        fc.option(fc.constantFrom('DE', 'GR', 'US', 'XX', '')),
+        (s, c) => {
+          const r = parseVatId(s, c ?? undefined);
+          expect(typeof r.ok).toBe('boolean');
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.values(VALID)), fc.string({ maxLength: 4 }), (id, junk) => {
+        parseVatId(id + junk);
+        parseVatId(junk + id);
+      }),
+    );
+  });
+});

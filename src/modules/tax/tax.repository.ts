@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/transaction.ts';
+import type { TaxKind, TaxRate } from './domain/rates.ts';
+import type { TaxDb, VatVerificationRow } from './tax.tables.ts';
+
+/** SQL for the tax module's own tables, and nothing else. */
+
+type Db = Executor<TaxDb>;
+
+export async function listRates(db: Db): Promise<TaxRate[]> {
+  // Dates as text: pg would turn a `date` into a Date at the server's local midnight.
+  const rows = await db
+    .selectFrom('tax_rate')
+    .select([
+      'country',
+      'region',
+      'kind',
+      'rate_bp',
+      'label',
+      sql<string>`to_char(valid_from, 'YYYY-MM-DD')`.as('valid_from'),
+      sql<string | null>`to_char(valid_to, 'YYYY-MM-DD')`.as('valid_to'),
+    ])
+    .orderBy('country')
+    .orderBy('region')
+    .orderBy('valid_from')
+    .execute();
+  return rows.map((r) => ({
+    country: r.country,
+    region: r.region,
+    kind: r.kind as TaxKind,
+    rateBp: r.rate_bp,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    label: r.label,
+  }));
+}
+
+/** Inserts the rows whose (country, region, valid_from) is not there yet; staff edits stay. */
+export async function insertMissingRates(
+  db: Db,
+  rates: readonly (TaxRate & { id: string })[],
+  now: Date,
+  createdBy: string | null = null,
+): Promise<number> {
+  if (rates.length === 0) return 0;
+  const r = await db
+    .insertInto('tax_rate')
+    .values(
+      rates.map((x) => ({
+        id: x.id,
+        country: x.country,
+        region: x.region,
+        kind: x.kind,
+        rate_bp: x.rateBp,
+        valid_from: x.validFrom,
+        valid_to: x.validTo,
+        label: x.label,
+        created_at: now,
+        created_by: createdBy,
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0);
+}
+
+export async function getVerification(db: Db, vatId: string): Promise<VatVerificationRow | undefined> {
+  return db.selectFrom('vat_verification').selectAll().where('vat_id', '=', vatId).executeTakeFirst();
+}
+
+/** Creates the pending record; false when one already exists (it is the dedupe of verification jobs). */
+export async function insertPending(db: Db, vatId: string, country: string, now: Date): Promise<boolean> {
+  const r = await db
+    .insertInto('vat_verification')
+    .values({ vat_id: vatId, country, status: 'pending', attempts: 0, created_at: now, updated_at: now })
+    .onConflict((oc) => oc.column('vat_id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function markPending(db: Db, vatId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('vat_verification')
+    .set({ status: 'pending', updated_at: now })
+    .where('vat_id', '=', vatId)
+    .execute();
+}
+
+export interface RegistryRecord {
+  status: 'valid' | 'invalid';
+  source: 'vies' | 'local-format';
+  checkedAt: Date;
+  requestIdentifier: string | null;
+  name: string | null;
+  address: string | null;
+}
+
+export async function recordAnswer(db: Db, vatId: string, answer: RegistryRecord): Promise<void> {
+  await db
+    .updateTable('vat_verification')
+    .set((eb) => ({
+      status: answer.status,
+      source: answer.source,
+      checked_at: answer.checkedAt,
+      request_identifier: answer.requestIdentifier,
+      registered_name: answer.name,
+      registered_address: answer.address,
+      attempts: eb('attempts', '+', 1),
+      last_error: null,
+      updated_at: answer.checkedAt,
+    }))
+    .where('vat_id', '=', vatId)
+    .execute();
+}
+
+/** The registry could not answer: the status stays as it was (pending), the attempt is counted. */
+export async function recordUnavailable(db: Db, vatId: string, error: string, now: Date): Promise<number> {
+  const r = await db
+    .updateTable('vat_verification')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500), updated_at: now }))
+    .where('vat_id', '=', vatId)
+    .returning('attempts')
+    .executeTakeFirst();
+  return r?.attempts ?? 0;
+}
+
+/** Pending records nobody touched since `before`: their job may have spent its retries. */
+export async function stalePending(db: Db, before: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('vat_verification')
+    .select('vat_id')
+    .where('status', '=', 'pending')
+    .where('updated_at', '<', before)
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.vat_id);
+}

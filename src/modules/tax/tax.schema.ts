@@ -1,0 +1,112 @@
+import Type, { type Static } from 'typebox';
+import { CURRENCIES } from '../../platform/money.ts';
+import { ISO_COUNTRIES } from './domain/countries.ts';
+import { TAX_REASONS } from './domain/jurisdiction.ts';
+
+/**
+ * The tax quote API. Closed objects (an unknown field, such as a price sent by
+ * the client, is a 400) and bounded values: the only numbers a client sends
+ * are quantities.
+ */
+
+const closed = { additionalProperties: false } as const;
+
+export const Sku = Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Z0-9]+(-[A-Z0-9]+)+$' });
+export const CurrencySchema = Type.Enum([...CURRENCIES], { description: 'ISO 4217 currency.' });
+export const Country = Type.Enum([...ISO_COUNTRIES], {
+  description: 'ISO 3166-1 alpha-2 country code (GB, not UK).',
+});
+
+export const QuoteBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          sku: Sku,
+          quantity: Type.Integer({ minimum: 1, maximum: 10_000, description: 'Units or seats.' }),
+        },
+        closed,
+      ),
+      { minItems: 1, maxItems: 50 },
+    ),
+    currency: CurrencySchema,
+    customer: Type.Object(
+      {
+        country: Country,
+        region: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 3,
+            pattern: '^[A-Za-z0-9]{1,3}$',
+            description: 'Province or state code (ISO 3166-2 suffix): required in Canada (ON, QC…).',
+          }),
+        ),
+        postalCode: Type.Optional(Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9 -]+$' })),
+        vatId: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 40,
+            description: 'EU VAT ID, with or without the member state prefix (EL for Greece).',
+          }),
+        ),
+        business: Type.Boolean({ description: 'Buying as a business (true) or as a consumer.' }),
+      },
+      closed,
+    ),
+  },
+  closed,
+);
+export type QuoteBodyInput = Static<typeof QuoteBody>;
+
+const Minor = Type.Integer({ minimum: 0, description: 'Minor units (cents).' });
+
+export const QuoteResponse = Type.Object(
+  {
+    currency: CurrencySchema,
+    date: Type.String({ format: 'date', description: 'The day whose rates were used.' }),
+    sellerCountry: Type.String(),
+    lines: Type.Array(
+      Type.Object(
+        {
+          sku: Type.String(),
+          name: Type.String(),
+          quantity: Type.Integer(),
+          unitAmount: Minor,
+          net: Minor,
+          taxRate: Type.Integer({ minimum: 0, maximum: 10_000, description: 'Basis points: 19 % = 1900.' }),
+          taxAmount: Minor,
+          jurisdiction: Type.String({ description: 'DE, GB, CA-ON, US-WA, US…' }),
+          reason: Type.Enum([...TAX_REASONS]),
+          taxCode: Type.String({ description: 'Stripe Tax product tax code.' }),
+        },
+        closed,
+      ),
+    ),
+    totals: Type.Object({ net: Minor, tax: Minor, gross: Minor }, closed),
+    notes: Type.Array(Type.String(), {
+      description: 'Legal mentions (reverse charge…) to show and invoice.',
+    }),
+    vat: Type.Object(
+      {
+        status: Type.Enum(['not_provided', 'not_required', 'pending', 'valid']),
+        vatId: Type.Optional(Type.String()),
+        source: Type.Optional(Type.Enum(['vies', 'local-format'])),
+      },
+      closed,
+    ),
+    calculation: Type.Object(
+      { provider: Type.Enum(['builtin', 'stripe']), reference: Type.Optional(Type.String()) },
+      closed,
+    ),
+    evidence: Type.Object(
+      {
+        billingCountry: Type.String(),
+        region: Type.Union([Type.String(), Type.Null()]),
+        postalCode: Type.Union([Type.String(), Type.Null()]),
+        reason: Type.Enum([...TAX_REASONS]),
+      },
+      closed,
+    ),
+  },
+  closed,
+);

@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handle, inTransaction } from '../../platform/db/transaction.ts';
+import { type FakeVies, startFakeVies } from './fake-vies.ts';
+import { VERIFY_VAT_JOB, VERIFY_VAT_SWEEP_JOB } from './index.ts';
+import { createTaxHarness, type TaxHarness } from './test-support.ts';
+
+const until = async (check: () => Promise<boolean>, ms = 30_000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+};
+
+let h: TaxHarness;
+let vies: FakeVies;
+
+beforeAll(async () => {
+  vies = await startFakeVies({ kind: 'error', code: 'MS_UNAVAILABLE', httpStatus: 200 });
+  h = await createTaxHarness({
+    env: { VIES_URL: vies.url, VIES_RETRY_DELAY_SECONDS: '1', VIES_TIMEOUT_MS: '300' },
+    work: true,
+  });
+});
+afterAll(async () => {
+  await h?.close();
+  await vies?.close();
+});
+
+const frBusiness = (vatId: string) => ({
+  items: [{ sku: 'TL-MAPPER-PR-A', quantity: 1 }],
+  currency: 'USD',
+  customer: { country: 'FR', business: true, vatId },
+});
+const quote = (body: object) => h.http.inject({ method: 'POST', url: '/api/v1/tax/quote', payload: body });
+
+describe('VAT ID verification with VIES (asynchronous, retried, never guessed)', () => {
+  it('holds a VAT ID pending while VIES is down, retries, then records the registry answer', async () => {
+    const first = (await quote(frBusiness('FR40303265045'))).json();
+    expect(first.lines[0]).toMatchObject({
+      reason: 'vat_pending_verification',
+      taxRate: 2000,
+      taxAmount: 19_800,
+    });
+    expect(first.vat).toEqual({ status: 'pending', vatId: 'FR40303265045' });
+    expect(first.notes.join(' ')).toMatch(/awaiting verification/);
+
+    // The job runs and fails: still pending (never silently valid or invalid), the attempts counted.
+    await until(async () => ((await h.tax.verificationStatus('FR40303265045'))?.attempts ?? 0) >= 2);
+    const down = await h.tax.verificationStatus('FR40303265045');
+    expect(down).toMatchObject({
+      status: 'pending',
+      lastError: 'MS_UNAVAILABLE',
+      source: null,
+      checkedAt: null,
+    });
+    expect((await quote(frBusiness('FR40303265045'))).json().lines[0].reason).toBe(
+      'vat_pending_verification',
+    );
+
+    // A second quote while pending queued no second job: the record is the dedupe.
+    const jobs = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${VERIFY_VAT_JOB}`.execute(h.ctx.db);
+    expect(jobs.rows[0]!.n).toBe(1);
+
+    vies.mode = { kind: 'up', registered: new Set(['FR40303265045']) };
+    await until(async () => (await h.tax.verificationStatus('FR40303265045'))?.status === 'valid');
+    const up = await h.tax.verificationStatus('FR40303265045');
+    expect(up).toMatchObject({
+      status: 'valid',
+      source: 'vies',
+      registeredName: 'ACME SAS',
+      lastError: null,
+    });
+    expect(up?.requestIdentifier).toMatch(/^WAPI/);
+    expect(up?.checkedAt).toBeInstanceOf(Date);
+    expect(up!.attempts).toBeGreaterThanOrEqual(3);
+
+    const after = (await quote(frBusiness('FR40303265045'))).json();
+    expect(after.lines[0]).toMatchObject({ reason: 'reverse_charge', taxRate: 0, taxAmount: 0 });
+    expect(after.vat).toEqual({ status: 'valid', vatId: 'FR40303265045', source: 'vies' });
+  });
+
+  it('records a VIES "not registered" as invalid, and the quote then refuses the ID', async () => {
+    vies.mode = { kind: 'up', registered: new Set() };
+    expect((await h.tax.requestVerification('DE136695976')).status).toBe('pending');
+    await until(async () => (await h.tax.verificationStatus('DE136695976'))?.status === 'invalid');
+    const res = await h.http.inject({
+      method: 'POST',
+      url: '/api/v1/tax/quote',
+      payload: {
+        ...frBusiness('DE136695976'),
+        customer: { country: 'DE', business: true, vatId: 'DE136695976' },
+      },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'VAT_ID_INVALID',
+      message: expect.stringMatching(/not registered/),
+    });
+  });
+
+  it('treats a VIES timeout as unavailable: the ID stays pending', async () => {
+    vies.mode = { kind: 'hang' };
+    await h.tax.requestVerification('ATU13585627');
+    await until(async () => ((await h.tax.verificationStatus('ATU13585627'))?.attempts ?? 0) >= 1);
+    expect(await h.tax.verificationStatus('ATU13585627')).toMatchObject({
+      status: 'pending',
+      lastError: 'TIMEOUT after 300 ms',
+    });
+  });
+
+  it("joins the caller's transaction: a rolled-back checkout leaves no record and no job", async () => {
+    const jobsBefore = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${VERIFY_VAT_JOB}`.execute(h.ctx.db);
+    await expect(
+      inTransaction(h.ctx.db, async (trx) => {
+        const s = await h.tax.requestVerification('BE0411905847', handle(trx));
+        expect(s.status).toBe('pending');
+        throw new Error('checkout failed later');
+      }),
+    ).rejects.toThrow('checkout failed later');
+    expect(await h.tax.verificationStatus('BE0411905847')).toBeUndefined();
+    const jobsAfter = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${VERIFY_VAT_JOB}`.execute(h.ctx.db);
+    expect(jobsAfter.rows[0]!.n).toBe(jobsBefore.rows[0]!.n);
+  });
+
+  it('asks VIES about an ID only checked locally before VIES was configured', async () => {
+    vies.mode = { kind: 'up', registered: new Set(['IE6388047V', 'CZ25123891']) };
+    const at = new Date('2026-01-01T00:00:00Z');
+    await sql`INSERT INTO vat_verification (vat_id, country, status, source, checked_at, attempts, created_at, updated_at)
+              VALUES ('IE6388047V', 'IE', 'valid', 'local-format', ${at}, 1, ${at}, ${at})`.execute(h.ctx.db);
+    expect((await h.tax.requestVerification('IE6388047V')).status).toBe('pending');
+    await until(async () => (await h.tax.verificationStatus('IE6388047V'))?.source === 'vies');
+    expect(await h.tax.verificationStatus('IE6388047V')).toMatchObject({ status: 'valid', source: 'vies' });
+  });
+
+  it('queues again a pending check whose job was lost', async () => {
+    const old = new Date(Date.now() - 7 * 3600_000);
+    await sql`INSERT INTO vat_verification (vat_id, country, status, attempts, created_at, updated_at)
+              VALUES ('CZ25123891', 'CZ', 'pending', 10, ${old}, ${old})`.execute(h.ctx.db);
+    await h.ctx.jobs.send(VERIFY_VAT_SWEEP_JOB, {});
+    await until(async () => (await h.tax.verificationStatus('CZ25123891'))?.status === 'valid');
+  });
+
+  it('rejects a malformed VAT ID before recording anything', async () => {
+    await expect(h.tax.requestVerification('FR00000000000')).rejects.toMatchObject({
+      code: 'VAT_ID_INVALID',
+    });
+    expect(await h.tax.verificationStatus('FR00000000000')).toBeUndefined();
+  });
+});
