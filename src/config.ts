@@ -216,6 +216,28 @@ export const CONFIG_VARS = {
       'First wait before a VAT ID check that VIES could not answer is tried again; doubled at each of up to 10 retries. The ID stays `pending` meanwhile.',
     parse: int(1, 86400),
   },
+  STRIPE_SECRET_KEY: {
+    name: 'STRIPE_SECRET_KEY',
+    default: '',
+    description:
+      "Stripe secret key (`sk_live_…` / `sk_test_…`). Empty: payments use the built-in test provider (a FHIR IQ test payment page that takes Stripe's test card numbers), which is refused when `NODE_ENV=production` — checkout is then disabled.",
+    secret: true,
+    parse: (raw: string): Parsed<string | undefined> =>
+      raw === ''
+        ? ok(undefined)
+        : /^(sk|rk)_(test|live)_\w+$/.test(raw)
+          ? ok(raw)
+          : bad('must look like sk_test_… or sk_live_…'),
+  },
+  STRIPE_WEBHOOK_SECRET: {
+    name: 'STRIPE_WEBHOOK_SECRET',
+    default: '',
+    description:
+      'Signing secret of the Stripe webhook endpoint (`whsec_…`), required together with `STRIPE_SECRET_KEY`.',
+    secret: true,
+    parse: (raw: string): Parsed<string | undefined> =>
+      raw === '' ? ok(undefined) : /^whsec_\w+$/.test(raw) ? ok(raw) : bad('must look like whsec_…'),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -244,6 +266,8 @@ export interface Config {
   viesUrl: string | undefined;
   viesTimeoutMs: number;
   viesRetryDelaySeconds: number;
+  stripeSecretKey: string | undefined;
+  stripeWebhookSecret: string | undefined;
   /** true when PUBLIC_URL is https: Secure cookies, HSTS. */
   secureCookies: boolean;
 }
@@ -267,6 +291,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   if (problems.length === 0 && values.NODE_ENV === 'production' && !values.APP_SECRET) {
     problems.push('APP_SECRET must be set when NODE_ENV=production (every process needs the same secret)');
+  }
+  if (problems.length === 0 && Boolean(values.STRIPE_SECRET_KEY) !== Boolean(values.STRIPE_WEBHOOK_SECRET)) {
+    problems.push('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -298,6 +325,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     viesUrl: values.VIES_URL as string | undefined,
     viesTimeoutMs: values.VIES_TIMEOUT_MS as number,
     viesRetryDelaySeconds: values.VIES_RETRY_DELAY_SECONDS as number,
+    stripeSecretKey: values.STRIPE_SECRET_KEY as string | undefined,
+    stripeWebhookSecret: values.STRIPE_WEBHOOK_SECRET as string | undefined,
     secureCookies: publicUrl.startsWith('https://'),
   };
 }

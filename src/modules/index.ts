@@ -3,6 +3,9 @@ import { type AccountsModule, createAccountsModule } from './accounts/index.ts';
 import { createAdminModule } from './admin/index.ts';
 import { type AuditModule, createAuditModule } from './audit/index.ts';
 import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
+import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
+import { createOrdersModule, type OrdersModule } from './orders/index.ts';
+import { createPaymentsModule, type PaymentsModule } from './payments/index.ts';
 import { createSiteModule } from './site/index.ts';
 import { createTaxModule, type TaxModule } from './tax/index.ts';
 
@@ -11,6 +14,9 @@ export interface Modules {
   audit: AuditModule;
   catalog: CatalogModule;
   tax: TaxModule;
+  orders: OrdersModule;
+  payments: PaymentsModule;
+  checkout: CheckoutModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -27,5 +33,22 @@ export function createModules(ctx: PlatformContext): Modules {
   const admin = createAdminModule(ctx, { accounts, audit });
   // Quotes price SKUs from the catalog (catalog.service.price fits the tax module's PriceSource).
   const tax = createTaxModule(ctx, { prices: catalog.service });
-  return { accounts, audit, catalog, tax, all: [audit, accounts, catalog, tax, site, admin] };
+  // Orders link an unpaid order to its payment page; payments apply provider events to orders.
+  let payments: PaymentsModule | undefined;
+  const orders = createOrdersModule(ctx, {
+    accounts,
+    payUrl: async (orderId) => (payments ? payments.service.payUrlForOrder(orderId) : null),
+  });
+  payments = createPaymentsModule(ctx, { orders, accounts });
+  const checkout = createCheckoutModule(ctx, { accounts, catalog, tax, orders, payments });
+  return {
+    accounts,
+    audit,
+    catalog,
+    tax,
+    orders,
+    payments,
+    checkout,
+    all: [audit, accounts, catalog, tax, orders, payments, checkout, site, admin],
+  };
 }

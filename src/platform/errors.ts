@@ -125,6 +125,52 @@ export const ERROR_CATALOG = {
     description:
       "Tax is due in the customer's jurisdiction but no rate row is in force on the order's date (a rate was removed or a period left uncovered). Staff must add the rate; nothing is quoted at 0 % by guess.",
   },
+  SKU_NOT_BUYABLE: {
+    status: 400,
+    message: 'This item cannot be bought online: ask us for a quote.',
+    description:
+      'The SKU is a contact-sales item (enterprise editions, custom training, implementation projects); it leads to a quote request, never to a cart.',
+  },
+  QUANTITY_NOT_ALLOWED: {
+    status: 400,
+    message: 'This quantity is not allowed for this item.',
+    description:
+      'Per-seat items take 1 to 1000 seats; every other item is bought once per cart (quantity 1). `details` names the line.',
+  },
+  CURRENCY_NOT_AVAILABLE: {
+    status: 400,
+    message: 'Some items in the cart are not sold in this currency.',
+    description:
+      'The cart’s currency was changed (or an item added) but a SKU has no active price in it; nothing was changed. `details` names each SKU.',
+  },
+  CART_EMPTY: {
+    status: 409,
+    message: 'Your cart is empty.',
+    description: 'Checkout (or a quote for it) was asked for a cart with no lines.',
+  },
+  CART_CHANGED: {
+    status: 409,
+    message: 'Your cart changed since you reviewed it. Please review the new total.',
+    description:
+      'The checkout named a cart version (`cartVersion`) that is no longer current: lines, quantities or currency changed after the quote was shown.',
+  },
+  CHECKOUT_DISABLED: {
+    status: 503,
+    message: 'Online checkout is not available right now. Please contact us to order.',
+    description:
+      'No real payment provider is configured: in production (`NODE_ENV=production`) the built-in test provider is refused and Stripe keys (`STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`) are required.',
+  },
+  ORDER_STATE_CONFLICT: {
+    status: 409,
+    message: 'The order cannot change like that in its current state.',
+    description:
+      'An illegal order state transition was asked for (e.g. paying a canceled order, fulfilling an unpaid one). The message names both states.',
+  },
+  PAYMENT_NOT_PAYABLE: {
+    status: 409,
+    message: 'This payment is already complete or can no longer be paid.',
+    description: 'A card was submitted for a payment that succeeded already or whose order was canceled.',
+  },
   INTERNAL: {
     status: 500,
     message: 'Something went wrong on our side. It has been logged.',

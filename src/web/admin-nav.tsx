@@ -5,6 +5,7 @@
 export const ADMIN_SECTIONS: ReadonlyArray<readonly [href: string, label: string]> = [
   ['/admin', 'Dashboard'],
   ['/admin/catalog', 'Catalog'],
+  ['/admin/orders', 'Orders'],
   ['/admin/quotes', 'Quotes'],
   ['/admin/outbox', 'Outbox'],
   ['/admin/jobs', 'Jobs'],

@@ -182,7 +182,15 @@ function buildIslands(islandsDir: string): AssetSource[] {
 }
 
 /** The hand-written stylesheets, in cascade order. */
-const STYLESHEETS = ['base.css', 'chrome.css', 'components.css', 'pages.css', 'app.css', 'catalog.css'];
+const STYLESHEETS = [
+  'base.css',
+  'chrome.css',
+  'components.css',
+  'pages.css',
+  'app.css',
+  'catalog.css',
+  'commerce.css',
+];
 
 export interface BuildAssetOptions {
   /** Folder holding styles/, favicon.svg and islands/; defaults to this module's folder. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { PlatformContext } from '../../platform/context.ts';
+import { type DbHandle, view } from '../../platform/db/transaction.ts';
 import { AppError, type ErrorCode, type ErrorDetail } from '../../platform/errors.ts';
 import type { AccessService } from './access.service.ts';
 import { toPlatformRole, toStaffRole } from './access.service.ts';
@@ -298,6 +299,35 @@ export class IdentityService {
 
   async revokeOtherSessions(meta: RequestMeta): Promise<void> {
     await this.call(() => this.auth.api.revokeOtherSessions({ headers: authHeaders(meta) }));
+  }
+
+  /**
+   * Guest checkout: the account of this email, or a new unverified one without a password (its
+   * owner chooses one through "forgot password", which the order confirmation mail points to).
+   * Runs in the caller's transaction; the caller learns only an id, never whether it existed.
+   */
+  async findOrInviteCustomer(rawEmail: string, rawName: string, trx: DbHandle): Promise<{ userId: string }> {
+    const email = normalizeEmail(rawEmail);
+    if (!isValidEmail(email)) throw EMAIL_INVALID();
+    const name = cleanName(rawName) || email.split('@')[0]!;
+    const internal = (await this.auth.$context).internalAdapter;
+    return this.db.within(view<AccountsDb>(trx) as Transaction<AccountsDb>, async (tx) => {
+      const existing = await repo.findUserByEmail(tx, email);
+      if (existing) return { userId: existing.id };
+      const user = await internal.createUser(
+        {
+          email,
+          name: nameProblem(name) ? email.split('@')[0]!.slice(0, NAME_MAX_CHARS) : name,
+          emailVerified: false,
+          platformRole: 'free',
+          staffRole: null,
+          mustChangePassword: false,
+        },
+        { method: 'checkout' },
+      );
+      this.ctx.log.info({ userId: user.id }, 'customer account created at checkout');
+      return { userId: user.id };
+    });
   }
 
   /**

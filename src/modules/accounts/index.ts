@@ -65,6 +65,11 @@ export interface AccountsModule extends AppModule {
   requireStaff(role?: StaffRole): preHandlerAsyncHookHandler;
   /** The layout props of a page: the signed-in user and a CSRF token for its forms. */
   pageChrome(request: FastifyRequest, reply: FastifyReply): PageChrome;
+  /**
+   * Guest checkout: the id of the account with this email, created (unverified, no password) if
+   * there is none, in the caller's transaction. The caller cannot tell which happened.
+   */
+  findOrInviteCustomer(email: string, name: string, trx: DbHandle): Promise<{ userId: string }>;
   /** Addresses of verified staff of a role (staff notifications), read in the caller's transaction when given. */
   staffEmails(role: StaffRole, trx?: DbHandle): Promise<string[]>;
 }
@@ -130,6 +135,7 @@ export function createAccountsModule(ctx: PlatformContext): AccountsModule {
     requirePermission: guards.requirePermission,
     requireStaff: guards.requireStaff,
     pageChrome: (request, reply) => pageChrome(request, reply, ctx.config.publicUrl),
+    findOrInviteCustomer: (email, name, trx) => identity.findOrInviteCustomer(email, name, trx),
     staffEmails: (role, trx) => staffEmails(trx ? view<AccountsDb>(trx) : db.root, role),
     async registerRoutes(app: HttpServer) {
       await access.refreshMatrix(true);

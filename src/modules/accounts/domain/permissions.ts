@@ -73,6 +73,7 @@ const STAFF_ADMIN = [
   'admin.audit.read',
   'admin.catalog.manage',
   'admin.quotes.read',
+  'admin.orders.read',
 ] as const;
 
 /** Support reads what helps answer a customer; it changes nothing. */
@@ -83,6 +84,7 @@ const STAFF_SUPPORT = [
   'admin.users.read',
   'admin.orgs.read',
   'admin.quotes.read',
+  'admin.orders.read',
 ];
 
 const STAFF: Record<StaffRole, readonly string[]> = { admin: STAFF_ADMIN, support: STAFF_SUPPORT };
@@ -119,6 +121,7 @@ export const PERMISSIONS: readonly PermissionDef[] = [
   { key: 'admin.audit.read', description: 'Read the audit log of staff actions.' },
   { key: 'admin.catalog.manage', description: 'Edit the catalog: prices, SKUs, bundles (checked, audited).' },
   { key: 'admin.quotes.read', description: 'Read quote requests for contact-sales items.' },
+  { key: 'admin.orders.read', description: 'Look up and search customers\u2019 orders.' },
 ];
 
 export interface Grant {

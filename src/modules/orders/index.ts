@@ -1,0 +1,83 @@
+import type { AppModule, PlatformContext } from '../../platform/context.ts';
+import { handle, inTransaction } from '../../platform/db/transaction.ts';
+import type { HttpServer } from '../../platform/http/server.ts';
+import type { AccountsModule } from '../accounts/index.ts';
+import { sendOrderConfirmation } from './orders.mail.ts';
+import { registerOrderPages } from './orders.pages.tsx';
+import { registerOrderRoutes } from './orders.routes.ts';
+import { ORDERS_PAID_JOB, OrderService } from './orders.service.ts';
+import type { OrdersDb, OrdersTables } from './orders.tables.ts';
+
+/**
+ * Orders: line snapshots of what was bought, the state machine, "order paid"
+ * published exactly once (job `orders.paid`, enqueued in the transaction that
+ * marks the order paid), customer and staff pages.
+ */
+
+export {
+  awaitsPayment,
+  canTransition,
+  IllegalTransitionError,
+  ORDER_STATES,
+  type OrderState,
+  transition,
+} from './domain/state.ts';
+export { formatOrderNumber, type OrderTotals, orderTotals } from './domain/totals.ts';
+export { ORDER_CONFIRMATION_TEMPLATE } from './orders.mail.ts';
+export {
+  type NewOrder,
+  type NewOrderLine,
+  ORDERS_PAID_JOB,
+  type Order,
+  OrderService,
+} from './orders.service.ts';
+export type { BillingDetails, OrderRow, OrdersTables, VatStatus } from './orders.tables.ts';
+
+export interface OrdersModule extends AppModule {
+  name: 'orders';
+  service: OrderService;
+  /** `/orders/<id>/confirmation?token=…`: reachable by a guest who has the link. */
+  confirmationPath(orderId: string): string;
+}
+
+export function createOrdersModule(
+  ctx: PlatformContext,
+  deps: { accounts: AccountsModule; payUrl: (orderId: string) => Promise<string | null> },
+): OrdersModule {
+  const db = ctx.db.withTables<OrdersTables>();
+  const service = new OrderService(ctx, db);
+  const confirmationToken = (orderId: string) => ctx.secrets.keyedHash('order-confirmation', orderId);
+
+  // "Order paid": fulfillment (licensing) will consume it; for now it sends the confirmation mail,
+  // once per order whatever the number of deliveries (the claim and the mail commit together).
+  ctx.jobs.define<{ orderId: string }>({
+    name: ORDERS_PAID_JOB,
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+    handler: async ({ orderId }) => {
+      const order = await service.get(orderId);
+      if (!order) return;
+      await inTransaction(db, async (tx) => {
+        if (await service.claimConfirmation(orderId, handle(tx)))
+          await sendOrderConfirmation(ctx, handle(tx), order);
+      });
+    },
+  });
+
+  return {
+    name: 'orders',
+    service,
+    confirmationPath: (orderId) => `/orders/${orderId}/confirmation?token=${confirmationToken(orderId)}`,
+    async registerRoutes(app: HttpServer) {
+      registerOrderRoutes(app, { orders: service, accounts: deps.accounts });
+      registerOrderPages(app, {
+        orders: service,
+        accounts: deps.accounts,
+        confirmationToken,
+        payUrl: deps.payUrl,
+      });
+    },
+  };
+}
+
+export type { OrdersDb };

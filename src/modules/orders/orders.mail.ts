@@ -1,0 +1,50 @@
+import type { PlatformContext } from '../../platform/context.ts';
+import type { DbHandle } from '../../platform/db/transaction.ts';
+import { type Currency, formatMoney } from '../../platform/money.ts';
+import type { Order } from './orders.service.ts';
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export const ORDER_CONFIRMATION_TEMPLATE = 'orders.confirmation';
+
+/**
+ * The order confirmation. The same text whether the buyer's account existed
+ * or was created at checkout: only the owner of the address reads it, and the
+ * guest who typed the address learns nothing about it from the site.
+ */
+export async function sendOrderConfirmation(
+  ctx: PlatformContext,
+  trx: DbHandle,
+  order: Order,
+): Promise<void> {
+  const { row, lines } = order;
+  const money = (n: number) => formatMoney(n, row.currency as Currency);
+  const base = ctx.config.publicUrl;
+  const paragraphs = [
+    `Hello ${row.billing.name},`,
+    `Thank you for your order ${row.number}. Your payment of ${money(row.gross_total)} was received.`,
+    lines
+      .map((l) => `${l.quantity} × ${l.name} (${l.sku}): ${money(l.net)} + tax ${money(l.tax_amount)}`)
+      .join('\n'),
+    `Net ${money(row.net_total)}, tax ${money(row.tax_total)}, total ${money(row.gross_total)}.`,
+    ...row.tax_notes,
+    `Your orders: ${base}/account/orders/${row.id}`,
+    `No password yet for ${row.billing.email}? Choose one at ${base}/forgot-password to sign in and see your orders.`,
+  ];
+  await ctx.mail.enqueue(
+    {
+      to: row.billing.email,
+      template: ORDER_CONFIRMATION_TEMPLATE,
+      subject: `Your FHIR IQ order ${row.number}`,
+      text: `${paragraphs.join('\n\n')}\n\n— FHIR IQ`,
+      html: [
+        '<!doctype html><html><body style="font-family:Inter,Arial,sans-serif;color:#0f172a;line-height:1.5">',
+        ...paragraphs.map((p) => `<p style="white-space:pre-wrap">${escapeHtml(p)}</p>`),
+        '<p>— FHIR IQ</p></body></html>',
+      ].join(''),
+    },
+    trx,
+  );
+}

@@ -1,0 +1,107 @@
+import type { FastifyReply } from 'fastify';
+import type { VNode } from 'preact';
+import Type from 'typebox';
+import { safeEqual } from '../../platform/crypto/secrets.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { HttpServer } from '../../platform/http/server.ts';
+import { renderPage } from '../../web/index.ts';
+import type { AccountsModule } from '../accounts/index.ts';
+import { OrderIdParams } from './orders.schema.ts';
+import type { Order, OrderService } from './orders.service.ts';
+import {
+  AccountOrderPage,
+  AccountOrdersPage,
+  AdminOrdersPage,
+  ConfirmationPage,
+} from './views/order-views.tsx';
+
+function html(reply: FastifyReply, page: VNode, status = 200) {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(renderPage(page));
+}
+
+const hidden = { hide: true } as const;
+
+export interface OrderPageDeps {
+  orders: OrderService;
+  accounts: AccountsModule;
+  /** The confirmation link's token (an HMAC of the order id): guests reach their confirmation with it. */
+  confirmationToken(orderId: string): string;
+  /** Where an unpaid order is paid (the payments module), or null. */
+  payUrl(orderId: string): Promise<string | null>;
+}
+
+export function registerOrderPages(app: HttpServer, deps: OrderPageDeps): void {
+  const { orders, accounts } = deps;
+  const chrome = accounts.pageChrome;
+  const unpaid = (o: Order) => o.row.state === 'pending_payment' || o.row.state === 'payment_failed';
+
+  app.get(
+    '/orders/:id/confirmation',
+    {
+      schema: {
+        ...hidden,
+        params: OrderIdParams,
+        querystring: Type.Object(
+          { token: Type.Optional(Type.String({ maxLength: 100 })) },
+          { additionalProperties: true },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const order = await orders.get(request.params.id);
+      const token = request.query.token;
+      const owner = order && request.actor?.userId === order.row.user_id;
+      const tokenOk = order && token !== undefined && safeEqual(token, deps.confirmationToken(order.row.id));
+      // Unknown id, wrong token, someone else's order: the same 404.
+      if (!order || !(owner || tokenOk)) throw new AppError('NOT_FOUND');
+      const payUrl = unpaid(order) ? await deps.payUrl(order.row.id) : null;
+      return html(reply, ConfirmationPage({ ...chrome(request, reply), order, payUrl }));
+    },
+  );
+
+  app.get(
+    '/account/orders',
+    { preHandler: accounts.requireActor(), schema: hidden },
+    async (request, reply) =>
+      html(
+        reply,
+        AccountOrdersPage({
+          ...chrome(request, reply),
+          orders: await orders.listForUser(request.actor!.userId),
+        }),
+      ),
+  );
+
+  app.get(
+    '/account/orders/:id',
+    { preHandler: accounts.requireActor(), schema: { ...hidden, params: OrderIdParams } },
+    async (request, reply) => {
+      const order = await orders.getForUser(request.params.id, request.actor!.userId);
+      const payUrl = unpaid(order) ? await deps.payUrl(order.row.id) : null;
+      return html(reply, AccountOrderPage({ ...chrome(request, reply), order, payUrl }));
+    },
+  );
+
+  app.get(
+    '/admin/orders',
+    {
+      preHandler: accounts.requirePermission('admin.orders.read'),
+      schema: {
+        ...hidden,
+        querystring: Type.Object(
+          { q: Type.Optional(Type.String({ maxLength: 100 })) },
+          { additionalProperties: true },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query.q?.trim() ?? '';
+      const list = await orders.search({ q: q || undefined, limit: 100 });
+      return html(reply, AdminOrdersPage({ ...chrome(request, reply), orders: list, q }));
+    },
+  );
+}

@@ -1,0 +1,107 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/transaction.ts';
+import type { OrderLineRow, OrderRow, OrdersDb } from './orders.tables.ts';
+
+/** SQL for the orders module's tables only. Customer reads always filter by owner here. */
+
+type Db = Executor<OrdersDb>;
+
+export async function nextOrderSeq(db: Db): Promise<number> {
+  const r = await sql<{ n: number }>`SELECT nextval('order_number_seq')::int AS n`.execute(db);
+  return r.rows[0]!.n;
+}
+
+export async function insertOrder(db: Db, order: OrderRow, lines: OrderLineRow[]): Promise<void> {
+  await db
+    .insertInto('sales_order')
+    .values({
+      ...order,
+      billing: JSON.stringify(order.billing),
+      tax_notes: JSON.stringify(order.tax_notes),
+    } as never)
+    .execute();
+  if (lines.length) await db.insertInto('order_line').values(lines).execute();
+}
+
+export async function findOrder(db: Db, id: string, forUpdate = false): Promise<OrderRow | undefined> {
+  let q = db.selectFrom('sales_order').selectAll().where('id', '=', id);
+  if (forUpdate) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+export async function findOrderOfUser(db: Db, id: string, userId: string): Promise<OrderRow | undefined> {
+  return db
+    .selectFrom('sales_order')
+    .selectAll()
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function findByIdempotencyKey(db: Db, key: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('sales_order').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+export async function linesOf(db: Db, orderId: string): Promise<OrderLineRow[]> {
+  return db
+    .selectFrom('order_line')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('position')
+    .execute();
+}
+
+export async function ordersOfUser(db: Db, userId: string, limit: number): Promise<OrderRow[]> {
+  return db
+    .selectFrom('sales_order')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Staff search: by order number, billing email or name (case-insensitive substring). */
+export async function searchOrders(
+  db: Db,
+  filter: { q?: string | undefined; state?: string | undefined; limit: number; offset: number },
+): Promise<OrderRow[]> {
+  let q = db.selectFrom('sales_order').selectAll();
+  if (filter.q) {
+    const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['number']), 'like', like),
+        eb(sql<string>`lower(billing->>'email')`, 'like', like),
+        eb(sql<string>`lower(billing->>'name')`, 'like', like),
+      ]),
+    );
+  }
+  if (filter.state) q = q.where('state', '=', filter.state as OrderRow['state']);
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
+}
+
+export async function updateOrder(
+  db: Db,
+  id: string,
+  patch: Partial<Pick<OrderRow, 'state' | 'paid_at' | 'last_payment_error' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('sales_order').set(patch).where('id', '=', id).execute();
+}
+
+/** Claims the confirmation mail: true exactly once per order. */
+export async function claimConfirmationMail(db: Db, id: string, at: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('sales_order')
+    .set({ confirmation_mailed_at: at })
+    .where('id', '=', id)
+    .where('confirmation_mailed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

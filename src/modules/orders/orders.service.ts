@@ -1,0 +1,202 @@
+import type { Kysely } from 'kysely';
+import type { PlatformContext } from '../../platform/context.ts';
+import { type DbHandle, handle, inTransaction, view } from '../../platform/db/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { IllegalTransitionError, type OrderState, transition } from './domain/state.ts';
+import { formatOrderNumber, orderTotals } from './domain/totals.ts';
+import * as repo from './orders.repository.ts';
+import type { BillingDetails, OrderLineRow, OrderRow, OrdersDb, VatStatus } from './orders.tables.ts';
+
+/** "Order paid", published exactly once per order (in the transaction that marks it paid). */
+export const ORDERS_PAID_JOB = 'orders.paid';
+
+export interface NewOrderLine {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitAmount: number;
+  net: number;
+  taxRate: number;
+  taxAmount: number;
+  jurisdiction: string;
+  reason: string;
+  taxCode: string;
+}
+
+export interface NewOrder {
+  userId: string;
+  idempotencyKey: string;
+  currency: string;
+  billing: BillingDetails;
+  vatId: string | null;
+  vatStatus: VatStatus;
+  taxDate: string;
+  taxNotes: string[];
+  ip: string | null;
+  lines: NewOrderLine[];
+}
+
+export interface Order {
+  row: OrderRow;
+  lines: OrderLineRow[];
+}
+
+const toAppError = (err: unknown): never => {
+  if (err instanceof IllegalTransitionError) throw new AppError('ORDER_STATE_CONFLICT', err.message);
+  throw err;
+};
+
+/** Orders: creation at checkout, payment outcomes, reads for their owner and for staff. */
+export class OrderService {
+  constructor(
+    private readonly ctx: PlatformContext,
+    private readonly db: Kysely<OrdersDb>,
+  ) {}
+
+  /** Creates the order and its line snapshots in the caller's transaction. */
+  async create(input: NewOrder, trx: DbHandle): Promise<Order> {
+    const db = view<OrdersDb>(trx);
+    const now = this.ctx.clock.now();
+    const id = newId('ord', this.ctx.clock);
+    const lines: OrderLineRow[] = input.lines.map((l, i) => ({
+      id: newId('orl', this.ctx.clock),
+      order_id: id,
+      position: i + 1,
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      unit_amount: l.unitAmount,
+      net: l.net,
+      tax_rate_bp: l.taxRate,
+      tax_amount: l.taxAmount,
+      gross: l.net + l.taxAmount,
+      tax_reason: l.reason,
+      jurisdiction: l.jurisdiction,
+      tax_code: l.taxCode,
+    }));
+    const totals = orderTotals(
+      lines.map((l) => ({
+        unitAmount: l.unit_amount,
+        quantity: l.quantity,
+        net: l.net,
+        taxAmount: l.tax_amount,
+        gross: l.gross,
+      })),
+    );
+    const seq = await repo.nextOrderSeq(db);
+    const row: OrderRow = {
+      id,
+      number: formatOrderNumber(now.getUTCFullYear(), seq),
+      user_id: input.userId,
+      state: 'pending_payment',
+      currency: input.currency,
+      net_total: totals.net,
+      tax_total: totals.tax,
+      gross_total: totals.gross,
+      idempotency_key: input.idempotencyKey,
+      billing: input.billing,
+      customer_type: input.billing.business ? 'business' : 'consumer',
+      billing_country: input.billing.country,
+      vat_id: input.vatId,
+      vat_status: input.vatStatus,
+      tax_date: input.taxDate,
+      tax_notes: input.taxNotes,
+      ip_address: input.ip,
+      ip_country: null,
+      last_payment_error: null,
+      created_at: now,
+      updated_at: now,
+      paid_at: null,
+      confirmation_mailed_at: null,
+    };
+    await repo.insertOrder(db, row, lines);
+    return { row, lines };
+  }
+
+  async byIdempotencyKey(key: string, trx?: DbHandle): Promise<OrderRow | undefined> {
+    return repo.findByIdempotencyKey(trx ? view<OrdersDb>(trx) : this.db, key);
+  }
+
+  /** Any order (payments, staff, the confirmation page once its token is checked). */
+  async get(id: string): Promise<Order | undefined> {
+    const row = await repo.findOrder(this.db, id);
+    return row ? { row, lines: await repo.linesOf(this.db, id) } : undefined;
+  }
+
+  /** An order of this customer; another customer's (or an unknown) id is 404. */
+  async getForUser(id: string, userId: string): Promise<Order> {
+    const row = await repo.findOrderOfUser(this.db, id, userId);
+    if (!row) throw new AppError('NOT_FOUND');
+    return { row, lines: await repo.linesOf(this.db, id) };
+  }
+
+  async listForUser(userId: string, limit = 100): Promise<OrderRow[]> {
+    return repo.ordersOfUser(this.db, userId, limit);
+  }
+
+  async search(filter: {
+    q?: string | undefined;
+    state?: string | undefined;
+    limit?: number;
+    offset?: number;
+  }) {
+    return repo.searchOrders(this.db, { ...filter, limit: filter.limit ?? 50, offset: filter.offset ?? 0 });
+  }
+
+  /**
+   * The payment of this order succeeded: mark it paid and publish "order paid" — both in the
+   * caller's transaction, once. A second call (a duplicate event) finds it paid and does nothing.
+   */
+  async markPaid(orderId: string, trx: DbHandle): Promise<boolean> {
+    const db = view<OrdersDb>(trx);
+    const order = await repo.findOrder(db, orderId, true);
+    if (!order) throw new AppError('NOT_FOUND');
+    if (order.paid_at) return false;
+    let next: OrderState;
+    try {
+      next = transition(order.state, 'paid');
+    } catch (err) {
+      return toAppError(err);
+    }
+    const now = this.ctx.clock.now();
+    await repo.updateOrder(db, orderId, {
+      state: next,
+      paid_at: now,
+      updated_at: now,
+      last_payment_error: null,
+    });
+    await this.ctx.jobs.send(ORDERS_PAID_JOB, { orderId }, { trx, singletonKey: orderId });
+    this.ctx.log.info({ orderId, number: order.number }, 'order paid');
+    return true;
+  }
+
+  /** A payment attempt failed: an unpaid order shows it; a paid one (a late, reordered event) is left alone. */
+  async markPaymentFailed(orderId: string, message: string, trx: DbHandle): Promise<void> {
+    const db = view<OrdersDb>(trx);
+    const order = await repo.findOrder(db, orderId, true);
+    if (!order || order.paid_at) return;
+    if (order.state !== 'pending_payment' && order.state !== 'payment_failed') return;
+    await repo.updateOrder(db, orderId, {
+      state: transition(order.state, 'payment_failed'),
+      last_payment_error: message.slice(0, 300),
+      updated_at: this.ctx.clock.now(),
+    });
+  }
+
+  /** Can this order still take a payment? (The pay page asks before accepting a card.) */
+  async awaitingPayment(orderId: string, trx?: DbHandle): Promise<boolean> {
+    const order = await repo.findOrder(trx ? view<OrdersDb>(trx) : this.db, orderId);
+    return order !== undefined && (order.state === 'pending_payment' || order.state === 'payment_failed');
+  }
+
+  /** Claims the right to send the confirmation mail: true once per order, in the caller's transaction. */
+  async claimConfirmation(orderId: string, trx: DbHandle): Promise<boolean> {
+    return repo.claimConfirmationMail(view<OrdersDb>(trx), orderId, this.ctx.clock.now());
+  }
+
+  /** Runs `fn` in a transaction of this module's database. */
+  async transaction<R>(fn: (trx: DbHandle) => Promise<R>): Promise<R> {
+    return inTransaction(this.db, (tx) => fn(handle(tx)));
+  }
+}

@@ -1,0 +1,68 @@
+import type { PlatformTables } from '../../platform/db/client.ts';
+import type { OrderState } from './domain/state.ts';
+
+/** Billing details as the customer entered them at checkout (kept verbatim on the order). */
+export interface BillingDetails {
+  name: string;
+  organization: string | null;
+  email: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postalCode: string;
+  country: string;
+  region: string | null;
+  vatId: string | null;
+  business: boolean;
+}
+
+export type VatStatus = 'not_provided' | 'not_required' | 'pending_verification' | 'valid';
+
+/** The tables of migrations/202611230100_orders_init.sql. */
+export type OrdersTables = {
+  sales_order: {
+    id: string;
+    number: string;
+    user_id: string;
+    state: OrderState;
+    currency: string;
+    net_total: number;
+    tax_total: number;
+    gross_total: number;
+    idempotency_key: string;
+    billing: BillingDetails;
+    customer_type: 'business' | 'consumer';
+    billing_country: string;
+    vat_id: string | null;
+    vat_status: VatStatus;
+    tax_date: Date | string;
+    tax_notes: string[];
+    ip_address: string | null;
+    ip_country: string | null;
+    last_payment_error: string | null;
+    created_at: Date;
+    updated_at: Date;
+    paid_at: Date | null;
+    confirmation_mailed_at: Date | null;
+  };
+  order_line: {
+    id: string;
+    order_id: string;
+    position: number;
+    sku: string;
+    name: string;
+    quantity: number;
+    unit_amount: number;
+    net: number;
+    tax_rate_bp: number;
+    tax_amount: number;
+    gross: number;
+    tax_reason: string;
+    jurisdiction: string;
+    tax_code: string;
+  };
+};
+
+export type OrdersDb = PlatformTables & OrdersTables;
+export type OrderRow = OrdersTables['sales_order'];
+export type OrderLineRow = OrdersTables['order_line'];

@@ -1,0 +1,223 @@
+import { type Currency, formatMoney } from '../../../platform/money.ts';
+import { AdminNav, Alert, Button, Layout, type PageChrome } from '../../../web/index.ts';
+import type { Order } from '../orders.service.ts';
+import type { OrderRow } from '../orders.tables.ts';
+
+/** Customer order pages, the confirmation page and the staff order list. */
+
+const STATE_LABELS: Record<OrderRow['state'], string> = {
+  pending_payment: 'Awaiting payment',
+  paid: 'Paid',
+  fulfilled: 'Fulfilled',
+  payment_failed: 'Payment failed',
+  canceled: 'Canceled',
+  refunded: 'Refunded',
+  partially_refunded: 'Partially refunded',
+};
+
+export const stateLabel = (s: OrderRow['state']) => STATE_LABELS[s];
+const day = (d: Date) => new Date(d).toISOString().slice(0, 10);
+const money = (row: OrderRow, n: number) => formatMoney(Number(n), row.currency as Currency);
+const rate = (bp: number) => `${(bp / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
+
+export function OrderDetails(props: { order: Order; headingLevel?: 2 | 3 }) {
+  const { row, lines } = props.order;
+  const H = `h${props.headingLevel ?? 2}` as 'h2' | 'h3';
+  return (
+    <section class="order-details" aria-labelledby={`order-${row.id}`}>
+      <H id={`order-${row.id}`}>Order {row.number}</H>
+      <p>
+        Placed {day(row.created_at)} · <strong>{stateLabel(row.state)}</strong>
+      </p>
+      <div class="table-wrap">
+        <table class="order-lines">
+          <caption class="visually-hidden">Items of order {row.number}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Item</th>
+              <th scope="col" class="num">
+                Qty
+              </th>
+              <th scope="col" class="num">
+                Unit price
+              </th>
+              <th scope="col" class="num">
+                Net
+              </th>
+              <th scope="col" class="num">
+                Tax
+              </th>
+              <th scope="col" class="num">
+                Total
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr>
+                <td>
+                  {l.name}
+                  <br />
+                  <span class="sku-code">{l.sku}</span>
+                </td>
+                <td class="num">{l.quantity}</td>
+                <td class="num">{money(row, l.unit_amount)}</td>
+                <td class="num">{money(row, l.net)}</td>
+                <td class="num">
+                  {rate(l.tax_rate_bp)} · {money(row, l.tax_amount)}
+                </td>
+                <td class="num">{money(row, l.gross)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={3}>
+                Totals
+              </th>
+              <td class="num">{money(row, row.net_total)}</td>
+              <td class="num">{money(row, row.tax_total)}</td>
+              <td class="num">
+                <strong>{money(row, row.gross_total)}</strong>
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      {row.tax_notes.map((n) => (
+        <p class="tax-note">{n}</p>
+      ))}
+      <p class="billing-summary">
+        Billed to {row.billing.name}
+        {row.billing.organization ? `, ${row.billing.organization}` : ''} · {row.billing.city},{' '}
+        {row.billing.country}
+        {row.vat_id ? ` · VAT ID ${row.vat_id}` : ''}
+        {row.vat_status === 'pending_verification' ? ' (verification pending)' : ''}
+      </p>
+    </section>
+  );
+}
+
+export function ConfirmationPage(props: PageChrome & { order: Order; payUrl: string | null }) {
+  const { row } = props.order;
+  const paid = row.paid_at !== null;
+  return (
+    <Layout {...props} title={`Order ${row.number} — FHIR IQ`}>
+      <div class="container commerce-page">
+        <h1>{paid ? 'Thank you for your order' : 'Your order is not paid yet'}</h1>
+        {paid ? (
+          <Alert kind="success" title="Payment received">
+            <p>
+              Order {row.number} is paid. A confirmation is on its way to {row.billing.email}.
+            </p>
+          </Alert>
+        ) : (
+          <Alert kind="info" title="Awaiting payment">
+            <p>{row.last_payment_error ?? 'We have not received the payment for this order yet.'}</p>
+          </Alert>
+        )}
+        <OrderDetails order={props.order} />
+        {!paid && props.payUrl && <Button href={props.payUrl}>Pay now</Button>}
+      </div>
+    </Layout>
+  );
+}
+
+export function AccountOrdersPage(props: PageChrome & { orders: OrderRow[] }) {
+  return (
+    <Layout {...props} title="Your orders — FHIR IQ" currentPath="/account/orders">
+      <div class="container commerce-page">
+        <h1>Your orders</h1>
+        <p>
+          <a href="/account">Account</a>
+        </p>
+        {props.orders.length === 0 ? (
+          <p>You have no orders yet.</p>
+        ) : (
+          <OrderTable orders={props.orders} href={(o) => `/account/orders/${o.id}`} />
+        )}
+      </div>
+    </Layout>
+  );
+}
+
+function OrderTable(props: { orders: OrderRow[]; href: (o: OrderRow) => string; staff?: boolean }) {
+  return (
+    <div class="table-wrap">
+      <table class="order-list">
+        <caption class="visually-hidden">Orders, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Order</th>
+            <th scope="col">Date</th>
+            {props.staff && <th scope="col">Customer</th>}
+            <th scope="col">Status</th>
+            <th scope="col" class="num">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.orders.map((o) => (
+            <tr>
+              <td>
+                <a href={props.href(o)}>{o.number}</a>
+              </td>
+              <td>{day(o.created_at)}</td>
+              {props.staff && (
+                <td>
+                  {o.billing.name} &lt;{o.billing.email}&gt;
+                </td>
+              )}
+              <td>{stateLabel(o.state)}</td>
+              <td class="num">{money(o, o.gross_total)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function AccountOrderPage(props: PageChrome & { order: Order; payUrl: string | null }) {
+  const { row } = props.order;
+  return (
+    <Layout {...props} title={`Order ${row.number} — FHIR IQ`} currentPath="/account/orders">
+      <div class="container commerce-page">
+        <p>
+          <a href="/account/orders">Your orders</a>
+        </p>
+        <h1>Order {row.number}</h1>
+        <OrderDetails order={props.order} headingLevel={2} />
+        {props.payUrl && <Button href={props.payUrl}>Pay now</Button>}
+      </div>
+    </Layout>
+  );
+}
+
+export function AdminOrdersPage(props: PageChrome & { orders: OrderRow[]; q: string }) {
+  return (
+    <Layout {...props} title="Orders — FHIR IQ admin" currentPath="/admin/orders">
+      <div class="container admin-page">
+        <h1>Orders</h1>
+        <AdminNav current="/admin/orders" />
+        <form method="get" action="/admin/orders" class="order-search">
+          <label for="order-q">Search by order number, email or name</label>
+          <input id="order-q" name="q" type="search" value={props.q} maxLength={100} />
+          <button type="submit" class="btn btn-secondary">
+            Search
+          </button>
+        </form>
+        {props.orders.length === 0 ? (
+          <p>No orders found.</p>
+        ) : (
+          <OrderTable
+            orders={props.orders}
+            href={(o) => `/admin/orders?q=${encodeURIComponent(o.number)}`}
+            staff
+          />
+        )}
+      </div>
+    </Layout>
+  );
+}

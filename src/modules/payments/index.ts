@@ -1,0 +1,61 @@
+import type { AppModule, PlatformContext } from '../../platform/context.ts';
+import type { HttpServer } from '../../platform/http/server.ts';
+import type { AccountsModule } from '../accounts/index.ts';
+import type { OrdersModule } from '../orders/index.ts';
+import { registerTestPaymentPages } from './payments.pages.tsx';
+import { PaymentService } from './payments.service.ts';
+import type { PaymentsTables } from './payments.tables.ts';
+import { type PaymentProvider, testProvider } from './provider.ts';
+
+/**
+ * Payments: a provider interface, the built-in test provider (default when
+ * no Stripe keys are set; refused in production) and the one idempotent
+ * event handler that turns provider events into order states.
+ */
+
+export {
+  type CardForm,
+  type CardOutcome,
+  DECLINE_MESSAGES,
+  type DeclineCode,
+  luhnValid,
+  testCardOutcome,
+  validateCardForm,
+} from './domain/test-cards.ts';
+export { type Availability, type CardResult, PaymentService } from './payments.service.ts';
+export type { PaymentRow, PaymentsTables } from './payments.tables.ts';
+export type { CreatePaymentInput, PaymentEvent, PaymentEventType, PaymentProvider } from './provider.ts';
+
+export interface PaymentsModule extends AppModule {
+  name: 'payments';
+  service: PaymentService;
+}
+
+/** Which provider serves payments, or why none does. */
+export function chooseProvider(ctx: PlatformContext): { provider?: PaymentProvider; reason: string } {
+  if (ctx.config.stripeSecretKey)
+    return { reason: 'Stripe keys are set but the Stripe adapter is not installed in this version.' };
+  if (ctx.config.env === 'production')
+    return {
+      reason:
+        'No payment provider: the built-in test provider is refused in production. Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.',
+    };
+  return { provider: testProvider, reason: '' };
+}
+
+export function createPaymentsModule(
+  ctx: PlatformContext,
+  deps: { orders: OrdersModule; accounts: AccountsModule },
+): PaymentsModule {
+  const db = ctx.db.withTables<PaymentsTables>();
+  const chosen = chooseProvider(ctx);
+  if (!chosen.provider) ctx.log.warn({ reason: chosen.reason }, 'checkout is disabled');
+  const service = new PaymentService(ctx, db, deps.orders, chosen.provider, chosen.reason);
+  return {
+    name: 'payments',
+    service,
+    async registerRoutes(app: HttpServer) {
+      if (chosen.provider?.name === 'test') registerTestPaymentPages(app, { payments: service, ...deps });
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import type { Kysely } from 'kysely';
+import type { PlatformContext } from '../../platform/context.ts';
+import { type DbHandle, handle, inTransaction, view } from '../../platform/db/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { OrdersModule } from '../orders/index.ts';
+import {
+  type CardForm,
+  DECLINE_MESSAGES,
+  type DeclineCode,
+  testCardOutcome,
+  validateCardForm,
+} from './domain/test-cards.ts';
+import * as repo from './payments.repository.ts';
+import type { PaymentRow, PaymentsDb } from './payments.tables.ts';
+import type { CreatePaymentInput, PaymentEvent, PaymentProvider } from './provider.ts';
+
+export type CardResult =
+  | { kind: 'invalid'; errors: Record<string, string> }
+  | { kind: 'succeeded'; orderId: string }
+  | { kind: 'declined'; orderId: string; declineCode: string; message: string };
+
+export type Availability = { ok: true; provider: PaymentProvider } | { ok: false; reason: string };
+
+/**
+ * Payments: one per order, attempts on it, and the one idempotent event
+ * handler. An event is applied at most once (its id is recorded in the same
+ * transaction that applies it) and order-independently: a late "failed" never
+ * undoes a success; a success marks the order paid once.
+ */
+export class PaymentService {
+  constructor(
+    private readonly ctx: PlatformContext,
+    private readonly db: Kysely<PaymentsDb>,
+    private readonly orders: OrdersModule,
+    private readonly provider: PaymentProvider | undefined,
+    private readonly unavailableReason: string,
+  ) {}
+
+  availability(): Availability {
+    return this.provider
+      ? { ok: true, provider: this.provider }
+      : { ok: false, reason: this.unavailableReason };
+  }
+
+  /** The payment of a new order, in the checkout's transaction. */
+  async createPayment(input: CreatePaymentInput, trx: DbHandle): Promise<{ id: string; payUrl: string }> {
+    const availability = this.availability();
+    if (!availability.ok) throw new AppError('CHECKOUT_DISABLED');
+    const now = this.ctx.clock.now();
+    const id = newId('pay', this.ctx.clock);
+    await repo.insertPayment(view<PaymentsDb>(trx), {
+      id,
+      order_id: input.orderId,
+      user_id: input.userId,
+      provider: availability.provider.name,
+      amount: input.amount,
+      currency: input.currency,
+      status: 'requires_payment',
+      failure_code: null,
+      failure_message: null,
+      created_at: now,
+      updated_at: now,
+      succeeded_at: null,
+    });
+    return { id, payUrl: availability.provider.hostedPageUrl(id) };
+  }
+
+  async get(paymentId: string): Promise<PaymentRow | undefined> {
+    return repo.findPayment(this.db, paymentId);
+  }
+
+  async ofOrder(orderId: string, trx?: DbHandle): Promise<PaymentRow | undefined> {
+    return repo.paymentOfOrder(trx ? view<PaymentsDb>(trx) : this.db, orderId);
+  }
+
+  /** Where an unpaid order is paid, or null when it cannot be (paid, or no provider). */
+  async payUrlForOrder(orderId: string): Promise<string | null> {
+    const p = await this.ofOrder(orderId);
+    const availability = this.availability();
+    if (!p || p.status === 'succeeded' || !availability.ok) return null;
+    return availability.provider.hostedPageUrl(p.id);
+  }
+
+  /** Applies a provider event once, however often and in whatever order it arrives. */
+  async handleEvent(event: PaymentEvent): Promise<'applied' | 'duplicate'> {
+    return inTransaction(this.db, (tx) => this.#apply(event, handle(tx)));
+  }
+
+  async #apply(event: PaymentEvent, trx: DbHandle): Promise<'applied' | 'duplicate'> {
+    const db = view<PaymentsDb>(trx);
+    const fresh = await repo.recordEvent(db, {
+      id: event.id,
+      provider: event.provider,
+      type: event.type,
+      payment_id: event.paymentId,
+      payload: event,
+      received_at: this.ctx.clock.now(),
+    });
+    if (!fresh) return 'duplicate';
+    // The lock orders concurrent events of one payment (a failure and a success racing).
+    const payment = await repo.findPayment(db, event.paymentId, true);
+    if (!payment) throw new AppError('NOT_FOUND', `payment ${event.paymentId} is unknown`);
+    const now = this.ctx.clock.now();
+    if (event.type === 'payment.succeeded') {
+      if (payment.status !== 'succeeded') {
+        await repo.updatePayment(db, payment.id, {
+          status: 'succeeded',
+          succeeded_at: now,
+          updated_at: now,
+          failure_code: null,
+          failure_message: null,
+        });
+      }
+      await this.orders.service.markPaid(payment.order_id, trx);
+    } else if (payment.status !== 'succeeded') {
+      const message = event.message ?? 'The payment failed.';
+      await repo.updatePayment(db, payment.id, {
+        status: 'failed',
+        failure_code: event.declineCode ?? 'payment_failed',
+        failure_message: message,
+        updated_at: now,
+      });
+      await this.orders.service.markPaymentFailed(payment.order_id, message, trx);
+    }
+    return 'applied';
+  }
+
+  /**
+   * The test provider's "charge": validates the form, decides by Stripe's test card rules, and
+   * records the attempt and its event in one transaction (nothing is lost between them). Only
+   * brand and last four digits are stored.
+   */
+  async payWithTestCard(paymentId: string, form: CardForm): Promise<CardResult> {
+    const checked = validateCardForm(form, this.ctx.clock.now());
+    if (checked.errors) return { kind: 'invalid', errors: checked.errors };
+    const card = checked.card;
+    const outcome = testCardOutcome(card.digits);
+    return inTransaction(this.db, async (tx) => {
+      const trx = handle(tx);
+      const payment = await repo.findPayment(tx, paymentId, true);
+      if (payment?.provider !== 'test') throw new AppError('NOT_FOUND');
+      if (
+        payment.status === 'succeeded' ||
+        !(await this.orders.service.awaitingPayment(payment.order_id, trx))
+      )
+        throw new AppError('PAYMENT_NOT_PAYABLE');
+      const now = this.ctx.clock.now();
+      let methodId: string | null = null;
+      if (outcome.ok) {
+        methodId = newId('pm', this.ctx.clock);
+        await repo.insertMethod(tx, {
+          id: methodId,
+          user_id: payment.user_id,
+          provider: 'test',
+          card_brand: outcome.brand,
+          card_last4: outcome.last4,
+          exp_month: card.expMonth,
+          exp_year: card.expYear,
+          fails_on_renewal: outcome.failsOnRenewal,
+          created_at: now,
+        });
+      }
+      const attemptId = newId('pat', this.ctx.clock);
+      await repo.insertAttempt(tx, {
+        id: attemptId,
+        payment_id: paymentId,
+        payment_method_id: methodId,
+        card_brand: outcome.brand,
+        card_last4: outcome.last4,
+        outcome: outcome.ok ? 'succeeded' : 'declined',
+        decline_code: outcome.ok ? null : outcome.declineCode,
+        created_at: now,
+      });
+      const event: PaymentEvent = outcome.ok
+        ? { id: `evt_${attemptId}`, provider: 'test', type: 'payment.succeeded', paymentId, attemptId }
+        : {
+            id: `evt_${attemptId}`,
+            provider: 'test',
+            type: 'payment.failed',
+            paymentId,
+            attemptId,
+            declineCode: outcome.declineCode,
+            message: DECLINE_MESSAGES[outcome.declineCode as DeclineCode],
+          };
+      await this.#apply(event, trx);
+      this.ctx.log.info(
+        { paymentId, attemptId, brand: outcome.brand, last4: outcome.last4, ok: outcome.ok },
+        'test payment attempt',
+      );
+      return outcome.ok
+        ? { kind: 'succeeded' as const, orderId: payment.order_id }
+        : {
+            kind: 'declined' as const,
+            orderId: payment.order_id,
+            declineCode: outcome.declineCode,
+            message: DECLINE_MESSAGES[outcome.declineCode],
+          };
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import type { PlatformTables } from '../../platform/db/client.ts';
+
+/** The tables of migrations/202611230200_payments_init.sql. */
+export type PaymentsTables = {
+  payment: {
+    id: string;
+    order_id: string;
+    user_id: string;
+    provider: 'test' | 'stripe';
+    amount: number;
+    currency: string;
+    status: 'requires_payment' | 'succeeded' | 'failed' | 'canceled';
+    failure_code: string | null;
+    failure_message: string | null;
+    created_at: Date;
+    updated_at: Date;
+    succeeded_at: Date | null;
+  };
+  payment_method: {
+    id: string;
+    user_id: string;
+    provider: string;
+    card_brand: string;
+    card_last4: string;
+    exp_month: number;
+    exp_year: number;
+    fails_on_renewal: boolean;
+    created_at: Date;
+  };
+  payment_attempt: {
+    id: string;
+    payment_id: string;
+    payment_method_id: string | null;
+    card_brand: string;
+    card_last4: string;
+    outcome: 'succeeded' | 'declined';
+    decline_code: string | null;
+    created_at: Date;
+  };
+  payment_event: {
+    id: string;
+    provider: string;
+    type: string;
+    payment_id: string;
+    payload: unknown;
+    received_at: Date;
+  };
+};
+
+export type PaymentsDb = PlatformTables & PaymentsTables;
+export type PaymentRow = PaymentsTables['payment'];
+export type PaymentAttemptRow = PaymentsTables['payment_attempt'];
