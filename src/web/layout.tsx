@@ -84,6 +84,7 @@ function AccountNav(props: { user: LayoutUser | null; csrfToken: string | undefi
   if (!user) {
     return (
       <ul class="nav-account">
+        <NavLink href="/cart" label="Cart" currentPath={currentPath} />
         <NavLink href="/sign-in" label="Sign in" currentPath={currentPath} />
         <NavLink
           href="/sign-up"
@@ -97,6 +98,7 @@ function AccountNav(props: { user: LayoutUser | null; csrfToken: string | undefi
   return (
     <ul class="nav-account">
       {user.isStaff && <NavLink href="/admin" label="Admin" currentPath={currentPath} />}
+      <NavLink href="/cart" label="Cart" currentPath={currentPath} />
       <NavLink href="/account" label="Account" currentPath={currentPath} />
       <li>
         <form method="post" action="/sign-out" class="sign-out">

@@ -74,7 +74,8 @@ export function AccountPage(props: AccountPageProps) {
               · Staff: <strong>{profile.staffRole}</strong>
             </>
           )}
-          . <a href="/account/organizations">Your organizations</a>
+          . <a href="/account/orders">Your orders</a> ·{' '}
+          <a href="/account/organizations">Your organizations</a>
         </p>
 
         <Card title="Profile">
