@@ -238,6 +238,13 @@ export const CONFIG_VARS = {
     parse: (raw: string): Parsed<string | undefined> =>
       raw === '' ? ok(undefined) : /^whsec_\w+$/.test(raw) ? ok(raw) : bad('must look like whsec_…'),
   },
+  STRIPE_API_URL: {
+    name: 'STRIPE_API_URL',
+    default: '',
+    description:
+      'Where the Stripe SDK sends API requests. Empty (the default): `https://api.stripe.com`. Set only to point at a local server speaking the Stripe API (stripe-mock, offline tests).',
+    parse: optionalUrl('http:', 'https:'),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -268,6 +275,8 @@ export interface Config {
   viesRetryDelaySeconds: number;
   stripeSecretKey: string | undefined;
   stripeWebhookSecret: string | undefined;
+  /** A non-default Stripe API base URL (tests, stripe-mock); undefined: api.stripe.com. */
+  stripeApiUrl: string | undefined;
   /** true when PUBLIC_URL is https: Secure cookies, HSTS. */
   secureCookies: boolean;
 }
@@ -327,6 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     viesRetryDelaySeconds: values.VIES_RETRY_DELAY_SECONDS as number,
     stripeSecretKey: values.STRIPE_SECRET_KEY as string | undefined,
     stripeWebhookSecret: values.STRIPE_WEBHOOK_SECRET as string | undefined,
+    stripeApiUrl: values.STRIPE_API_URL as string | undefined,
     secureCookies: publicUrl.startsWith('https://'),
   };
 }

@@ -37,9 +37,19 @@ export function createModules(ctx: PlatformContext): Modules {
   let payments: PaymentsModule | undefined;
   const orders = createOrdersModule(ctx, {
     accounts,
-    payUrl: async (orderId) => (payments ? payments.service.payUrlForOrder(orderId) : null),
+    // A provider outage (Stripe unreachable) leaves the order page without its pay link, not broken.
+    payUrl: async (orderId) => (payments ? payments.service.payUrlForOrder(orderId).catch(() => null) : null),
   });
-  payments = createPaymentsModule(ctx, { orders, accounts });
+  payments = createPaymentsModule(ctx, {
+    orders,
+    accounts,
+    // Recurring SKUs become Stripe subscription-mode Checkout Sessions.
+    intervalOf: async (sku) =>
+      catalog.service.skuWithPrices(sku).then(
+        (r) => r.sku.interval,
+        () => null,
+      ),
+  });
   const checkout = createCheckoutModule(ctx, { accounts, catalog, tax, orders, payments });
   return {
     accounts,

@@ -171,6 +171,12 @@ export const ERROR_CATALOG = {
     message: 'This payment is already complete or can no longer be paid.',
     description: 'A card was submitted for a payment that succeeded already or whose order was canceled.',
   },
+  WEBHOOK_SIGNATURE_INVALID: {
+    status: 400,
+    message: 'The webhook signature is missing, invalid or too old.',
+    description:
+      'A provider webhook (`POST /webhooks/stripe`) came without a valid signature over its raw body, or with a timestamp outside the tolerance (5 minutes). Nothing was recorded.',
+  },
   INTERNAL: {
     status: 500,
     message: 'Something went wrong on our side. It has been logged.',

@@ -20,9 +20,7 @@ export async function paymentOfOrder(db: Db, orderId: string): Promise<PaymentRo
 export async function updatePayment(
   db: Db,
   id: string,
-  patch: Partial<
-    Pick<PaymentRow, 'status' | 'failure_code' | 'failure_message' | 'updated_at' | 'succeeded_at'>
-  >,
+  patch: Partial<Omit<PaymentRow, 'id' | 'order_id' | 'user_id' | 'provider' | 'amount' | 'currency'>>,
 ): Promise<void> {
   await db.updateTable('payment').set(patch).where('id', '=', id).execute();
 }
@@ -53,4 +51,113 @@ export async function recordEvent(db: Db, row: PaymentsTables['payment_event']):
     .returning('id')
     .executeTakeFirst();
   return r !== undefined;
+}
+
+/** The payment a Stripe object names through one of its ids. */
+export async function paymentByProviderRef(
+  db: Db,
+  ref: {
+    paymentIntentId?: string | undefined;
+    subscriptionId?: string | undefined;
+    sessionId?: string | undefined;
+  },
+): Promise<PaymentRow | undefined> {
+  if (ref.sessionId) {
+    const p = await db
+      .selectFrom('payment')
+      .selectAll()
+      .where('checkout_session_id', '=', ref.sessionId)
+      .executeTakeFirst();
+    if (p) return p;
+  }
+  if (ref.paymentIntentId) {
+    const p = await db
+      .selectFrom('payment')
+      .selectAll()
+      .where('provider_payment_intent', '=', ref.paymentIntentId)
+      .executeTakeFirst();
+    if (p) return p;
+  }
+  if (ref.subscriptionId) {
+    return db
+      .selectFrom('payment')
+      .selectAll()
+      .where('provider_subscription_id', '=', ref.subscriptionId)
+      .executeTakeFirst();
+  }
+  return undefined;
+}
+
+/** Stores the Checkout Session of an attempt, unless a later attempt was stored meanwhile. */
+export async function storeCheckoutSession(
+  db: Db,
+  paymentId: string,
+  s: { id: string; url: string; expiresAt: Date; attempt: number; now: Date },
+): Promise<void> {
+  await db
+    .updateTable('payment')
+    .set({
+      checkout_session_id: s.id,
+      checkout_url: s.url,
+      checkout_expires_at: s.expiresAt,
+      checkout_attempt: s.attempt,
+      updated_at: s.now,
+    })
+    .where('id', '=', paymentId)
+    .where('checkout_attempt', '<=', s.attempt)
+    .execute();
+}
+
+export async function stripeCustomerOf(db: Db, userId: string): Promise<string | undefined> {
+  const r = await db
+    .selectFrom('stripe_customer')
+    .select('customer_id')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return r?.customer_id;
+}
+
+/** Maps a user to a Stripe customer; the first mapping wins (returns the stored one). */
+export async function mapStripeCustomer(
+  db: Db,
+  userId: string,
+  customerId: string,
+  now: Date,
+): Promise<string> {
+  await db
+    .insertInto('stripe_customer')
+    .values({ user_id: userId, customer_id: customerId, created_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  return (await stripeCustomerOf(db, userId)) ?? customerId;
+}
+
+/** Records a subscription's status unless a newer event already did. */
+export async function upsertStripeSubscription(
+  db: Db,
+  row: PaymentsTables['stripe_subscription'],
+): Promise<void> {
+  await db
+    .insertInto('stripe_subscription')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({
+          status: (eb) => eb.ref('excluded.status'),
+          customer_id: (eb) => eb.fn.coalesce('excluded.customer_id', 'stripe_subscription.customer_id'),
+          payment_id: (eb) => eb.fn.coalesce('stripe_subscription.payment_id', 'excluded.payment_id'),
+          event_created: (eb) => eb.ref('excluded.event_created'),
+          updated_at: (eb) => eb.ref('excluded.updated_at'),
+        })
+        .where('stripe_subscription.event_created', '<=', (eb) => eb.ref('excluded.event_created')),
+    )
+    .execute();
+}
+
+export async function stripeSubscription(
+  db: Db,
+  id: string,
+): Promise<PaymentsTables['stripe_subscription'] | undefined> {
+  return db.selectFrom('stripe_subscription').selectAll().where('id', '=', id).executeTakeFirst();
 }

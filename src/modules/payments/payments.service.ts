@@ -44,7 +44,7 @@ export class PaymentService {
   }
 
   /** The payment of a new order, in the checkout's transaction. */
-  async createPayment(input: CreatePaymentInput, trx: DbHandle): Promise<{ id: string; payUrl: string }> {
+  async createPayment(input: CreatePaymentInput, trx: DbHandle): Promise<{ id: string }> {
     const availability = this.availability();
     if (!availability.ok) throw new AppError('CHECKOUT_DISABLED');
     const now = this.ctx.clock.now();
@@ -62,8 +62,14 @@ export class PaymentService {
       created_at: now,
       updated_at: now,
       succeeded_at: null,
+      checkout_session_id: null,
+      checkout_url: null,
+      checkout_expires_at: null,
+      checkout_attempt: 0,
+      provider_payment_intent: null,
+      provider_subscription_id: null,
     });
-    return { id, payUrl: availability.provider.hostedPageUrl(id) };
+    return { id };
   }
 
   async get(paymentId: string): Promise<PaymentRow | undefined> {
@@ -79,7 +85,21 @@ export class PaymentService {
     const p = await this.ofOrder(orderId);
     const availability = this.availability();
     if (!p || p.status === 'succeeded' || !availability.ok) return null;
-    return availability.provider.hostedPageUrl(p.id);
+    return availability.provider.payUrl(p);
+  }
+
+  /** The payment a provider object points at: by our order id (metadata) or by a provider id. */
+  async findByRef(ref: {
+    orderId?: string | undefined;
+    paymentIntentId?: string | undefined;
+    subscriptionId?: string | undefined;
+    sessionId?: string | undefined;
+  }): Promise<PaymentRow | undefined> {
+    if (ref.orderId) {
+      const p = await repo.paymentOfOrder(this.db, ref.orderId);
+      if (p) return p;
+    }
+    return repo.paymentByProviderRef(this.db, ref);
   }
 
   /** Applies a provider event once, however often and in whatever order it arrives. */
@@ -102,6 +122,22 @@ export class PaymentService {
     const payment = await repo.findPayment(db, event.paymentId, true);
     if (!payment) throw new AppError('NOT_FOUND', `payment ${event.paymentId} is unknown`);
     const now = this.ctx.clock.now();
+    const refs: Parameters<typeof repo.updatePayment>[2] = {};
+    if (event.refs?.paymentIntentId && !payment.provider_payment_intent)
+      refs.provider_payment_intent = event.refs.paymentIntentId;
+    if (event.refs?.subscriptionId && !payment.provider_subscription_id)
+      refs.provider_subscription_id = event.refs.subscriptionId;
+    if (Object.keys(refs).length) await repo.updatePayment(db, payment.id, refs);
+    if (event.subscription)
+      await repo.upsertStripeSubscription(db, {
+        id: event.subscription.id,
+        payment_id: payment.id,
+        customer_id: event.subscription.customerId,
+        status: event.subscription.status,
+        event_created: event.subscription.eventCreated,
+        updated_at: now,
+      });
+    if (event.type === 'payment.noted') return 'applied';
     if (event.type === 'payment.succeeded') {
       if (payment.status !== 'succeeded') {
         await repo.updatePayment(db, payment.id, {

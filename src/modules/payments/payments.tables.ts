@@ -1,6 +1,6 @@
 import type { PlatformTables } from '../../platform/db/client.ts';
 
-/** The tables of migrations/202611230200_payments_init.sql. */
+/** The tables of migrations/202611230200_payments_init.sql and 202611230300_payments_stripe.sql. */
 export type PaymentsTables = {
   payment: {
     id: string;
@@ -15,6 +15,13 @@ export type PaymentsTables = {
     created_at: Date;
     updated_at: Date;
     succeeded_at: Date | null;
+    /** Stripe: the current Checkout Session, its URL and expiry, and which attempt it is (1, 2, …). */
+    checkout_session_id: string | null;
+    checkout_url: string | null;
+    checkout_expires_at: Date | null;
+    checkout_attempt: number;
+    provider_payment_intent: string | null;
+    provider_subscription_id: string | null;
   };
   payment_method: {
     id: string;
@@ -44,6 +51,15 @@ export type PaymentsTables = {
     payment_id: string;
     payload: unknown;
     received_at: Date;
+  };
+  stripe_customer: { user_id: string; customer_id: string; created_at: Date };
+  stripe_subscription: {
+    id: string;
+    payment_id: string | null;
+    customer_id: string | null;
+    status: string;
+    event_created: number;
+    updated_at: Date;
   };
 };
 

@@ -1,11 +1,17 @@
+import type { PaymentRow } from './payments.tables.ts';
+
 /**
  * What every payment provider gives FHIR IQ: a payment for an order, a hosted
  * page where the customer pays it, and events that say how it went. The
- * built-in test provider and (next) Stripe produce the same events, and one
+ * built-in test provider and Stripe produce the same events, and one
  * idempotent handler (PaymentService.handleEvent) applies them.
  */
 
-export type PaymentEventType = 'payment.succeeded' | 'payment.failed';
+/**
+ * `payment.noted` changes no payment state: it records a provider event (a
+ * subscription update, a refund) and the provider ids it names.
+ */
+export type PaymentEventType = 'payment.succeeded' | 'payment.failed' | 'payment.noted';
 
 export interface PaymentEvent {
   /** The provider's event id: the deduplication key. */
@@ -17,6 +23,12 @@ export interface PaymentEvent {
   attemptId?: string;
   declineCode?: string;
   message?: string;
+  /** The provider's own event type (Stripe: `checkout.session.completed`, …). */
+  providerType?: string;
+  /** Provider ids the event links to the payment (kept when not known yet). */
+  refs?: { paymentIntentId?: string; subscriptionId?: string };
+  /** A subscription's status as of the event (recorded for the subscriptions work to come). */
+  subscription?: { id: string; status: string; customerId: string | null; eventCreated: number };
 }
 
 export interface CreatePaymentInput {
@@ -28,12 +40,15 @@ export interface CreatePaymentInput {
 
 export interface PaymentProvider {
   readonly name: 'test' | 'stripe';
-  /** Where the customer pays this payment (a page of ours for the test provider, Stripe Checkout for Stripe). */
-  hostedPageUrl(paymentId: string): string;
+  /**
+   * Where the customer pays this payment: a page of ours for the test provider, a Stripe
+   * Checkout Session for Stripe (created on first call, outside any transaction, and reused).
+   */
+  payUrl(payment: PaymentRow): Promise<string>;
 }
 
 /** The built-in provider: the page is served by FHIR IQ itself at /pay/test/<paymentId>. */
 export const testProvider: PaymentProvider = {
   name: 'test',
-  hostedPageUrl: (paymentId) => `/pay/test/${paymentId}`,
+  payUrl: async (payment) => `/pay/test/${payment.id}`,
 };

@@ -1,0 +1,149 @@
+import type Stripe from 'stripe';
+import type { PaymentService } from './payments.service.ts';
+import type { PaymentEvent } from './provider.ts';
+
+/**
+ * Stripe webhook events → the internal payment events, applied by the one
+ * idempotent handler (deduplicated by Stripe's event id in payment_event).
+ * Our objects carry `metadata.order_id` (the session, its payment intent or
+ * subscription), so each event finds its payment whatever the order of
+ * arrival: `payment_intent.succeeded` before `checkout.session.completed`
+ * marks the order paid and the session event is then a no-op; a late
+ * `payment_failed` never undoes a success (PaymentService).
+ */
+
+export const HANDLED_STRIPE_EVENTS = [
+  'checkout.session.completed',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'invoice.payment_succeeded',
+  'invoice.payment_failed',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'charge.refunded',
+] as const;
+
+export interface MappedStripeEvent {
+  ref: { orderId?: string; paymentIntentId?: string; subscriptionId?: string; sessionId?: string };
+  event: Omit<PaymentEvent, 'paymentId'>;
+}
+
+const idOf = (v: string | { id: string } | null | undefined): string | undefined =>
+  typeof v === 'string' ? v : (v?.id ?? undefined);
+
+/** The mapping, or null for an event type we do not handle. */
+export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
+  const base = { id: e.id, provider: 'stripe' as const, providerType: e.type };
+  switch (e.type) {
+    case 'checkout.session.completed': {
+      const s = e.data.object;
+      const paymentIntentId = idOf(s.payment_intent);
+      const subscriptionId = idOf(s.subscription);
+      const paid = s.payment_status === 'paid' || s.payment_status === 'no_payment_required';
+      return {
+        ref: { orderId: s.metadata?.order_id ?? s.client_reference_id ?? undefined, sessionId: s.id },
+        event: {
+          ...base,
+          // "unpaid" (a delayed payment method): the payment intent's own events decide.
+          type: paid ? 'payment.succeeded' : 'payment.noted',
+          refs: {
+            ...(paymentIntentId ? { paymentIntentId } : {}),
+            ...(subscriptionId ? { subscriptionId } : {}),
+          },
+        },
+      };
+    }
+    case 'payment_intent.succeeded':
+    case 'payment_intent.payment_failed': {
+      const pi = e.data.object;
+      const err = pi.last_payment_error;
+      return {
+        ref: { orderId: pi.metadata?.order_id, paymentIntentId: pi.id },
+        event: {
+          ...base,
+          type: e.type === 'payment_intent.succeeded' ? 'payment.succeeded' : 'payment.failed',
+          attemptId: idOf(pi.latest_charge) ?? pi.id,
+          refs: { paymentIntentId: pi.id },
+          ...(e.type === 'payment_intent.payment_failed'
+            ? {
+                declineCode: err?.decline_code ?? err?.code ?? 'payment_failed',
+                message: err?.message ?? 'The payment failed.',
+              }
+            : {}),
+        },
+      };
+    }
+    case 'invoice.payment_succeeded':
+    case 'invoice.payment_failed': {
+      const inv = e.data.object;
+      const sub = inv.parent?.subscription_details;
+      const subscriptionId = idOf(sub?.subscription);
+      // Only the invoice that starts the subscription pays the order; renewals belong to
+      // the subscriptions work (recorded here, nothing changed).
+      const first = inv.billing_reason === 'subscription_create';
+      return {
+        ref: { orderId: sub?.metadata?.order_id, ...(subscriptionId ? { subscriptionId } : {}) },
+        event: {
+          ...base,
+          type: !first
+            ? 'payment.noted'
+            : e.type === 'invoice.payment_succeeded'
+              ? 'payment.succeeded'
+              : 'payment.failed',
+          attemptId: inv.id,
+          ...(subscriptionId ? { refs: { subscriptionId } } : {}),
+          ...(first && e.type === 'invoice.payment_failed'
+            ? { declineCode: 'invoice_payment_failed', message: 'The payment failed.' }
+            : {}),
+        },
+      };
+    }
+    case 'customer.subscription.created':
+    case 'customer.subscription.updated':
+    case 'customer.subscription.deleted': {
+      const sub = e.data.object;
+      return {
+        ref: { orderId: sub.metadata?.order_id, subscriptionId: sub.id },
+        event: {
+          ...base,
+          type: 'payment.noted',
+          refs: { subscriptionId: sub.id },
+          subscription: {
+            id: sub.id,
+            status: sub.status,
+            customerId: idOf(sub.customer) ?? null,
+            eventCreated: e.created,
+          },
+        },
+      };
+    }
+    case 'charge.refunded': {
+      // Recorded only: refunds (order → refunded / partially_refunded, events for
+      // fulfillment and invoicing) are built with the refunds work.
+      const ch = e.data.object;
+      const paymentIntentId = idOf(ch.payment_intent);
+      return {
+        ref: { orderId: ch.metadata?.order_id, ...(paymentIntentId ? { paymentIntentId } : {}) },
+        event: { ...base, type: 'payment.noted', attemptId: ch.id },
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+export type StripeEventOutcome = 'applied' | 'duplicate' | 'ignored';
+
+/** Applies one verified Stripe event. Throws (→ 5xx, Stripe retries) when it cannot be applied now. */
+export async function applyStripeEvent(
+  payments: PaymentService,
+  e: Stripe.Event,
+): Promise<StripeEventOutcome> {
+  const mapped = mapStripeEvent(e);
+  if (!mapped) return 'ignored';
+  const payment = await payments.findByRef(mapped.ref);
+  // Not one of ours (another integration on the same Stripe account): acknowledged, nothing changes.
+  if (payment?.provider !== 'stripe') return 'ignored';
+  return payments.handleEvent({ ...mapped.event, paymentId: payment.id });
+}
