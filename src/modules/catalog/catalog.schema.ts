@@ -1,6 +1,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { ERROR_CATALOG, type ErrorCode } from '../../platform/errors.ts';
 import { ID_PATTERN } from '../../platform/ids.ts';
+
+export { BODY_ERRORS, errorResponses as errors } from '../../platform/http/schemas.ts';
 
 /**
  * Request and response schemas of the catalog's JSON API. Every request
@@ -265,38 +266,3 @@ export const QuoteListQuery = Type.Object(
 );
 
 // ---- errors --------------------------------------------------------------------------------------------------
-
-const ErrorBody = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(
-      Type.Array(Type.Object({ path: Type.Optional(Type.String()), message: Type.String() })),
-    ),
-    requestId: Type.String(),
-  }),
-});
-
-/** Documented error responses: one per status, listing the catalog codes the route answers with. */
-export function errors(...codes: ErrorCode[]): Record<number, TSchema> {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...codes, 'INTERNAL' as const]) {
-    const status = ERROR_CATALOG[code].status;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
-  }
-  const out: Record<number, TSchema> = {};
-  for (const [status, list] of byStatus) {
-    out[status] = Type.Object(ErrorBody.properties, {
-      description: list.map((c) => `\`${c}\`: ${ERROR_CATALOG[c].description}`).join(' '),
-    });
-  }
-  return out;
-}
-
-export const BODY_ERRORS: ErrorCode[] = [
-  'VALIDATION_FAILED',
-  'MALFORMED_JSON',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'CSRF_INVALID',
-];

@@ -1,6 +1,7 @@
-import Type, { type TSchema } from 'typebox';
-import { ERROR_CATALOG, type ErrorCode } from '../../platform/errors.ts';
+import Type from 'typebox';
 import { CURRENCIES } from '../../platform/money.ts';
+
+export { BODY_ERRORS, errorResponses as errors } from '../../platform/http/schemas.ts';
 
 /**
  * Cart and checkout JSON. Closed objects: a price, total or any other field
@@ -9,40 +10,6 @@ import { CURRENCIES } from '../../platform/money.ts';
  */
 
 const closed = { additionalProperties: false } as const;
-
-const ErrorBody = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(
-      Type.Array(Type.Object({ path: Type.Optional(Type.String()), message: Type.String() })),
-    ),
-    requestId: Type.String(),
-  }),
-});
-
-export function errors(...codes: ErrorCode[]): Record<number, TSchema> {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...codes, 'INTERNAL' as const]) {
-    const status = ERROR_CATALOG[code].status;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
-  }
-  const out: Record<number, TSchema> = {};
-  for (const [status, list] of byStatus) {
-    out[status] = Type.Object(ErrorBody.properties, {
-      description: list.map((c) => `\`${c}\`: ${ERROR_CATALOG[c].description}`).join(' '),
-    });
-  }
-  return out;
-}
-
-export const BODY_ERRORS: ErrorCode[] = [
-  'VALIDATION_FAILED',
-  'MALFORMED_JSON',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'CSRF_INVALID',
-];
 
 export const Sku = Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Z0-9]+(-[A-Z0-9]+)+$' });
 export const CurrencySchema = Type.Enum([...CURRENCIES], { description: 'ISO 4217 currency.' });

@@ -1,37 +1,11 @@
-import Type, { type TSchema } from 'typebox';
-import { ERROR_CATALOG, type ErrorCode } from '../../platform/errors.ts';
+import Type from 'typebox';
 import { ORDER_STATES } from './domain/state.ts';
 import type { Order } from './orders.service.ts';
 import type { OrderRow } from './orders.tables.ts';
 
+export { errorResponses as errors } from '../../platform/http/schemas.ts';
+
 const closed = { additionalProperties: false } as const;
-
-const ErrorBody = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(
-      Type.Array(Type.Object({ path: Type.Optional(Type.String()), message: Type.String() })),
-    ),
-    requestId: Type.String(),
-  }),
-});
-
-/** Documented error responses: one per status, listing the catalog codes the route answers with. */
-export function errors(...codes: ErrorCode[]): Record<number, TSchema> {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of [...codes, 'INTERNAL' as const]) {
-    const status = ERROR_CATALOG[code].status;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
-  }
-  const out: Record<number, TSchema> = {};
-  for (const [status, list] of byStatus) {
-    out[status] = Type.Object(ErrorBody.properties, {
-      description: list.map((c) => `\`${c}\`: ${ERROR_CATALOG[c].description}`).join(' '),
-    });
-  }
-  return out;
-}
 
 export const OrderIdParams = Type.Object(
   { id: Type.String({ pattern: '^ord_[0-9a-hjkmnp-tv-z]{26}$' }) },
