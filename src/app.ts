@@ -10,6 +10,7 @@ import { runSeeders, type SeedResult } from './platform/db/seed.ts';
 import { registerHealthRoutes } from './platform/http/health.routes.ts';
 import { Metrics } from './platform/http/metrics.ts';
 import { createHttpServer, type HttpServer } from './platform/http/server.ts';
+import { EventBus } from './platform/jobs/events.ts';
 import { JobQueue } from './platform/jobs/queue.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { Mailer } from './platform/mail/mailer.ts';
@@ -75,7 +76,8 @@ export class App {
         config.smtpUrl,
         config.mailRetentionDays,
       );
-      const ctx: PlatformContext = { config, clock, log, database, db: database.db, jobs, mail, secrets };
+      const events = new EventBus(jobs);
+      const ctx: PlatformContext = { config, clock, log, database, db: database.db, jobs, events, mail, secrets };
       const modules = createModules(ctx);
       const metrics = new Metrics();
       metrics.setJobCounts(() => jobs.counts());

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../src/platform/db/client.ts';
 import { handle } from '../src/platform/db/transaction.ts';
+import { EventBus } from '../src/platform/jobs/events.ts';
 import { JobQueue } from '../src/platform/jobs/queue.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
@@ -173,5 +174,46 @@ describe('a job enqueued before a shutdown', () => {
       await pg?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('domain events', () => {
+  it('fan out to every subscriber in the publisher transaction; one failing subscriber never re-runs another', async () => {
+    const testDb = await createTestDatabase();
+    const q = new JobQueue(testDb.database, log, { pollingIntervalSeconds: 0.5 });
+    const bus = new EventBus(q);
+    const mailed: string[] = [];
+    let fulfilCalls = 0;
+    bus.subscribe('orders.paid', { name: 'mail', handler: async ({ orderId }) => void mailed.push(orderId) });
+    bus.subscribe('orders.paid', {
+      name: 'fulfil',
+      retryLimit: 2,
+      retryDelaySeconds: 1,
+      retryBackoff: false,
+      handler: async () => {
+        fulfilCalls++;
+        if (fulfilCalls === 1) throw new Error('transient');
+      },
+    });
+    expect(bus.subscribers('orders.paid')).toEqual(['orders.paid-mail', 'orders.paid-fulfil']);
+    await q.start();
+    await q.work();
+    const db = testDb.database.db;
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await bus.publish('orders.paid', { orderId: 'rolled-back' }, { trx: handle(trx), key: 'rb' });
+        throw new Error('abort');
+      })
+      .catch(() => {});
+    await db.transaction().execute(async (trx) => {
+      await bus.publish('orders.paid', { orderId: 'o1' }, { trx: handle(trx), key: 'o1' });
+    });
+    await until(() => fulfilCalls === 2);
+    await new Promise((r) => setTimeout(r, 700));
+    // The failing subscriber retried alone: the mail ran once.
+    expect(mailed).toEqual(['o1']);
+    await q.stop(2000);
+    await testDb.drop();
   });
 });

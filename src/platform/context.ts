@@ -5,6 +5,7 @@ import type { Secrets } from './crypto/secrets.ts';
 import type { Database, PlatformTables } from './db/client.ts';
 import type { Seeder } from './db/seed.ts';
 import type { HttpServer } from './http/server.ts';
+import type { EventBus } from './jobs/events.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -17,6 +18,8 @@ export interface PlatformContext {
   database: Database;
   db: Kysely<PlatformTables>;
   jobs: JobQueue;
+  /** Domain events between modules (durable fan-out over `jobs`). */
+  events: EventBus;
   mail: Mailer;
   secrets: Secrets;
 }

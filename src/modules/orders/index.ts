@@ -5,7 +5,7 @@ import type { AccountsModule } from '../accounts/index.ts';
 import { sendOrderConfirmation } from './orders.mail.ts';
 import { registerOrderPages } from './orders.pages.tsx';
 import { registerOrderRoutes } from './orders.routes.ts';
-import { ORDERS_PAID_JOB, OrderService } from './orders.service.ts';
+import { OrderService } from './orders.service.ts';
 import type { OrdersDb, OrdersTables } from './orders.tables.ts';
 
 /**
@@ -50,8 +50,8 @@ export function createOrdersModule(
 
   // "Order paid": fulfillment (licensing) will consume it; for now it sends the confirmation mail,
   // once per order whatever the number of deliveries (the claim and the mail commit together).
-  ctx.jobs.define<{ orderId: string }>({
-    name: ORDERS_PAID_JOB,
+  ctx.events.subscribe('orders.paid', {
+    name: 'confirmation-mail',
     retryLimit: 10,
     retryDelaySeconds: 30,
     handler: async ({ orderId }) => {

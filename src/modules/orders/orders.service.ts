@@ -8,8 +8,11 @@ import { formatOrderNumber, orderTotals } from './domain/totals.ts';
 import * as repo from './orders.repository.ts';
 import type { BillingDetails, OrderLineRow, OrderRow, OrdersDb, VatStatus } from './orders.tables.ts';
 
-/** "Order paid", published exactly once per order (in the transaction that marks it paid). */
-export const ORDERS_PAID_JOB = 'orders.paid';
+/**
+ * The orders module's own subscriber to "order paid" (the confirmation mail): one job per
+ * publication, so tests count publications with it.
+ */
+export const ORDERS_PAID_JOB = 'orders.paid-confirmation-mail';
 
 export interface NewOrderLine {
   sku: string;
@@ -166,7 +169,7 @@ export class OrderService {
       updated_at: now,
       last_payment_error: null,
     });
-    await this.ctx.jobs.send(ORDERS_PAID_JOB, { orderId }, { trx, singletonKey: orderId });
+    await this.ctx.events.publish('orders.paid', { orderId }, { trx, key: orderId });
     this.ctx.log.info({ orderId, number: order.number }, 'order paid');
     return true;
   }

@@ -7,6 +7,7 @@ import { migrateToLatest } from '../../platform/db/migrator.ts';
 import { runSeeders } from '../../platform/db/seed.ts';
 import { Metrics } from '../../platform/http/metrics.ts';
 import { createHttpServer, type HttpServer } from '../../platform/http/server.ts';
+import { EventBus } from '../../platform/jobs/events.ts';
 import { JobQueue } from '../../platform/jobs/queue.ts';
 import { createLogger } from '../../platform/log.ts';
 import { Mailer } from '../../platform/mail/mailer.ts';
@@ -90,7 +91,8 @@ export async function createTaxHarness(
   const jobs = new JobQueue(database, log, { concurrency: 2, pollingIntervalSeconds: 0.5 });
   const mail = new Mailer(database.db, jobs, clock, log, config.mailFrom, undefined);
   const secrets = new Secrets(config.appSecret ?? 'x'.repeat(32));
-  const ctx: PlatformContext = { config, clock, log, database, db: database.db, jobs, mail, secrets };
+  const events = new EventBus(jobs);
+  const ctx: PlatformContext = { config, clock, log, database, db: database.db, jobs, events, mail, secrets };
   const tax = createTaxModule(ctx, {
     prices: memoryPrices,
     ...(options.registry ? { registry: options.registry } : {}),
