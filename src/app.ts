@@ -77,7 +77,17 @@ export class App {
         config.mailRetentionDays,
       );
       const events = new EventBus(jobs);
-      const ctx: PlatformContext = { config, clock, log, database, db: database.db, jobs, events, mail, secrets };
+      const ctx: PlatformContext = {
+        config,
+        clock,
+        log,
+        database,
+        db: database.db,
+        jobs,
+        events,
+        mail,
+        secrets,
+      };
       const modules = createModules(ctx);
       const metrics = new Metrics();
       metrics.setJobCounts(() => jobs.counts());

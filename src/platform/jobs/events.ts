@@ -80,7 +80,11 @@ export class EventBus {
    * rolls back with the change, so an event is published once exactly when
    * the change commits once. `key` names the event in the queue (tracing).
    */
-  async publish<K extends Topic>(topic: K, payload: DomainEvents[K], options: { trx: DbHandle; key: string }) {
+  async publish<K extends Topic>(
+    topic: K,
+    payload: DomainEvents[K],
+    options: { trx: DbHandle; key: string },
+  ) {
     for (const queue of this.subscribers(topic))
       await this.jobs.send(queue, payload, { trx: options.trx, singletonKey: options.key });
   }
