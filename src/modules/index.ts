@@ -7,6 +7,7 @@ import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
 import { createPaymentsModule, type PaymentsModule } from './payments/index.ts';
 import { createSiteModule } from './site/index.ts';
+import { createSubscriptionsModule, type SubscriptionsModule } from './subscriptions/index.ts';
 import { createTaxModule, type TaxModule } from './tax/index.ts';
 
 export interface Modules {
@@ -17,6 +18,7 @@ export interface Modules {
   orders: OrdersModule;
   payments: PaymentsModule;
   checkout: CheckoutModule;
+  subscriptions: SubscriptionsModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -51,6 +53,7 @@ export function createModules(ctx: PlatformContext): Modules {
       ),
   });
   const checkout = createCheckoutModule(ctx, { accounts, catalog, tax, orders, payments });
+  const subscriptions = createSubscriptionsModule(ctx, { accounts, audit, orders, payments, catalog, tax });
   return {
     accounts,
     audit,
@@ -59,6 +62,7 @@ export function createModules(ctx: PlatformContext): Modules {
     orders,
     payments,
     checkout,
-    all: [audit, accounts, catalog, tax, orders, payments, checkout, site, admin],
+    subscriptions,
+    all: [audit, accounts, catalog, tax, orders, payments, checkout, subscriptions, site, admin],
   };
 }

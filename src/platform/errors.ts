@@ -171,6 +171,30 @@ export const ERROR_CATALOG = {
     message: 'This payment is already complete or can no longer be paid.',
     description: 'A card was submitted for a payment that succeeded already or whose order was canceled.',
   },
+  SUBSCRIPTION_STATE_CONFLICT: {
+    status: 409,
+    message: 'The subscription cannot change like that in its current state.',
+    description:
+      'A plan change, cancellation or payment retry was asked for a subscription whose status does not allow it (e.g. changing a canceled or past-due subscription, resuming one that has ended). The message says why.',
+  },
+  SUBSCRIPTION_PROVIDER_MANAGED: {
+    status: 409,
+    message: 'This subscription is managed by the payment provider.',
+    description:
+      'The subscription is billed by Stripe Billing; plan changes are made through the provider, and FHIR IQ follows its webhooks.',
+  },
+  PLAN_CHANGE_INVALID: {
+    status: 422,
+    message: 'That plan change is not possible.',
+    description:
+      'The target SKU is unknown, not buyable in the subscription’s currency, of another product or billing interval, or the change would not change anything. `details` names the field.',
+  },
+  PAYMENT_DECLINED: {
+    status: 402,
+    message: 'The payment was declined.',
+    description:
+      'Charging the saved card failed (the message gives the card’s reason). Nothing changed: the plan change or retry can be tried again with another card.',
+  },
   WEBHOOK_SIGNATURE_INVALID: {
     status: 400,
     message: 'The webhook signature is missing, invalid or too old.',

@@ -4,7 +4,7 @@ import { handle, inTransaction } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Currency } from '../../platform/money.ts';
 import type { AccountsModule } from '../accounts/index.ts';
-import type { OrderRow, OrdersModule, VatStatus } from '../orders/index.ts';
+import { type OrderRow, type OrdersModule, vatStatusOf } from '../orders/index.ts';
 import type { PaymentsModule } from '../payments/index.ts';
 import type { TaxModule, TaxQuote } from '../tax/index.ts';
 import * as repo from './cart.repository.ts';
@@ -39,13 +39,6 @@ export interface QuoteResult {
   billing: CleanBilling;
   quote: TaxQuote;
 }
-
-const VAT_STATUS: Record<TaxQuote['vat']['status'], VatStatus> = {
-  not_provided: 'not_provided',
-  not_required: 'not_required',
-  pending: 'pending_verification',
-  valid: 'valid',
-};
 
 /**
  * Checkout: a tax quote for the cart, then exactly one order and one payment
@@ -144,7 +137,7 @@ export class CheckoutService {
           currency: quote.currency,
           billing,
           vatId: quote.vat.vatId ?? (billing.business ? billing.vatId : null),
-          vatStatus: VAT_STATUS[quote.vat.status],
+          vatStatus: vatStatusOf(quote.vat.status),
           taxDate: quote.date,
           taxNotes: quote.notes,
           ip: meta.ip,

@@ -31,7 +31,14 @@ export {
   type Order,
   OrderService,
 } from './orders.service.ts';
-export type { BillingDetails, OrderRow, OrdersTables, VatStatus } from './orders.tables.ts';
+export {
+  type BillingDetails,
+  type OrderOrigin,
+  type OrderRow,
+  type OrdersTables,
+  type VatStatus,
+  vatStatusOf,
+} from './orders.tables.ts';
 
 export interface OrdersModule extends AppModule {
   name: 'orders';

@@ -1,11 +1,8 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import type { DbHandle } from '../../platform/db/transaction.ts';
+import { paragraphMail } from '../../platform/mail/compose.ts';
 import { type Currency, formatMoney } from '../../platform/money.ts';
 import type { Order } from './orders.service.ts';
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export const ORDER_CONFIRMATION_TEMPLATE = 'orders.confirmation';
 
@@ -38,12 +35,7 @@ export async function sendOrderConfirmation(
       to: row.billing.email,
       template: ORDER_CONFIRMATION_TEMPLATE,
       subject: `Your FHIR IQ order ${row.number}`,
-      text: `${paragraphs.join('\n\n')}\n\n— FHIR IQ`,
-      html: [
-        '<!doctype html><html><body style="font-family:Inter,Arial,sans-serif;color:#0f172a;line-height:1.5">',
-        ...paragraphs.map((p) => `<p style="white-space:pre-wrap">${escapeHtml(p)}</p>`),
-        '<p>— FHIR IQ</p></body></html>',
-      ].join(''),
+      ...paragraphMail(paragraphs),
     },
     trx,
   );

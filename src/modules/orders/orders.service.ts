@@ -3,10 +3,17 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { type DbHandle, handle, inTransaction, view } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { IllegalTransitionError, type OrderState, transition } from './domain/state.ts';
+import { canTransition, IllegalTransitionError, type OrderState, transition } from './domain/state.ts';
 import { formatOrderNumber, orderTotals } from './domain/totals.ts';
 import * as repo from './orders.repository.ts';
-import type { BillingDetails, OrderLineRow, OrderRow, OrdersDb, VatStatus } from './orders.tables.ts';
+import type {
+  BillingDetails,
+  OrderLineRow,
+  OrderOrigin,
+  OrderRow,
+  OrdersDb,
+  VatStatus,
+} from './orders.tables.ts';
 
 /**
  * The orders module's own subscriber to "order paid" (the confirmation mail): one job per
@@ -38,6 +45,11 @@ export interface NewOrder {
   taxNotes: string[];
   ip: string | null;
   lines: NewOrderLine[];
+  /** Default 'checkout'; subscriptions bill renewals and plan changes as orders too. */
+  origin?: OrderOrigin;
+  subscriptionId?: string | null;
+  /** Account credit taken off what the customer pays (never more than the total). */
+  creditApplied?: number;
 }
 
 export interface Order {
@@ -112,6 +124,9 @@ export class OrderService {
       updated_at: now,
       paid_at: null,
       confirmation_mailed_at: null,
+      origin: input.origin ?? 'checkout',
+      subscription_id: input.subscriptionId ?? null,
+      credit_applied: Math.min(input.creditApplied ?? 0, totals.gross),
     };
     await repo.insertOrder(db, row, lines);
     return { row, lines };
@@ -119,6 +134,11 @@ export class OrderService {
 
   async byIdempotencyKey(key: string, trx?: DbHandle): Promise<OrderRow | undefined> {
     return repo.findByIdempotencyKey(trx ? view<OrdersDb>(trx) : this.db, key);
+  }
+
+  /** An order's row, in the caller's transaction. */
+  async byId(id: string, trx: DbHandle): Promise<OrderRow | undefined> {
+    return repo.findOrder(view<OrdersDb>(trx), id);
   }
 
   /** Any order (payments, staff, the confirmation page once its token is checked). */
@@ -185,6 +205,15 @@ export class OrderService {
       last_payment_error: message.slice(0, 300),
       updated_at: this.ctx.clock.now(),
     });
+  }
+
+  /** Cancels an order nobody paid (a voided renewal, a subscription canceled meanwhile); a paid one is left alone. */
+  async cancelUnpaid(orderId: string, trx: DbHandle): Promise<boolean> {
+    const db = view<OrdersDb>(trx);
+    const order = await repo.findOrder(db, orderId, true);
+    if (!order || order.paid_at || !canTransition(order.state, 'canceled')) return false;
+    await repo.updateOrder(db, orderId, { state: 'canceled', updated_at: this.ctx.clock.now() });
+    return true;
   }
 
   /** Can this order still take a payment? (The pay page asks before accepting a card.) */

@@ -16,7 +16,15 @@ export interface BillingDetails {
   business: boolean;
 }
 
+/** What created the order: a checkout, or the billing of an existing subscription. */
+export type OrderOrigin = 'checkout' | 'renewal' | 'plan_change';
+
 export type VatStatus = 'not_provided' | 'not_required' | 'pending_verification' | 'valid';
+
+/** The order's VAT status from a tax quote's (`pending` is kept as pending verification). */
+export function vatStatusOf(quoted: 'not_provided' | 'not_required' | 'pending' | 'valid'): VatStatus {
+  return quoted === 'pending' ? 'pending_verification' : quoted;
+}
 
 /** The tables of migrations/202611230100_orders_init.sql. */
 export type OrdersTables = {
@@ -44,6 +52,9 @@ export type OrdersTables = {
     updated_at: Date;
     paid_at: Date | null;
     confirmation_mailed_at: Date | null;
+    origin: OrderOrigin;
+    subscription_id: string | null;
+    credit_applied: number;
   };
   order_line: {
     id: string;

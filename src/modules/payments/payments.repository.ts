@@ -161,3 +161,21 @@ export async function stripeSubscription(
 ): Promise<PaymentsTables['stripe_subscription'] | undefined> {
   return db.selectFrom('stripe_subscription').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+export async function findMethod(db: Db, id: string): Promise<PaymentsTables['payment_method'] | undefined> {
+  return db.selectFrom('payment_method').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The card of the attempt that paid this order's payment, if a saved card paid it. */
+export async function methodThatPaid(db: Db, orderId: string): Promise<string | undefined> {
+  const r = await db
+    .selectFrom('payment_attempt')
+    .innerJoin('payment', 'payment.id', 'payment_attempt.payment_id')
+    .select('payment_attempt.payment_method_id')
+    .where('payment.order_id', '=', orderId)
+    .where('payment_attempt.outcome', '=', 'succeeded')
+    .where('payment_attempt.payment_method_id', 'is not', null)
+    .orderBy('payment_attempt.created_at', 'desc')
+    .executeTakeFirst();
+  return r?.payment_method_id ?? undefined;
+}

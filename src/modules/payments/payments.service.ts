@@ -234,4 +234,89 @@ export class PaymentService {
           };
     });
   }
+
+  /** The saved card that paid an order (renewals charge it), if one did. */
+  async methodThatPaid(orderId: string): Promise<string | undefined> {
+    return repo.methodThatPaid(this.db, orderId);
+  }
+
+  /** A saved card as the customer may see it: brand, last four digits, expiry. */
+  async method(
+    methodId: string,
+  ): Promise<{ id: string; brand: string; last4: string; expMonth: number; expYear: number } | undefined> {
+    const m = await repo.findMethod(this.db, methodId);
+    return (
+      m && { id: m.id, brand: m.card_brand, last4: m.card_last4, expMonth: m.exp_month, expYear: m.exp_year }
+    );
+  }
+
+  /**
+   * The built-in provider's off-session charge of a saved card (a renewal, a plan change),
+   * recorded like a customer's attempt: same event, same handler. Stripe's test-card rules
+   * hold: 4000 0000 0000 0341 pays the first time and fails every later charge; an expired
+   * card is declined. Nothing to pay (account credit covered it) succeeds without a card.
+   * Charging a payment that already succeeded answers its success again (retries are safe).
+   */
+  async chargeSaved(paymentId: string, methodId: string | null): Promise<CardResult> {
+    return inTransaction(this.db, async (tx) => {
+      const trx = handle(tx);
+      const payment = await repo.findPayment(tx, paymentId, true);
+      if (payment?.provider !== 'test') throw new AppError('NOT_FOUND');
+      if (payment.status === 'succeeded') return { kind: 'succeeded' as const, orderId: payment.order_id };
+      if (!(await this.orders.service.awaitingPayment(payment.order_id, trx)))
+        throw new AppError('PAYMENT_NOT_PAYABLE');
+      const now = this.ctx.clock.now();
+      const attemptId = newId('pat', this.ctx.clock);
+      const method = methodId ? await repo.findMethod(tx, methodId) : undefined;
+      if (Number(payment.amount) === 0) {
+        await this.#apply(
+          { id: `evt_${attemptId}`, provider: 'test', type: 'payment.succeeded', paymentId, attemptId },
+          trx,
+        );
+        return { kind: 'succeeded' as const, orderId: payment.order_id };
+      }
+      const expired =
+        method !== undefined &&
+        (method.exp_year < now.getUTCFullYear() ||
+          (method.exp_year === now.getUTCFullYear() && method.exp_month < now.getUTCMonth() + 1));
+      const declineCode: DeclineCode | null = !method
+        ? 'card_declined'
+        : method.fails_on_renewal
+          ? 'card_declined'
+          : expired
+            ? 'expired_card'
+            : null;
+      if (method)
+        await repo.insertAttempt(tx, {
+          id: attemptId,
+          payment_id: paymentId,
+          payment_method_id: method.id,
+          card_brand: method.card_brand,
+          card_last4: method.card_last4,
+          outcome: declineCode ? 'declined' : 'succeeded',
+          decline_code: declineCode,
+          created_at: now,
+        });
+      const event: PaymentEvent = declineCode
+        ? {
+            id: `evt_${attemptId}`,
+            provider: 'test',
+            type: 'payment.failed',
+            paymentId,
+            attemptId,
+            declineCode,
+            message: method ? DECLINE_MESSAGES[declineCode] : 'No saved card to charge.',
+          }
+        : { id: `evt_${attemptId}`, provider: 'test', type: 'payment.succeeded', paymentId, attemptId };
+      await this.#apply(event, trx);
+      return declineCode
+        ? {
+            kind: 'declined' as const,
+            orderId: payment.order_id,
+            declineCode,
+            message: event.message ?? DECLINE_MESSAGES[declineCode],
+          }
+        : { kind: 'succeeded' as const, orderId: payment.order_id };
+    });
+  }
 }

@@ -1,8 +1,16 @@
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import type { DbHandle } from '../../platform/db/transaction.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
+import type { Currency } from '../../platform/money.ts';
+import type { PricedItem } from './domain/quote.ts';
 import type { TaxRate } from './domain/rates.ts';
-import type { PriceSource, QuoteRequest, TaxQuote, VerificationStatus } from './tax.contract.ts';
+import type {
+  PriceSource,
+  QuoteCustomer,
+  QuoteRequest,
+  TaxQuote,
+  VerificationStatus,
+} from './tax.contract.ts';
 import { registerTaxRoutes } from './tax.routes.ts';
 import { taxRateSeeder } from './tax.seeder.ts';
 import { type QuoteOptions, TaxQuoteService, TaxRateService } from './tax.service.ts';
@@ -12,7 +20,14 @@ import { localFormatRegistry, type VatRegistry, ViesRestRegistry } from './vat-r
 import { VatVerificationService, VERIFY_VAT_JOB, VERIFY_VAT_SWEEP_JOB } from './vat-verification.service.ts';
 
 export { REVERSE_CHARGE_MENTION, TAX_REASONS, type TaxReason } from './domain/jurisdiction.ts';
-export { PRODUCT_KINDS, type ProductKind, TAX_CODES, type TaxLine, type Totals } from './domain/quote.ts';
+export {
+  PRODUCT_KINDS,
+  type PricedItem,
+  type ProductKind,
+  TAX_CODES,
+  type TaxLine,
+  type Totals,
+} from './domain/quote.ts';
 export type { TaxKind, TaxRate } from './domain/rates.ts';
 export { StripeTaxCalculator } from './stripe-tax.ts';
 export type * from './tax.contract.ts';
@@ -30,6 +45,13 @@ export interface TaxModule extends AppModule {
   name: 'tax';
   /** A quote for a basket; checkout passes its transaction and the order's date. Needs a PriceSource. */
   quote(request: QuoteRequest, options?: QuoteOptions): Promise<TaxQuote>;
+  /** A quote for items the caller priced (renewals at the subscription's price, prorations). */
+  quotePriced(
+    items: readonly PricedItem[],
+    currency: Currency,
+    customer: QuoteCustomer,
+    options?: Omit<QuoteOptions, 'priced'>,
+  ): Promise<TaxQuote>;
   /** Starts (or reuses) the VIES check of a VAT ID and returns its current status; 400 VAT_ID_INVALID if malformed. */
   requestVerification(vatId: string, trx?: DbHandle): Promise<VerificationStatus>;
   /** The recorded status of a VAT ID, or undefined if it was never checked. */
@@ -88,6 +110,13 @@ export function createTaxModule(ctx: PlatformContext, deps: TaxModuleDeps = {}):
     quote: (request, options) => {
       if (!quotes) throw new Error('The tax module was created without a PriceSource');
       return quotes.quote(request, options);
+    },
+    quotePriced: (items, currency, customer, options) => {
+      if (!quotes) throw new Error('The tax module was created without a PriceSource');
+      return quotes.quote(
+        { items: items.map((i) => ({ sku: i.sku, quantity: i.quantity })), currency, customer },
+        { ...options, priced: items },
+      );
     },
     requestVerification: (vatId, trx) => vat.requestVerification(vatId, trx),
     verificationStatus: (vatId) => vat.verificationStatus(vatId),

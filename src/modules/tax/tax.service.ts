@@ -69,6 +69,12 @@ export interface QuoteOptions {
   at?: Date;
   /** Join the caller's transaction (checkout): the VAT verification record commits with it. */
   trx?: DbHandle;
+  /**
+   * Items already priced by the caller, instead of the catalog's current prices: a renewal
+   * at the subscription's own (possibly archived) price, a prorated plan change. Server-side
+   * only: no route passes it.
+   */
+  priced?: readonly PricedItem[];
 }
 
 /** Tax quotes: catalog prices × the jurisdiction's rules, per line. */
@@ -88,7 +94,7 @@ export class TaxQuoteService {
     const seller = this.ctx.config.sellerCountry;
 
     // Everything that can reject the request is checked before anything is written.
-    const items = await this.#price(request);
+    const items = options.priced ? [...options.priced] : await this.#price(request);
     const euBusiness = customer.business && isEuMemberState(customer.country) && Boolean(customer.vatId);
     const parsed =
       euBusiness && customer.vatId ? this.vat.parse(customer.vatId, customer.country) : undefined;

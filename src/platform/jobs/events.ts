@@ -30,7 +30,7 @@ export interface DomainEvents {
   /** A subscription's lifecycle moved; entitlements follow `entitled`. */
   'subscriptions.changed': {
     subscriptionId: string;
-    /** What happened: created, renewed, plan_changed, past_due, suspended, reinstated, canceled, ended. */
+    /** What happened: created, renewed, plan_changed, past_due, suspended, reinstated, cancel_scheduled, resumed, canceled, ended. */
     change: SubscriptionChange;
     /** Whether the customer is entitled to the product after this change. */
     entitled: boolean;
@@ -47,6 +47,7 @@ export type SubscriptionChange =
   | 'suspended'
   | 'reinstated'
   | 'cancel_scheduled'
+  | 'resumed'
   | 'canceled'
   | 'ended';
 

@@ -3,7 +3,7 @@
  * numbers behave as they do in Stripe's test mode. Pure.
  */
 
-export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'test_card_required';
+export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'expired_card' | 'test_card_required';
 
 export type CardOutcome =
   | { ok: true; brand: string; last4: string; failsOnRenewal: boolean }
@@ -21,6 +21,7 @@ const KNOWN: Record<string, { declineCode?: DeclineCode; failsOnRenewal?: boolea
 export const DECLINE_MESSAGES: Record<DeclineCode, string> = {
   card_declined: 'Your card was declined.',
   insufficient_funds: 'Your card has insufficient funds.',
+  expired_card: 'Your card has expired.',
   test_card_required:
     'Your card was declined: this is a test payment page, which only accepts Stripe test cards such as 4242 4242 4242 4242.',
 };

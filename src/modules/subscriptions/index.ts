@@ -1,0 +1,78 @@
+import type { AppModule, PlatformContext } from '../../platform/context.ts';
+import type { HttpServer } from '../../platform/http/server.ts';
+import type { AccountsModule } from '../accounts/index.ts';
+import type { AuditModule } from '../audit/index.ts';
+import { registerSubscriptionPages } from './subscriptions.pages.tsx';
+import { registerSubscriptionRoutes } from './subscriptions.routes.ts';
+import { type SubscriptionDeps, SubscriptionService } from './subscriptions.service.ts';
+import type { SubscriptionsDb } from './subscriptions.tables.ts';
+
+/**
+ * Subscriptions: recurring lines of paid orders, renewed every period,
+ * changed with proration, canceled now or at period end, and — when a
+ * renewal fails — past due, retried, suspended after the grace period and
+ * reinstated when paid. `subscriptions.changed` tells entitlements.
+ */
+
+export {
+  dunningAfter,
+  entitled,
+  GRACE_DAYS,
+  RETRY_DAYS,
+  SUBSCRIPTION_STATUSES,
+  type SubscriptionStatus,
+} from './domain/dunning.ts';
+export { type Interval, type Period, period, periodStart } from './domain/periods.ts';
+export { type Proration, prorate } from './domain/proration.ts';
+export { SUBSCRIPTION_MAIL_TEMPLATES } from './subscriptions.mail.ts';
+export { type ChangePreview, type PlanTarget, SubscriptionService } from './subscriptions.service.ts';
+export type { PlanChange, SubscriptionRow, SubscriptionsTables } from './subscriptions.tables.ts';
+
+/** The cron job that renews, retries, suspends and ends what is due. */
+export const SUBSCRIPTIONS_SWEEP_JOB = 'subscriptions.sweep';
+
+export interface SubscriptionsModule extends AppModule {
+  name: 'subscriptions';
+  service: SubscriptionService;
+}
+
+export function createSubscriptionsModule(
+  ctx: PlatformContext,
+  deps: SubscriptionDeps & { accounts: AccountsModule; audit: AuditModule },
+): SubscriptionsModule {
+  const db = ctx.db.withTables<SubscriptionsDb>();
+  const service = new SubscriptionService(ctx, db, deps);
+
+  // A paid checkout creates subscriptions; a paid renewal or plan change moves one. Idempotent.
+  ctx.events.subscribe('orders.paid', {
+    name: 'subscriptions',
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+    handler: async ({ orderId }) => service.onOrderPaid(orderId),
+  });
+  ctx.jobs.define({
+    name: SUBSCRIPTIONS_SWEEP_JOB,
+    // Every 10 minutes: a renewal is charged within minutes of its period end.
+    cron: '*/10 * * * *',
+    retryLimit: 2,
+    expireInSeconds: 30 * 60,
+    handler: async () => {
+      const counts = await service.sweep();
+      if (Object.entries(counts).some(([k, n]) => k !== 'skipped' && n > 0))
+        ctx.log.info({ ...counts }, 'subscriptions sweep');
+    },
+  });
+
+  return {
+    name: 'subscriptions',
+    service,
+    async registerRoutes(app: HttpServer) {
+      registerSubscriptionRoutes(app, { subscriptions: service, accounts: deps.accounts });
+      registerSubscriptionPages(app, {
+        subscriptions: service,
+        accounts: deps.accounts,
+        payments: deps.payments,
+      });
+    },
+  };
+}

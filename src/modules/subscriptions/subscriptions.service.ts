@@ -1,0 +1,775 @@
+import type { Kysely } from 'kysely';
+import type { PlatformContext } from '../../platform/context.ts';
+import { type DbHandle, handle, inTransaction, view } from '../../platform/db/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { SubscriptionChange } from '../../platform/jobs/events.ts';
+import type { Currency } from '../../platform/money.ts';
+import type { CatalogModule } from '../catalog/index.ts';
+import { type BillingDetails, type OrderOrigin, type OrdersModule, vatStatusOf } from '../orders/index.ts';
+import type { PaymentsModule } from '../payments/index.ts';
+import type { PricedItem, TaxModule, TaxQuote } from '../tax/index.ts';
+import { dunningAfter, entitled, type SubscriptionStatus } from './domain/dunning.ts';
+import { period } from './domain/periods.ts';
+import { type Proration, prorate } from './domain/proration.ts';
+import { sendSubscriptionMail } from './subscriptions.mail.ts';
+import * as repo from './subscriptions.repository.ts';
+import type { ChargeRow, PlanChange, SubscriptionRow, SubscriptionsDb } from './subscriptions.tables.ts';
+
+export interface SubscriptionDeps {
+  orders: OrdersModule;
+  payments: PaymentsModule;
+  catalog: CatalogModule;
+  tax: TaxModule;
+}
+
+export interface PlanTarget {
+  sku: string;
+  quantity: number;
+}
+
+export interface ChangePreview {
+  target: PlanChange;
+  proration: Proration;
+  /** The prorated difference with its tax: what is charged now (> 0) or credited (< 0 net). */
+  quote: TaxQuote | null;
+  /** What the card is charged now, after account credit. */
+  amountDue: number;
+  /** Account credit added (a downgrade), gross. */
+  creditAdded: number;
+}
+
+export type SweepOutcome = 'renewed' | 'failed' | 'suspended' | 'ended' | 'skipped';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Subscriptions: every recurring line of a paid order becomes one, billed
+ * each period at its own price. With the built-in provider FHIR IQ charges
+ * the saved card itself (the sweep); with Stripe, Stripe Billing charges and
+ * its webhooks move the subscription. Every move is one transaction that
+ * also records the history, publishes `subscriptions.changed` for
+ * entitlements and queues the customer's mail — so none is lost or doubled.
+ */
+export class SubscriptionService {
+  constructor(
+    private readonly ctx: PlatformContext,
+    private readonly db: Kysely<SubscriptionsDb>,
+    private readonly deps: SubscriptionDeps,
+  ) {}
+
+  // ---- reads ------------------------------------------------------------------------------------------------
+
+  async get(id: string): Promise<SubscriptionRow | undefined> {
+    return repo.find(this.db, id);
+  }
+
+  /** A subscription of this customer; another customer's (or an unknown) id is 404. */
+  async getForUser(id: string, userId: string): Promise<SubscriptionRow> {
+    const sub = await repo.findOfUser(this.db, id, userId);
+    if (!sub) throw new AppError('NOT_FOUND');
+    return sub;
+  }
+
+  async listForUser(userId: string): Promise<SubscriptionRow[]> {
+    return repo.ofUser(this.db, userId);
+  }
+
+  async ofOrder(orderId: string): Promise<SubscriptionRow[]> {
+    return repo.ofOrder(this.db, orderId);
+  }
+
+  async search(filter: { status?: string | undefined; limit?: number; offset?: number }) {
+    return repo.search(this.db, {
+      status: filter.status,
+      limit: filter.limit ?? 50,
+      offset: filter.offset ?? 0,
+    });
+  }
+
+  async history(id: string) {
+    return repo.eventsOf(this.db, id);
+  }
+
+  /** The unpaid renewal of a past-due or suspended subscription: its order, to pay with another card. */
+  async openRenewal(sub: SubscriptionRow): Promise<ChargeRow | undefined> {
+    const charge = await repo.renewalCharge(this.db, sub.id, sub.period_index + 1);
+    return charge?.status === 'open' ? charge : undefined;
+  }
+
+  // ---- creation and payments --------------------------------------------------------------------------------
+
+  /**
+   * "Order paid": a checkout's recurring lines become subscriptions (once per line, whatever
+   * the number of deliveries); a renewal or plan-change order is applied to its subscription.
+   */
+  async onOrderPaid(orderId: string): Promise<void> {
+    const order = await this.deps.orders.service.get(orderId);
+    if (!order?.row.paid_at) return;
+    if (order.row.origin !== 'checkout') {
+      await this.applyCharge(orderId);
+      return;
+    }
+    const recurring: {
+      line: (typeof order.lines)[number];
+      interval: 'month' | 'year';
+      priceId: string | null;
+    }[] = [];
+    for (const line of order.lines) {
+      const found = await this.deps.catalog.service.skuWithPrices(line.sku).catch(() => undefined);
+      if (found?.sku.billing !== 'recurring' || !found.sku.interval) continue;
+      const prices = found.prices.filter(
+        (p) => p.currency === order.row.currency && p.amount === Number(line.unit_amount),
+      );
+      const price = prices.find((p) => p.status === 'active') ?? prices[0];
+      recurring.push({ line, interval: found.sku.interval, priceId: price?.id ?? null });
+    }
+    if (!recurring.length) return;
+    const payment = await this.deps.payments.service.ofOrder(orderId);
+    const methodId = (await this.deps.payments.service.methodThatPaid(orderId)) ?? null;
+    const anchor = order.row.paid_at;
+    await inTransaction(this.db, async (tx) => {
+      const trx = handle(tx);
+      for (const { line, interval, priceId } of recurring) {
+        const first = period(anchor, interval, 0);
+        const row: SubscriptionRow = {
+          id: newId('sub', this.ctx.clock),
+          user_id: order.row.user_id,
+          origin_order_id: orderId,
+          origin_line: line.position,
+          sku: line.sku,
+          name: line.name,
+          price_id: priceId,
+          unit_amount: Number(line.unit_amount),
+          quantity: line.quantity,
+          currency: order.row.currency,
+          interval,
+          status: 'active',
+          provider: payment?.provider ?? 'test',
+          provider_subscription_id: payment?.provider_subscription_id ?? null,
+          payment_method_id: methodId,
+          billing: order.row.billing,
+          anchor_at: anchor,
+          period_index: 0,
+          current_period_start: first.start,
+          current_period_end: first.end,
+          cancel_at_period_end: false,
+          canceled_at: null,
+          ended_at: null,
+          past_due_since: null,
+          failures: 0,
+          next_retry_at: null,
+          grace_ends_at: null,
+          suspended_at: null,
+          credit_balance: 0,
+          created_at: this.ctx.clock.now(),
+          updated_at: this.ctx.clock.now(),
+        };
+        if (await repo.insertSubscription(tx, row))
+          await this.#record(trx, row, 'created', { orderId, periodEnd: first.end.toISOString() });
+      }
+    });
+  }
+
+  /**
+   * A renewal or plan-change order was paid: move the subscription, once. A renewal paid
+   * while past due renews it; paid while suspended reinstates it. A card the customer
+   * entered to pay it becomes the subscription's card.
+   */
+  async applyCharge(orderId: string): Promise<boolean> {
+    const order = await this.deps.orders.service.get(orderId);
+    if (!order?.row.paid_at) return false;
+    const methodId = await this.deps.payments.service.methodThatPaid(orderId);
+    return inTransaction(this.db, async (tx) => {
+      const trx = handle(tx);
+      const charge = await repo.charge(tx, orderId, true);
+      if (charge?.status !== 'open') return false;
+      const sub = await repo.find(tx, charge.subscription_id, true);
+      if (!sub) return false;
+      const now = this.ctx.clock.now();
+      if (charge.kind === 'renewal') {
+        if (charge.period_index !== sub.period_index + 1 || sub.status === 'canceled') {
+          // A stale renewal (the subscription moved on or ended): keep the money visible for a refund.
+          await repo.setChargeStatus(tx, orderId, 'paid', now);
+          this.ctx.log.warn(
+            { orderId, subscriptionId: sub.id },
+            'a renewal was paid for a period already settled',
+          );
+          return false;
+        }
+        const next = period(sub.anchor_at, sub.interval, charge.period_index);
+        const patch = {
+          status: 'active' as const,
+          period_index: charge.period_index,
+          current_period_start: next.start,
+          current_period_end: next.end,
+          past_due_since: null,
+          failures: 0,
+          next_retry_at: null,
+          grace_ends_at: null,
+          suspended_at: null,
+          payment_method_id: methodId ?? sub.payment_method_id,
+          updated_at: now,
+        };
+        await repo.update(tx, sub.id, patch);
+        await repo.setChargeStatus(tx, orderId, 'paid', now);
+        const moved = { ...sub, ...patch };
+        const change: SubscriptionChange = sub.status === 'suspended' ? 'reinstated' : 'renewed';
+        await this.#record(trx, moved, change, {
+          orderId,
+          periodEnd: next.end.toISOString(),
+          ...(sub.status !== 'active' ? { recoveredFrom: sub.status } : {}),
+        });
+        if (sub.status === 'suspended') await sendSubscriptionMail(this.ctx, trx, moved, 'reinstated');
+        return true;
+      }
+      const target = charge.change;
+      if (!target || sub.status !== 'active') {
+        await repo.setChargeStatus(tx, orderId, 'paid', now);
+        return false;
+      }
+      const patch = {
+        sku: target.sku,
+        name: target.name,
+        price_id: target.priceId,
+        unit_amount: target.unitAmount,
+        quantity: target.quantity,
+        payment_method_id: methodId ?? sub.payment_method_id,
+        updated_at: now,
+      };
+      await repo.update(tx, sub.id, patch);
+      await repo.setChargeStatus(tx, orderId, 'paid', now);
+      await this.#record(trx, { ...sub, ...patch }, 'plan_changed', {
+        orderId,
+        from: { sku: sub.sku, quantity: sub.quantity },
+        to: { sku: target.sku, quantity: target.quantity },
+        prorationNet: target.prorationNet,
+      });
+      return true;
+    });
+  }
+
+  // ---- the sweep: renewals, retries, grace, period ends -----------------------------------------------------
+
+  /** Everything due at the clock's now, one subscription at a time (each in its own transactions). */
+  async sweep(limit = 500): Promise<Record<SweepOutcome, number>> {
+    const counts: Record<SweepOutcome, number> = {
+      renewed: 0,
+      failed: 0,
+      suspended: 0,
+      ended: 0,
+      skipped: 0,
+    };
+    const ids = await repo.due(this.db, this.ctx.clock.now(), limit);
+    for (const id of ids) {
+      try {
+        counts[await this.processDue(id)]++;
+      } catch (err) {
+        // One subscription's problem (a missing tax rate…) must not stop the others' renewals.
+        counts.skipped++;
+        this.ctx.log.error({ err, subscriptionId: id }, 'subscription renewal failed');
+      }
+    }
+    return counts;
+  }
+
+  async processDue(id: string): Promise<SweepOutcome> {
+    const now = this.ctx.clock.now();
+    const sub = await repo.find(this.db, id);
+    if (!sub) return 'skipped';
+    if (sub.status === 'active' && sub.current_period_end <= now) {
+      if (sub.cancel_at_period_end) return (await this.#end(sub.id, 'ended')) ? 'ended' : 'skipped';
+      // Stripe Billing renews Stripe subscriptions; its webhooks move them.
+      if (sub.provider !== 'test') return 'skipped';
+      const renewal = await this.#renewalOrder(sub);
+      return renewal ? this.#charge(sub, renewal) : 'skipped';
+    }
+    if (sub.status === 'past_due') {
+      if (sub.grace_ends_at && sub.grace_ends_at <= now)
+        return (await this.#suspend(sub.id)) ? 'suspended' : 'skipped';
+      if (sub.provider === 'test' && sub.next_retry_at && sub.next_retry_at <= now) {
+        const charge = await this.openRenewal(sub);
+        return charge ? this.#charge(sub, charge.order_id) : 'skipped';
+      }
+    }
+    return 'skipped';
+  }
+
+  /** The renewal order of the next period (created once, reused by every retry). */
+  async #renewalOrder(sub: SubscriptionRow): Promise<string | undefined> {
+    const n = sub.period_index + 1;
+    const existing = await repo.renewalCharge(this.db, sub.id, n);
+    if (existing) return existing.status === 'open' ? existing.order_id : undefined;
+    const starts = period(sub.anchor_at, sub.interval, n);
+    const quote = await this.#quote(
+      sub,
+      [await this.#item(sub, sub.name, sub.unit_amount, sub.quantity)],
+      starts.start,
+    );
+    return this.#createChargeOrder(sub, quote, {
+      kind: 'renewal',
+      origin: 'renewal',
+      periodIndex: n,
+      key: `renewal:${sub.id}:${n}`,
+      change: null,
+    });
+  }
+
+  /** Charges the saved card for an open charge order; a decline starts (or continues) dunning. */
+  async #charge(sub: SubscriptionRow, orderId: string): Promise<SweepOutcome> {
+    const payment = await this.deps.payments.service.ofOrder(orderId);
+    if (!payment) return 'skipped';
+    const result = await this.deps.payments.service.chargeSaved(payment.id, sub.payment_method_id);
+    if (result.kind === 'succeeded') {
+      await this.applyCharge(orderId);
+      return 'renewed';
+    }
+    const message = result.kind === 'declined' ? result.message : 'The card could not be charged.';
+    await this.#recordFailure(sub.id, orderId, message, Number(payment.amount));
+    return 'failed';
+  }
+
+  async #recordFailure(id: string, orderId: string, reason: string, amount: number): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const trx = handle(tx);
+      const sub = await repo.find(tx, id, true);
+      const charge = await repo.charge(tx, orderId);
+      if (!sub || charge?.status !== 'open' || (sub.status !== 'active' && sub.status !== 'past_due')) return;
+      const now = this.ctx.clock.now();
+      const failures = sub.failures + 1;
+      const since = sub.past_due_since ?? now;
+      const plan = dunningAfter(since, failures);
+      const patch = {
+        status: 'past_due' as const,
+        past_due_since: since,
+        failures,
+        next_retry_at: plan.nextRetryAt,
+        grace_ends_at: plan.graceEndsAt,
+        updated_at: now,
+      };
+      await repo.update(tx, sub.id, patch);
+      const moved = { ...sub, ...patch };
+      const detail = { orderId, failures, reason, nextRetryAt: plan.nextRetryAt?.toISOString() ?? null };
+      if (sub.status === 'active') await this.#record(trx, moved, 'past_due', detail);
+      else await repo.insertEvent(tx, this.#event(sub.id, 'payment_retry_failed', detail));
+      await sendSubscriptionMail(this.ctx, trx, moved, 'paymentFailed', {
+        amount,
+        reason,
+        nextRetryAt: plan.nextRetryAt,
+        graceEndsAt: plan.graceEndsAt,
+      });
+    });
+  }
+
+  async #suspend(id: string): Promise<boolean> {
+    return inTransaction(this.db, async (tx) => {
+      const trx = handle(tx);
+      const sub = await repo.find(tx, id, true);
+      const now = this.ctx.clock.now();
+      if (sub?.status !== 'past_due' || !sub.grace_ends_at || sub.grace_ends_at > now) return false;
+      const patch = { status: 'suspended' as const, suspended_at: now, next_retry_at: null, updated_at: now };
+      await repo.update(tx, sub.id, patch);
+      const moved = { ...sub, ...patch };
+      await this.#record(trx, moved, 'suspended', { graceEndedAt: sub.grace_ends_at.toISOString() });
+      await sendSubscriptionMail(this.ctx, trx, moved, 'suspended');
+      return true;
+    });
+  }
+
+  /** Ends a subscription now (`canceled`) or at its period end (`ended`); open charges are voided. */
+  async #end(id: string, change: 'ended' | 'canceled', by?: string): Promise<SubscriptionRow | undefined> {
+    return inTransaction(this.db, async (tx) => {
+      const trx = handle(tx);
+      const sub = await repo.find(tx, id, true);
+      if (!sub || sub.status === 'canceled') return undefined;
+      const now = this.ctx.clock.now();
+      if (change === 'ended' && !(sub.cancel_at_period_end && sub.current_period_end <= now))
+        return undefined;
+      const patch = {
+        status: 'canceled' as const,
+        canceled_at: sub.canceled_at ?? now,
+        ended_at: change === 'ended' ? sub.current_period_end : now,
+        cancel_at_period_end: false,
+        next_retry_at: null,
+        grace_ends_at: null,
+        updated_at: now,
+      };
+      await repo.update(tx, sub.id, patch);
+      await this.#voidOpenCharges(trx, sub);
+      const moved = { ...sub, ...patch };
+      await this.#record(trx, moved, change, by ? { by } : {});
+      if (change === 'canceled') await sendSubscriptionMail(this.ctx, trx, moved, 'canceled');
+      return moved;
+    });
+  }
+
+  /** An ended subscription's unpaid orders are canceled: nobody can pay for a period that will not come. */
+  async #voidOpenCharges(trx: DbHandle, sub: SubscriptionRow): Promise<void> {
+    const db = view<SubscriptionsDb>(trx);
+    for (const charge of await repo.openCharges(db, sub.id)) {
+      await repo.setChargeStatus(db, charge.order_id, 'void', this.ctx.clock.now());
+      await this.deps.orders.service.cancelUnpaid(charge.order_id, trx);
+    }
+  }
+
+  async #creditOf(trx: DbHandle, orderId: string): Promise<number> {
+    const order = await this.deps.orders.service.byId(orderId, trx);
+    return order ? Number(order.credit_applied) : 0;
+  }
+
+  // ---- customer actions -------------------------------------------------------------------------------------
+
+  /** What a plan change would cost or credit now, without changing anything. */
+  async previewChange(userId: string, id: string, target: PlanTarget): Promise<ChangePreview> {
+    const sub = await this.#changeable(userId, id);
+    return this.#preview(sub, await this.#target(sub, target));
+  }
+
+  /**
+   * Upgrade or downgrade (edition or quantity) now, keeping the anchor: the unused time of
+   * the current plan is credited and the unused time of the new one charged. A positive
+   * difference is charged to the saved card first and the change applies once it is paid
+   * (a decline changes nothing: 402 PAYMENT_DECLINED); a negative one becomes account
+   * credit, taken off the next charges. Repeating the same request answers the same change.
+   */
+  async changePlan(
+    userId: string,
+    id: string,
+    target: PlanTarget,
+  ): Promise<{ subscription: SubscriptionRow; preview: ChangePreview; orderId: string | null }> {
+    const sub = await this.#changeable(userId, id);
+    const plan = await this.#target(sub, target);
+    const preview = await this.#preview(sub, plan);
+    if (preview.proration.net > 0 && preview.quote) {
+      const orderId = await this.#createChargeOrder(sub, preview.quote, {
+        kind: 'plan_change',
+        origin: 'plan_change',
+        periodIndex: sub.period_index,
+        // The business operation: the subscription's next plan change, to this plan. A double
+        // submit answers the same order; after a decline (its order voided) the next try is new.
+        key: `plan-change:${sub.id}:${await repo.countCharges(this.db, sub.id, 'plan_change')}:${plan.sku}:${plan.quantity}`,
+        change: plan,
+      });
+      if (!orderId) throw new AppError('SUBSCRIPTION_STATE_CONFLICT', 'The subscription changed meanwhile.');
+      const payment = await this.deps.payments.service.ofOrder(orderId);
+      const result = payment
+        ? await this.deps.payments.service.chargeSaved(payment.id, sub.payment_method_id)
+        : undefined;
+      if (result?.kind !== 'succeeded') {
+        await inTransaction(this.db, async (tx) => {
+          const locked = await repo.find(tx, sub.id, true);
+          const charge = await repo.charge(tx, orderId, true);
+          if (!locked || charge?.status !== 'open') return;
+          await repo.setChargeStatus(tx, orderId, 'void', this.ctx.clock.now());
+          await this.deps.orders.service.cancelUnpaid(orderId, handle(tx));
+          // Credit taken by the voided order comes back.
+          const credit = await this.#creditOf(handle(tx), orderId);
+          await repo.update(tx, sub.id, {
+            credit_balance: locked.credit_balance + credit,
+            updated_at: this.ctx.clock.now(),
+          });
+        });
+        throw new AppError(
+          'PAYMENT_DECLINED',
+          result?.kind === 'declined' ? result.message : 'The saved card could not be charged.',
+        );
+      }
+      await this.applyCharge(orderId);
+      return { subscription: await this.getForUser(id, userId), preview, orderId };
+    }
+    await inTransaction(this.db, async (tx) => {
+      const locked = await repo.find(tx, sub.id, true);
+      if (!locked || locked.updated_at.getTime() !== sub.updated_at.getTime() || locked.status !== 'active')
+        throw new AppError('SUBSCRIPTION_STATE_CONFLICT', 'The subscription changed meanwhile.');
+      const now = this.ctx.clock.now();
+      const patch = {
+        sku: plan.sku,
+        name: plan.name,
+        price_id: plan.priceId,
+        unit_amount: plan.unitAmount,
+        quantity: plan.quantity,
+        credit_balance: locked.credit_balance + preview.creditAdded,
+        updated_at: now,
+      };
+      await repo.update(tx, sub.id, patch);
+      await this.#record(handle(tx), { ...locked, ...patch }, 'plan_changed', {
+        from: { sku: sub.sku, quantity: sub.quantity },
+        to: { sku: plan.sku, quantity: plan.quantity },
+        prorationNet: preview.proration.net,
+        creditAdded: preview.creditAdded,
+      });
+    });
+    return { subscription: await this.getForUser(id, userId), preview, orderId: null };
+  }
+
+  /** Cancel at the period end (access until then, can be resumed) or now (access ends now, no automatic refund). */
+  async cancel(userId: string, id: string, when: 'period_end' | 'now'): Promise<SubscriptionRow> {
+    const sub = await this.getForUser(id, userId);
+    if (sub.status === 'canceled') throw new AppError('SUBSCRIPTION_STATE_CONFLICT', 'It has already ended.');
+    if (sub.provider !== 'test') throw new AppError('SUBSCRIPTION_PROVIDER_MANAGED');
+    if (when === 'now') {
+      await this.#end(sub.id, 'canceled', userId);
+      return this.getForUser(id, userId);
+    }
+    if (sub.status !== 'active')
+      throw new AppError(
+        'SUBSCRIPTION_STATE_CONFLICT',
+        'A renewal is unpaid: pay it to keep the subscription until its period end, or cancel now.',
+      );
+    if (sub.cancel_at_period_end) return sub;
+    await inTransaction(this.db, async (tx) => {
+      const locked = await repo.find(tx, id, true);
+      if (locked?.status !== 'active' || locked.cancel_at_period_end) return;
+      const now = this.ctx.clock.now();
+      const patch = { cancel_at_period_end: true, canceled_at: now, updated_at: now };
+      await repo.update(tx, id, patch);
+      const moved = { ...locked, ...patch };
+      await this.#record(handle(tx), moved, 'cancel_scheduled', {
+        endsAt: locked.current_period_end.toISOString(),
+      });
+      await sendSubscriptionMail(this.ctx, handle(tx), moved, 'canceled');
+    });
+    return this.getForUser(id, userId);
+  }
+
+  /** Takes back a cancellation at period end, before the period ends. */
+  async resume(userId: string, id: string): Promise<SubscriptionRow> {
+    const sub = await this.getForUser(id, userId);
+    if (sub.status !== 'active' || sub.current_period_end <= this.ctx.clock.now())
+      throw new AppError('SUBSCRIPTION_STATE_CONFLICT', 'Only an active subscription can be resumed.');
+    if (!sub.cancel_at_period_end) return sub;
+    await inTransaction(this.db, async (tx) => {
+      const locked = await repo.find(tx, id, true);
+      if (locked?.status !== 'active' || !locked.cancel_at_period_end) return;
+      const patch = { cancel_at_period_end: false, canceled_at: null, updated_at: this.ctx.clock.now() };
+      await repo.update(tx, id, patch);
+      await this.#record(handle(tx), { ...locked, ...patch }, 'resumed', {});
+    });
+    return this.getForUser(id, userId);
+  }
+
+  /** Charges the saved card for the unpaid renewal now (past due or suspended). */
+  async retryPayment(userId: string, id: string): Promise<SubscriptionRow> {
+    const sub = await this.getForUser(id, userId);
+    if (sub.provider !== 'test') throw new AppError('SUBSCRIPTION_PROVIDER_MANAGED');
+    const charge = await this.openRenewal(sub);
+    if (!charge || (sub.status !== 'past_due' && sub.status !== 'suspended'))
+      throw new AppError('SUBSCRIPTION_STATE_CONFLICT', 'Nothing is due on this subscription.');
+    const payment = await this.deps.payments.service.ofOrder(charge.order_id);
+    const result = payment
+      ? await this.deps.payments.service.chargeSaved(payment.id, sub.payment_method_id)
+      : undefined;
+    if (result?.kind !== 'succeeded')
+      throw new AppError(
+        'PAYMENT_DECLINED',
+        result?.kind === 'declined' ? result.message : 'The saved card could not be charged.',
+      );
+    await this.applyCharge(charge.order_id);
+    return this.getForUser(id, userId);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------
+
+  async #changeable(userId: string, id: string): Promise<SubscriptionRow> {
+    const sub = await this.getForUser(id, userId);
+    if (sub.provider !== 'test') throw new AppError('SUBSCRIPTION_PROVIDER_MANAGED');
+    if (sub.status !== 'active')
+      throw new AppError(
+        'SUBSCRIPTION_STATE_CONFLICT',
+        sub.status === 'canceled'
+          ? 'The subscription has ended.'
+          : 'A renewal is unpaid: pay it before changing the plan.',
+      );
+    if (sub.current_period_end <= this.ctx.clock.now())
+      throw new AppError(
+        'SUBSCRIPTION_STATE_CONFLICT',
+        'The subscription is being renewed; try again shortly.',
+      );
+    return sub;
+  }
+
+  /** The plan a customer asks for: a buyable SKU of the same product and interval, in the subscription's currency. */
+  async #target(sub: SubscriptionRow, target: PlanTarget): Promise<PlanChange> {
+    const invalid = (path: string, message: string) =>
+      new AppError('PLAN_CHANGE_INVALID', undefined, { details: [{ path, message }] });
+    if (!Number.isSafeInteger(target.quantity) || target.quantity < 1 || target.quantity > 10_000)
+      throw invalid('/quantity', 'The quantity must be a whole number from 1 to 10000.');
+    const current = await this.deps.catalog.service.skuWithPrices(sub.sku).catch(() => undefined);
+    const wanted = await this.deps.catalog.service.skuWithPrices(target.sku).catch(() => undefined);
+    if (!wanted) throw invalid('/sku', `${target.sku} is not a SKU of the catalog.`);
+    const price = await this.deps.catalog.service.price(wanted.sku.code, sub.currency as Currency);
+    if (!price) throw invalid('/sku', `${wanted.sku.code} is not buyable in ${sub.currency}.`);
+    if (wanted.sku.billing !== 'recurring' || wanted.sku.interval !== sub.interval)
+      throw invalid('/sku', `${wanted.sku.code} is not billed every ${sub.interval} like this subscription.`);
+    if (current && wanted.sku.productKey !== current.sku.productKey)
+      throw invalid('/sku', `${wanted.sku.code} is another product; buy it separately.`);
+    if (!wanted.sku.perSeat && target.quantity !== sub.quantity && target.quantity !== 1)
+      throw invalid('/quantity', `${wanted.sku.code} is not sold per seat.`);
+    if (wanted.sku.code === sub.sku && target.quantity === sub.quantity)
+      throw invalid('/sku', 'This is the current plan.');
+    return {
+      sku: wanted.sku.code,
+      name: price.name,
+      priceId: price.priceId,
+      unitAmount: price.unitAmount,
+      quantity: target.quantity,
+      prorationNet: 0,
+    };
+  }
+
+  async #preview(sub: SubscriptionRow, plan: PlanChange): Promise<ChangePreview> {
+    const proration = prorate({
+      currentAmount: sub.unit_amount * sub.quantity,
+      newAmount: plan.unitAmount * plan.quantity,
+      periodStart: sub.current_period_start,
+      periodEnd: sub.current_period_end,
+      at: this.ctx.clock.now(),
+    });
+    const target = { ...plan, prorationNet: proration.net };
+    if (proration.net === 0) return { target, proration, quote: null, amountDue: 0, creditAdded: 0 };
+    const days = Math.ceil(proration.remainingSeconds / (DAY_MS / 1000));
+    const label =
+      proration.net > 0
+        ? `${plan.name} ×${plan.quantity}: prorated upgrade for the ${days} remaining days`
+        : `Credit for the ${days} unused days of ${sub.name} ×${sub.quantity}`;
+    const quote = await this.#quote(sub, [
+      await this.#item(sub, label, Math.abs(proration.net), 1, plan.sku),
+    ]);
+    return proration.net > 0
+      ? {
+          target,
+          proration,
+          quote,
+          amountDue: quote.totals.gross - Math.min(sub.credit_balance, quote.totals.gross),
+          creditAdded: 0,
+        }
+      : { target, proration, quote, amountDue: 0, creditAdded: quote.totals.gross };
+  }
+
+  async #item(
+    sub: SubscriptionRow,
+    name: string,
+    unitAmount: number,
+    quantity: number,
+    sku = sub.sku,
+  ): Promise<PricedItem> {
+    const found = await this.deps.catalog.service.skuWithPrices(sku);
+    return { sku, name, kind: found.sku.fulfillment.kind, unitAmount, quantity };
+  }
+
+  /** Tax for items the subscription prices itself, with the billing details of its first order. */
+  async #quote(sub: SubscriptionRow, items: PricedItem[], at?: Date): Promise<TaxQuote> {
+    const b: BillingDetails = sub.billing;
+    return this.deps.tax.quotePriced(
+      items,
+      sub.currency as Currency,
+      {
+        country: b.country,
+        region: b.region ?? undefined,
+        postalCode: b.postalCode,
+        vatId: b.business ? (b.vatId ?? undefined) : undefined,
+        business: b.business,
+      },
+      at ? { at } : {},
+    );
+  }
+
+  /**
+   * An order (and its payment) that bills the subscription, created once per business
+   * operation (`key`); account credit is taken off what the card is charged.
+   * Undefined when the subscription moved meanwhile.
+   */
+  async #createChargeOrder(
+    sub: SubscriptionRow,
+    quote: TaxQuote,
+    c: {
+      kind: ChargeRow['kind'];
+      origin: OrderOrigin;
+      periodIndex: number;
+      key: string;
+      change: PlanChange | null;
+    },
+  ): Promise<string | undefined> {
+    return inTransaction(this.db, async (tx) => {
+      const trx = handle(tx);
+      const locked = await repo.find(tx, sub.id, true);
+      if (!locked || locked.period_index !== sub.period_index || locked.status === 'canceled')
+        return undefined;
+      const existing = await this.deps.orders.service.byIdempotencyKey(c.key, trx);
+      if (existing) return existing.id;
+      // One plan change at a time: a second one priced against the old plan would be wrong.
+      if (
+        c.kind === 'plan_change' &&
+        (await repo.openCharges(tx, sub.id)).some((o) => o.kind === 'plan_change')
+      )
+        return undefined;
+      const credit = Math.min(locked.credit_balance, quote.totals.gross);
+      const order = await this.deps.orders.service.create(
+        {
+          userId: sub.user_id,
+          idempotencyKey: c.key,
+          currency: quote.currency,
+          billing: sub.billing,
+          vatId: quote.vat.vatId ?? (sub.billing.business ? sub.billing.vatId : null),
+          vatStatus: vatStatusOf(quote.vat.status),
+          taxDate: quote.date,
+          taxNotes: quote.notes,
+          ip: null,
+          lines: quote.lines,
+          origin: c.origin,
+          subscriptionId: sub.id,
+          creditApplied: credit,
+        },
+        trx,
+      );
+      await this.deps.payments.service.createPayment(
+        {
+          orderId: order.row.id,
+          userId: sub.user_id,
+          amount: order.row.gross_total - order.row.credit_applied,
+          currency: quote.currency,
+        },
+        trx,
+      );
+      await repo.insertCharge(tx, {
+        order_id: order.row.id,
+        subscription_id: sub.id,
+        kind: c.kind,
+        period_index: c.periodIndex,
+        change: c.change,
+        status: 'open',
+        created_at: this.ctx.clock.now(),
+        applied_at: null,
+      });
+      if (credit) await repo.update(tx, sub.id, { credit_balance: locked.credit_balance - credit });
+      return order.row.id;
+    });
+  }
+
+  #event(subscriptionId: string, type: string, detail: Record<string, unknown>) {
+    return {
+      id: newId('sev', this.ctx.clock),
+      subscription_id: subscriptionId,
+      type,
+      detail,
+      at: this.ctx.clock.now(),
+    };
+  }
+
+  /** History row + `subscriptions.changed`, in the caller's transaction. */
+  async #record(
+    trx: DbHandle,
+    sub: SubscriptionRow,
+    change: SubscriptionChange,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    const event = this.#event(sub.id, change, detail);
+    await repo.insertEvent(view<SubscriptionsDb>(trx), event);
+    await this.ctx.events.publish(
+      'subscriptions.changed',
+      { subscriptionId: sub.id, change, entitled: entitled(sub.status as SubscriptionStatus), key: event.id },
+      { trx, key: event.id },
+    );
+    this.ctx.log.info({ subscriptionId: sub.id, change, status: sub.status }, 'subscription changed');
+  }
+}
