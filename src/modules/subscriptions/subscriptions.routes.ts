@@ -6,6 +6,7 @@ import {
   BODY_ERRORS,
   CancelBody,
   ChangedJson,
+  EmptyBody,
   errors,
   historyJson,
   PlanTargetBody,
@@ -150,6 +151,7 @@ export function registerSubscriptionRoutes(
         tags,
         summary: 'Take back a cancellation at period end',
         params: SubscriptionIdParams,
+        body: EmptyBody,
         response: {
           200: SubscriptionJson,
           ...errors(...ownErrors, 'CSRF_INVALID', 'SUBSCRIPTION_STATE_CONFLICT'),
@@ -168,11 +170,12 @@ export function registerSubscriptionRoutes(
         summary: 'Charge the saved card for the unpaid renewal now',
         description: 'A past-due subscription becomes active again; a suspended one is reinstated.',
         params: SubscriptionIdParams,
+        body: EmptyBody,
         response: {
           200: SubscriptionJson,
           ...errors(
+            ...BODY_ERRORS,
             ...ownErrors,
-            'CSRF_INVALID',
             'PAYMENT_DECLINED',
             'SUBSCRIPTION_STATE_CONFLICT',
             'SUBSCRIPTION_PROVIDER_MANAGED',

@@ -22,6 +22,9 @@ export const PlanTargetBody = Type.Object(
   closed,
 );
 
+/** Actions without inputs still take a (empty) JSON body: see the CSRF policy on body-less posts. */
+export const EmptyBody = Type.Object({}, closed);
+
 export const CancelBody = Type.Object(
   {
     when: Type.Enum(['period_end', 'now'], {

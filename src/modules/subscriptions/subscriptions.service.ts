@@ -97,6 +97,28 @@ export class SubscriptionService {
     return charge?.status === 'open' ? charge : undefined;
   }
 
+  /** The plans this subscription can change to: buyable SKUs of its product and interval, in its currency. */
+  async planOptions(
+    sub: SubscriptionRow,
+  ): Promise<{ sku: string; name: string; unitAmount: number; perSeat: boolean }[]> {
+    const current = await this.deps.catalog.service.skuWithPrices(sub.sku).catch(() => undefined);
+    if (!current) return [];
+    const entries = await this.deps.catalog.service.list({ currency: sub.currency as Currency });
+    return entries
+      .filter(
+        (e) =>
+          e.product.key === current.sku.productKey &&
+          e.billing === 'recurring' &&
+          e.interval === sub.interval,
+      )
+      .map((e) => ({
+        sku: e.sku,
+        name: e.name,
+        unitAmount: e.prices[sub.currency as Currency] ?? 0,
+        perSeat: e.perSeat,
+      }));
+  }
+
   // ---- creation and payments --------------------------------------------------------------------------------
 
   /**
