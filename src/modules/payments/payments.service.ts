@@ -137,6 +137,11 @@ export class PaymentService {
         event_created: event.subscription.eventCreated,
         updated_at: now,
       });
+    if (event.subscriptionUpdate)
+      await this.ctx.events.publish('payments.subscription-updated', event.subscriptionUpdate, {
+        trx,
+        key: event.id,
+      });
     if (event.type === 'payment.noted') return 'applied';
     if (event.type === 'payment.succeeded') {
       if (payment.status !== 'succeeded') {

@@ -1,3 +1,4 @@
+import type { ProviderSubscriptionUpdate } from '../../platform/jobs/events.ts';
 import type { PaymentRow } from './payments.tables.ts';
 
 /**
@@ -27,8 +28,10 @@ export interface PaymentEvent {
   providerType?: string;
   /** Provider ids the event links to the payment (kept when not known yet). */
   refs?: { paymentIntentId?: string; subscriptionId?: string };
-  /** A subscription's status as of the event (recorded for the subscriptions work to come). */
+  /** A subscription's status as of the event (recorded in stripe_subscription). */
   subscription?: { id: string; status: string; customerId: string | null; eventCreated: number };
+  /** Published to the subscriptions module (`payments.subscription-updated`) with the event. */
+  subscriptionUpdate?: ProviderSubscriptionUpdate;
 }
 
 export interface CreatePaymentInput {

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { ProviderSubscriptionUpdate } from '../../platform/jobs/events.ts';
 import type { PaymentService } from './payments.service.ts';
 import type { PaymentEvent } from './provider.ts';
 
@@ -79,9 +80,23 @@ export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
       const inv = e.data.object;
       const sub = inv.parent?.subscription_details;
       const subscriptionId = idOf(sub?.subscription);
-      // Only the invoice that starts the subscription pays the order; renewals belong to
-      // the subscriptions work (recorded here, nothing changed).
+      // Only the invoice that starts the subscription pays the order; the later ones (renewals,
+      // Stripe's retries of them) move the subscription, through the subscriptions module.
       const first = inv.billing_reason === 'subscription_create';
+      const periodEnds = (inv.lines?.data ?? []).map((l) => l.period?.end ?? 0);
+      const subscriptionUpdate: ProviderSubscriptionUpdate | undefined =
+        !first && subscriptionId
+          ? {
+              provider: 'stripe',
+              subscriptionId,
+              kind: e.type === 'invoice.payment_succeeded' ? 'invoice_paid' : 'invoice_failed',
+              eventCreated: e.created,
+              invoiceId: inv.id,
+              periodEnd: periodEnds.length ? Math.max(...periodEnds) : null,
+              nextAttemptAt: inv.next_payment_attempt,
+              ...(e.type === 'invoice.payment_failed' ? { message: 'The renewal payment failed.' } : {}),
+            }
+          : undefined;
       return {
         ref: { orderId: sub?.metadata?.order_id, ...(subscriptionId ? { subscriptionId } : {}) },
         event: {
@@ -93,6 +108,7 @@ export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
               : 'payment.failed',
           attemptId: inv.id,
           ...(subscriptionId ? { refs: { subscriptionId } } : {}),
+          ...(subscriptionUpdate ? { subscriptionUpdate } : {}),
           ...(first && e.type === 'invoice.payment_failed'
             ? { declineCode: 'invoice_payment_failed', message: 'The payment failed.' }
             : {}),
@@ -114,6 +130,14 @@ export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
             status: sub.status,
             customerId: idOf(sub.customer) ?? null,
             eventCreated: e.created,
+          },
+          subscriptionUpdate: {
+            provider: 'stripe',
+            subscriptionId: sub.id,
+            kind: 'status',
+            eventCreated: e.created,
+            status: e.type === 'customer.subscription.deleted' ? 'canceled' : sub.status,
+            cancelAtPeriodEnd: sub.cancel_at_period_end,
           },
         },
       };

@@ -50,6 +50,13 @@ export function createSubscriptionsModule(
     retryDelaySeconds: 30,
     handler: async ({ orderId }) => service.onOrderPaid(orderId),
   });
+  // Stripe Billing's renewals, failures and cancellations, as the payments module received them.
+  ctx.events.subscribe('payments.subscription-updated', {
+    name: 'subscriptions',
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+    handler: async (update) => void (await service.applyProviderUpdate(update)),
+  });
   ctx.jobs.define({
     name: SUBSCRIPTIONS_SWEEP_JOB,
     // Every 10 minutes: a renewal is charged within minutes of its period end.

@@ -84,8 +84,13 @@ export async function due(db: Db, now: Date, limit: number): Promise<string[]> {
     .select('id')
     .where((eb) =>
       eb.or([
-        eb.and([eb('status', '=', 'active'), eb('current_period_end', '<=', now)]),
-        eb.and([eb('status', '=', 'past_due'), eb('next_retry_at', '<=', now)]),
+        // Stripe Billing renews Stripe subscriptions (its webhooks move them); the sweep renews the rest.
+        eb.and([
+          eb('status', '=', 'active'),
+          eb('provider', '=', 'test'),
+          eb('current_period_end', '<=', now),
+        ]),
+        eb.and([eb('status', '=', 'past_due'), eb('provider', '=', 'test'), eb('next_retry_at', '<=', now)]),
         eb.and([eb('status', '=', 'past_due'), eb('grace_ends_at', '<=', now)]),
       ]),
     )
@@ -163,8 +168,7 @@ export async function eventsOf(db: Db, subscriptionId: string): Promise<Subscrip
     .selectFrom('subscription_event')
     .selectAll()
     .where('subscription_id', '=', subscriptionId)
-    .orderBy('at')
-    .orderBy('id')
+    .orderBy('seq')
     .execute();
 }
 

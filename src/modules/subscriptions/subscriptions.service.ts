@@ -3,7 +3,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { type DbHandle, handle, inTransaction, view } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { SubscriptionChange } from '../../platform/jobs/events.ts';
+import type { ProviderSubscriptionUpdate, SubscriptionChange } from '../../platform/jobs/events.ts';
 import type { Currency } from '../../platform/money.ts';
 import type { CatalogModule } from '../catalog/index.ts';
 import { type BillingDetails, type OrderOrigin, type OrdersModule, vatStatusOf } from '../orders/index.ts';
@@ -169,6 +169,7 @@ export class SubscriptionService {
           status: 'active',
           provider: payment?.provider ?? 'test',
           provider_subscription_id: payment?.provider_subscription_id ?? null,
+          provider_event_at: 0,
           payment_method_id: methodId,
           billing: order.row.billing,
           anchor_at: anchor,
@@ -268,6 +269,112 @@ export class SubscriptionService {
         prorationNet: target.prorationNet,
       });
       return true;
+    });
+  }
+
+  // ---- provider-billed subscriptions (Stripe Billing) ----------------------------------------------------------
+
+  /**
+   * Stripe renews, retries and cancels Stripe subscriptions; its webhooks (deduplicated and
+   * published by payments) move ours the same way the sweep moves built-in ones. A paid
+   * renewal invoice advances the period (reinstating a suspended subscription); a failed one
+   * starts the same grace period, and the sweep suspends when it ends; `deleted` ends it.
+   * Status updates older than the last one applied are ignored (events arrive out of order);
+   * invoices are applied by the period they cover, so their order does not matter.
+   */
+  async applyProviderUpdate(u: ProviderSubscriptionUpdate): Promise<number> {
+    return inTransaction(this.db, async (tx) => {
+      const trx = handle(tx);
+      let moved = 0;
+      for (const found of await repo.ofProvider(tx, u.subscriptionId)) {
+        const sub = await repo.find(tx, found.id, true);
+        if (!sub || sub.status === 'canceled') continue;
+        const now = this.ctx.clock.now();
+        if (u.kind === 'invoice_paid') {
+          const end = u.periodEnd ? new Date(u.periodEnd * 1000) : null;
+          if (!end || end <= sub.current_period_end) continue;
+          const patch = {
+            status: 'active' as const,
+            period_index: sub.period_index + 1,
+            current_period_start: sub.current_period_end,
+            current_period_end: end,
+            past_due_since: null,
+            failures: 0,
+            next_retry_at: null,
+            grace_ends_at: null,
+            suspended_at: null,
+            updated_at: now,
+          };
+          await repo.update(tx, sub.id, patch);
+          const after = { ...sub, ...patch };
+          await this.#record(trx, after, sub.status === 'suspended' ? 'reinstated' : 'renewed', {
+            invoiceId: u.invoiceId,
+            periodEnd: end.toISOString(),
+          });
+          if (sub.status === 'suspended') await sendSubscriptionMail(this.ctx, trx, after, 'reinstated');
+          moved++;
+        } else if (u.kind === 'invoice_failed') {
+          // A failure of an invoice whose period is already paid (a late, reordered event) is history.
+          const covers = u.periodEnd ? new Date(u.periodEnd * 1000) : null;
+          if (sub.status === 'suspended' || (covers && covers <= sub.current_period_end)) continue;
+          const failures = sub.failures + 1;
+          const since = sub.past_due_since ?? now;
+          const patch = {
+            status: 'past_due' as const,
+            past_due_since: since,
+            failures,
+            // Stripe's retry schedule (shown to the customer); the sweep charges nothing here.
+            next_retry_at: u.nextAttemptAt ? new Date(u.nextAttemptAt * 1000) : null,
+            grace_ends_at: dunningAfter(since, failures).graceEndsAt,
+            updated_at: now,
+          };
+          await repo.update(tx, sub.id, patch);
+          const after = { ...sub, ...patch };
+          const detail = { invoiceId: u.invoiceId, failures };
+          if (sub.status === 'active') await this.#record(trx, after, 'past_due', detail);
+          else await repo.insertEvent(tx, this.#event(sub.id, 'payment_retry_failed', detail));
+          await sendSubscriptionMail(this.ctx, trx, after, 'paymentFailed', {
+            reason: u.message ?? 'the payment failed',
+            nextRetryAt: patch.next_retry_at,
+            graceEndsAt: patch.grace_ends_at,
+          });
+          moved++;
+        } else {
+          if (u.eventCreated < sub.provider_event_at) continue;
+          await repo.update(tx, sub.id, { provider_event_at: u.eventCreated });
+          if (u.status === 'canceled') {
+            const patch = {
+              status: 'canceled' as const,
+              canceled_at: sub.canceled_at ?? now,
+              ended_at: now,
+              cancel_at_period_end: false,
+              next_retry_at: null,
+              grace_ends_at: null,
+              updated_at: now,
+            };
+            await repo.update(tx, sub.id, patch);
+            await this.#record(trx, { ...sub, ...patch }, 'ended', { provider: u.provider });
+            moved++;
+          } else if (u.cancelAtPeriodEnd !== undefined && u.cancelAtPeriodEnd !== sub.cancel_at_period_end) {
+            const patch = {
+              cancel_at_period_end: u.cancelAtPeriodEnd,
+              canceled_at: u.cancelAtPeriodEnd ? now : null,
+              updated_at: now,
+            };
+            await repo.update(tx, sub.id, patch);
+            await this.#record(
+              trx,
+              { ...sub, ...patch },
+              u.cancelAtPeriodEnd ? 'cancel_scheduled' : 'resumed',
+              {
+                provider: u.provider,
+              },
+            );
+            moved++;
+          }
+        }
+      }
+      return moved;
     });
   }
 

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { PlatformTables } from '../../platform/db/client.ts';
 import type { BillingDetails } from '../orders/index.ts';
 import type { SubscriptionStatus } from './domain/dunning.ts';
@@ -31,6 +32,7 @@ export type SubscriptionsTables = {
     status: SubscriptionStatus;
     provider: 'test' | 'stripe';
     provider_subscription_id: string | null;
+    provider_event_at: number;
     payment_method_id: string | null;
     billing: BillingDetails;
     anchor_at: Date;
@@ -65,10 +67,11 @@ export type SubscriptionsTables = {
     type: string;
     detail: Record<string, unknown>;
     at: Date;
+    seq: Generated<number>;
   };
 };
 
 export type SubscriptionsDb = PlatformTables & SubscriptionsTables;
 export type SubscriptionRow = SubscriptionsTables['subscription'];
 export type ChargeRow = SubscriptionsTables['subscription_charge'];
-export type SubscriptionEventRow = SubscriptionsTables['subscription_event'];
+export type SubscriptionEventRow = Omit<SubscriptionsTables['subscription_event'], 'seq'>;

@@ -27,6 +27,8 @@ export interface DomainEvents {
     /** True when the order is now refunded in full. */
     full: boolean;
   };
+  /** A payment provider that bills subscriptions itself (Stripe Billing) reported on one. */
+  'payments.subscription-updated': ProviderSubscriptionUpdate;
   /** A subscription's lifecycle moved; entitlements follow `entitled`. */
   'subscriptions.changed': {
     subscriptionId: string;
@@ -37,6 +39,24 @@ export interface DomainEvents {
     /** Unique per change (the idempotency key subscribers deduplicate on). */
     key: string;
   };
+}
+
+export interface ProviderSubscriptionUpdate {
+  provider: 'stripe';
+  /** The provider's subscription id. */
+  subscriptionId: string;
+  /** A renewal invoice was paid or failed, or the subscription's own status changed. */
+  kind: 'invoice_paid' | 'invoice_failed' | 'status';
+  /** The provider event's creation time (seconds): orders updates that arrive out of order. */
+  eventCreated: number;
+  invoiceId?: string;
+  /** The end (seconds) of the service period a paid invoice covers. */
+  periodEnd?: number | null;
+  /** When the provider retries a failed invoice (seconds), if it will. */
+  nextAttemptAt?: number | null;
+  message?: string;
+  status?: string;
+  cancelAtPeriodEnd?: boolean;
 }
 
 export type SubscriptionChange =

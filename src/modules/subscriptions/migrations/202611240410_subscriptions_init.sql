@@ -19,6 +19,8 @@ CREATE TABLE subscription (
   status text NOT NULL CHECK (status IN ('active', 'past_due', 'suspended', 'canceled')),
   provider text NOT NULL CHECK (provider IN ('test', 'stripe')),
   provider_subscription_id text,
+  -- Stripe's event.created of the last status update applied: an older event never overwrites it.
+  provider_event_at bigint NOT NULL DEFAULT 0,
   payment_method_id text,
   -- Billing details of the first order: renewals are taxed with them.
   billing jsonb NOT NULL,
@@ -70,6 +72,8 @@ CREATE TABLE subscription_event (
   subscription_id text NOT NULL REFERENCES subscription (id),
   type text NOT NULL,
   detail jsonb NOT NULL DEFAULT '{}',
-  at timestamptz NOT NULL
+  at timestamptz NOT NULL,
+  -- Commit order within one instant (ids made in the same millisecond are not ordered).
+  seq bigint GENERATED ALWAYS AS IDENTITY
 );
-CREATE INDEX subscription_event_sub ON subscription_event (subscription_id, at);
+CREATE INDEX subscription_event_sub ON subscription_event (subscription_id, seq);

@@ -1,0 +1,168 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { checkoutAs, GERMAN_CONSUMER, guestWithCart } from '../checkout/test-support.ts';
+import { type FakeStripe, startFakeStripe } from '../payments/fake-stripe.ts';
+import { deliver, sessionCompleted, stripeEvent, TEST_STRIPE_ENV } from '../payments/stripe-test-support.ts';
+import type { SubscriptionRow } from './index.ts';
+
+/**
+ * Stripe Billing drives Stripe subscriptions: signed webhooks (delivered
+ * twice, and out of order) move ours through renew → fail → grace → suspend
+ * → pay → reinstate → cancel, exactly as the sweep does for built-in ones.
+ */
+
+const QUEUE = 'payments.subscription-updated-subscriptions';
+let t: TestApp;
+let fake: FakeStripe;
+let sub: SubscriptionRow;
+const STRIPE_SUB = 'sub_stripe_lifecycle';
+
+beforeAll(async () => {
+  fake = await startFakeStripe();
+  t = await createTestApp({
+    clockAt: '2026-03-01T00:00:00Z',
+    env: { ...TEST_STRIPE_ENV, STRIPE_API_URL: fake.url, PUBLIC_URL: 'https://shop.example.com' },
+  });
+  const jar = await guestWithCart(t, [{ sku: 'TL-MAPPER-PR-M', quantity: 1 }]);
+  const { orderId } = await checkoutAs(t, jar, GERMAN_CONSUMER);
+  const paid = await deliver(
+    t.http,
+    stripeEvent(
+      'checkout.session.completed',
+      sessionCompleted(orderId, { mode: 'subscription', payment_intent: null, subscription: STRIPE_SUB }),
+    ),
+  );
+  expect(paid.statusCode).toBe(200);
+  await t.app.modules.subscriptions.service.onOrderPaid(orderId);
+  [sub] = (await t.app.modules.subscriptions.service.ofOrder(orderId)) as [SubscriptionRow];
+  expect(sub).toMatchObject({ provider: 'stripe', provider_subscription_id: STRIPE_SUB, status: 'active' });
+}, 60_000);
+afterAll(async () => {
+  await t?.close();
+  await fake?.close();
+});
+
+/** Runs the subscriber's queued jobs the way a worker would, and returns how many ran. */
+async function drain(): Promise<number> {
+  const jobs = (
+    await sql<{ id: string; data: unknown }>`
+      SELECT id::text AS id, data FROM pgboss.job WHERE name = ${QUEUE} AND state = 'created' ORDER BY created_on`.execute(
+      t.app.ctx.db,
+    )
+  ).rows;
+  const def = t.app.ctx.jobs.definitions.find((d) => d.name === QUEUE)!;
+  for (const job of jobs) {
+    await def.handler(job.data as object, { id: job.id, retryCount: 0 });
+    await sql`UPDATE pgboss.job SET state = 'completed' WHERE id = ${job.id}::uuid`.execute(t.app.ctx.db);
+  }
+  return jobs.length;
+}
+
+const secs = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
+const reload = async () => (await t.app.modules.subscriptions.service.get(sub.id))!;
+const invoice = (
+  type: 'invoice.payment_succeeded' | 'invoice.payment_failed',
+  id: string,
+  periodEnd: string,
+) =>
+  stripeEvent(type, {
+    id,
+    object: 'invoice',
+    billing_reason: 'subscription_cycle',
+    next_payment_attempt: type === 'invoice.payment_failed' ? secs('2026-04-04T00:00:00Z') : null,
+    parent: { subscription_details: { subscription: STRIPE_SUB, metadata: {} } },
+    lines: { data: [{ period: { start: secs('2026-04-01T00:00:00Z'), end: secs(periodEnd) } }] },
+  });
+const subscriptionEvent = (type: string, created: number, extra: Record<string, unknown>) => ({
+  ...stripeEvent(type, { id: STRIPE_SUB, object: 'subscription', customer: 'cus_1', metadata: {}, ...extra }),
+  created,
+});
+
+describe('Stripe Billing webhooks move Stripe subscriptions', () => {
+  it('a failed renewal invoice → past due with grace; delivered twice, applied once', async () => {
+    t.clock!.set('2026-04-01T01:00:00Z');
+    // Stripe renews: the sweep never charges a Stripe subscription itself.
+    expect((await t.app.modules.subscriptions.service.sweep()).renewed).toBe(0);
+    const failed = invoice('invoice.payment_failed', 'in_renewal_1', '2026-05-01T00:00:00Z');
+    expect((await deliver(t.http, failed)).statusCode).toBe(200);
+    expect((await deliver(t.http, failed)).statusCode).toBe(200);
+    expect(await drain()).toBe(1);
+    const s = await reload();
+    expect(s).toMatchObject({ status: 'past_due', failures: 1, period_index: 0 });
+    expect(s.grace_ends_at?.toISOString()).toBe('2026-04-08T01:00:00.000Z');
+    expect(s.next_retry_at?.toISOString()).toBe('2026-04-04T00:00:00.000Z');
+  });
+
+  it('the grace period ends → the sweep suspends it; a paid invoice reinstates it for the period it covers', async () => {
+    t.clock!.set('2026-04-04T00:00:00Z');
+    expect((await t.app.modules.subscriptions.service.sweep()).suspended).toBe(0);
+    t.clock!.set('2026-04-08T01:01:00Z');
+    expect((await t.app.modules.subscriptions.service.sweep()).suspended).toBe(1);
+    expect((await reload()).status).toBe('suspended');
+
+    const paid = invoice('invoice.payment_succeeded', 'in_renewal_1', '2026-05-01T00:00:00Z');
+    expect((await deliver(t.http, paid)).statusCode).toBe(200);
+    // A late copy of the failure (a new event id, as Stripe's retries have) changes nothing.
+    const lateFailure = invoice('invoice.payment_failed', 'in_renewal_1', '2026-05-01T00:00:00Z');
+    expect((await deliver(t.http, lateFailure)).statusCode).toBe(200);
+    await drain();
+    let s = await reload();
+    expect(s).toMatchObject({ status: 'active', period_index: 1, failures: 0, grace_ends_at: null });
+    expect(s.current_period_end.toISOString()).toBe('2026-05-01T00:00:00.000Z');
+    // The same invoice again moves nothing.
+    await deliver(t.http, invoice('invoice.payment_succeeded', 'in_renewal_1', '2026-05-01T00:00:00Z'));
+    await drain();
+    s = await reload();
+    expect(s.period_index).toBe(1);
+  });
+
+  it('cancellation in Stripe: a newer update wins over an older one; deletion ends it', async () => {
+    const base = secs('2026-04-10T00:00:00Z');
+    await deliver(
+      t.http,
+      subscriptionEvent('customer.subscription.updated', base + 10, {
+        status: 'active',
+        cancel_at_period_end: true,
+      }),
+    );
+    // Older, delivered later: ignored.
+    await deliver(
+      t.http,
+      subscriptionEvent('customer.subscription.updated', base, {
+        status: 'active',
+        cancel_at_period_end: false,
+      }),
+    );
+    await drain();
+    expect(await reload()).toMatchObject({ status: 'active', cancel_at_period_end: true });
+
+    // Changing or canceling it here is refused: Stripe owns it.
+    const service = t.app.modules.subscriptions.service;
+    await expect(service.cancel(sub.user_id, sub.id, 'now')).rejects.toMatchObject({
+      code: 'SUBSCRIPTION_PROVIDER_MANAGED',
+    });
+    await expect(
+      service.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-ST-M', quantity: 1 }),
+    ).rejects.toMatchObject({ code: 'SUBSCRIPTION_PROVIDER_MANAGED' });
+
+    await deliver(
+      t.http,
+      subscriptionEvent('customer.subscription.deleted', base + 20, {
+        status: 'canceled',
+        cancel_at_period_end: false,
+      }),
+    );
+    await drain();
+    const s = await reload();
+    expect(s.status).toBe('canceled');
+    expect((await service.history(sub.id)).map((e) => e.type)).toEqual([
+      'created',
+      'past_due',
+      'suspended',
+      'reinstated',
+      'cancel_scheduled',
+      'ended',
+    ]);
+  });
+});
