@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
@@ -122,6 +123,40 @@ describe('subscription JSON routes', () => {
       body: { when: 'now' },
     });
     expect(other.statusCode).toBe(404);
+    expect(await rows()).toEqual(before);
+  });
+
+  it('random bodies on every write route: never a 5xx, never a write', async () => {
+    const before = await rows();
+    // Nothing here can be a valid change or cancellation: the SKUs are wrong, the `when` unknown.
+    const sku = fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc.constantFrom(
+        'TL-MAPPER-ST-M',
+        'TL-QUALITY-PR-M',
+        'TL-MAPPER-PR-A',
+        'tl-mapper-pr-m',
+        'TR-FHIR101-SP-P',
+        '',
+      ),
+    );
+    const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), sku);
+    const body = fc.oneof(
+      fc.dictionary(fc.constantFrom('sku', 'quantity', 'when', 'unitAmount', 'price', 'x'), value),
+      fc.record({ sku, quantity: fc.oneof(fc.integer(), fc.double(), fc.string()) }),
+      fc.record({ when: fc.string().filter((w) => w !== 'now' && w !== 'period_end') }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('change-preview', 'change', 'cancel'), body, async (action, b) => {
+        const r = await api(t, 'POST', `/api/v1/subscriptions/${subId}/${action}`, {
+          jar: jars.customer,
+          body: b,
+        });
+        expect(r.statusCode, `${action} ${JSON.stringify(b).slice(0, 120)}`).toBeGreaterThanOrEqual(400);
+        expect(r.statusCode).toBeLessThan(500);
+      }),
+      { numRuns: 300 },
+    );
     expect(await rows()).toEqual(before);
   });
 
