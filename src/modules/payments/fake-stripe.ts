@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local server speaking the part of Stripe's REST API the payment adapter
- * uses — `POST /v1/customers` and `POST /v1/checkout/sessions` (form-encoded
+ * uses — `POST /v1/customers`, `POST /v1/checkout/sessions`, `POST` and `DELETE
+ * /v1/subscriptions/:id` (form-encoded
  * bodies, Bearer key, `Idempotency-Key` replay like Stripe's) — for offline tests.
  */
 export interface FakeStripeRequest {
@@ -96,6 +97,20 @@ export async function startFakeStripe(): Promise<FakeStripe> {
           url: `https://checkout.stripe.test/c/pay/${id}`,
           created: now,
           expires_at: now + 24 * 3600,
+          livemode: false,
+        };
+      } else if (
+        /^\/v1\/subscriptions\/[\w-]+$/.test(path) &&
+        (req.method === 'POST' || req.method === 'DELETE')
+      ) {
+        // Update (cancel_at_period_end) or cancel now, answering the subscription as Stripe does.
+        const canceled = req.method === 'DELETE';
+        body = {
+          id: path.split('/').pop(),
+          object: 'subscription',
+          status: canceled ? 'canceled' : 'active',
+          cancel_at_period_end: canceled ? false : form.cancel_at_period_end === 'true',
+          canceled_at: canceled ? now : null,
           livemode: false,
         };
       } else {

@@ -26,7 +26,13 @@ export {
 } from './domain/test-cards.ts';
 export { type Availability, type CardResult, PaymentService } from './payments.service.ts';
 export type { PaymentRow, PaymentsTables } from './payments.tables.ts';
-export type { CreatePaymentInput, PaymentEvent, PaymentEventType, PaymentProvider } from './provider.ts';
+export type {
+  CreatePaymentInput,
+  PaymentEvent,
+  PaymentEventType,
+  PaymentProvider,
+  ProviderSubscriptionChange,
+} from './provider.ts';
 export { applyStripeEvent, HANDLED_STRIPE_EVENTS, mapStripeEvent } from './stripe-events.ts';
 export { type IntervalOf, StripePaymentProvider, stripeClient } from './stripe-provider.ts';
 

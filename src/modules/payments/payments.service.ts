@@ -13,7 +13,12 @@ import {
 } from './domain/test-cards.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentRow, PaymentsDb } from './payments.tables.ts';
-import type { CreatePaymentInput, PaymentEvent, PaymentProvider } from './provider.ts';
+import type {
+  CreatePaymentInput,
+  PaymentEvent,
+  PaymentProvider,
+  ProviderSubscriptionChange,
+} from './provider.ts';
 
 export type CardResult =
   | { kind: 'invalid'; errors: Record<string, string> }
@@ -238,6 +243,16 @@ export class PaymentService {
             message: DECLINE_MESSAGES[outcome.declineCode],
           };
     });
+  }
+
+  /** Cancels or resumes a subscription the provider bills (Stripe Billing); its webhooks confirm it later. */
+  async updateProviderSubscription(
+    providerSubscriptionId: string,
+    change: ProviderSubscriptionChange,
+    idempotencyKey: string,
+  ): Promise<void> {
+    if (!this.provider?.updateSubscription) throw new AppError('SUBSCRIPTION_PROVIDER_MANAGED');
+    await this.provider.updateSubscription(providerSubscriptionId, change, idempotencyKey);
   }
 
   /** The saved card that paid an order (renewals charge it), if one did. */

@@ -48,7 +48,18 @@ export interface PaymentProvider {
    * Checkout Session for Stripe (created on first call, outside any transaction, and reused).
    */
   payUrl(payment: PaymentRow): Promise<string>;
+  /**
+   * Providers that bill subscriptions themselves (Stripe Billing): cancel now or at the period
+   * end, or take a scheduled cancellation back. `idempotencyKey` names the business operation.
+   */
+  updateSubscription?(
+    providerSubscriptionId: string,
+    change: ProviderSubscriptionChange,
+    idempotencyKey: string,
+  ): Promise<void>;
 }
+
+export type ProviderSubscriptionChange = 'cancel_at_period_end' | 'resume' | 'cancel_now';
 
 /** The built-in provider: the page is served by FHIR IQ itself at /pay/test/<paymentId>. */
 export const testProvider: PaymentProvider = {

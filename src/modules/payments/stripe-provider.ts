@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { OrdersModule } from '../orders/index.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentRow, PaymentsDb } from './payments.tables.ts';
-import type { PaymentProvider } from './provider.ts';
+import type { PaymentProvider, ProviderSubscriptionChange } from './provider.ts';
 
 /**
  * Stripe on the official SDK: a Checkout Session per payment attempt.
@@ -90,6 +90,31 @@ export class StripePaymentProvider implements PaymentProvider {
       throw new AppError('SERVICE_UNAVAILABLE', 'The payment page is temporarily unavailable.', {
         cause: err,
       });
+    }
+  }
+
+  async updateSubscription(
+    id: string,
+    change: ProviderSubscriptionChange,
+    idempotencyKey: string,
+  ): Promise<void> {
+    try {
+      if (change === 'cancel_now') await this.stripe.subscriptions.cancel(id, {}, { idempotencyKey });
+      else
+        await this.stripe.subscriptions.update(
+          id,
+          { cancel_at_period_end: change === 'cancel_at_period_end' },
+          { idempotencyKey },
+        );
+    } catch (err) {
+      this.ctx.log.error({ err, subscriptionId: id, change }, 'Stripe subscription not updated');
+      throw new AppError(
+        'SERVICE_UNAVAILABLE',
+        'Stripe could not be reached; nothing was changed. Try again shortly.',
+        {
+          cause: err,
+        },
+      );
     }
   }
 

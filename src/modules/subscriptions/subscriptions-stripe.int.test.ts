@@ -137,11 +137,23 @@ describe('Stripe Billing webhooks move Stripe subscriptions', () => {
     await drain();
     expect(await reload()).toMatchObject({ status: 'active', cancel_at_period_end: true });
 
-    // Changing or canceling it here is refused: Stripe owns it.
+    // The customer takes it back here: Stripe is told first (with a business idempotency key).
     const service = t.app.modules.subscriptions.service;
-    await expect(service.cancel(sub.user_id, sub.id, 'now')).rejects.toMatchObject({
-      code: 'SUBSCRIPTION_PROVIDER_MANAGED',
+    const resumed = await service.resume(sub.user_id, sub.id);
+    expect(resumed.cancel_at_period_end).toBe(false);
+    const call = fake.requests.find((r) => r.path === `/v1/subscriptions/${STRIPE_SUB}`)!;
+    expect(call.form).toMatchObject({ cancel_at_period_end: 'false' });
+    expect(call.idempotencyKey).toMatch(new RegExp(`^subscription:${sub.id}:resume:\\d+$`));
+    // Stripe unreachable: a clear 503, nothing changed here.
+    fake.failNext = 10;
+    fake.failPath = `/v1/subscriptions/${STRIPE_SUB}`;
+    await expect(service.cancel(sub.user_id, sub.id, 'period_end')).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
     });
+    fake.failNext = 0;
+    fake.failPath = undefined;
+    expect((await reload()).cancel_at_period_end).toBe(false);
+    // Plan changes of Stripe subscriptions go through Stripe.
     await expect(
       service.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-ST-M', quantity: 1 }),
     ).rejects.toMatchObject({ code: 'SUBSCRIPTION_PROVIDER_MANAGED' });
@@ -162,6 +174,7 @@ describe('Stripe Billing webhooks move Stripe subscriptions', () => {
       'suspended',
       'reinstated',
       'cancel_scheduled',
+      'resumed',
       'ended',
     ]);
   });

@@ -7,7 +7,7 @@ import type { ProviderSubscriptionUpdate, SubscriptionChange } from '../../platf
 import type { Currency } from '../../platform/money.ts';
 import type { CatalogModule } from '../catalog/index.ts';
 import { type BillingDetails, type OrderOrigin, type OrdersModule, vatStatusOf } from '../orders/index.ts';
-import type { PaymentsModule } from '../payments/index.ts';
+import type { PaymentsModule, ProviderSubscriptionChange } from '../payments/index.ts';
 import type { PricedItem, TaxModule, TaxQuote } from '../tax/index.ts';
 import { dunningAfter, entitled, type SubscriptionStatus } from './domain/dunning.ts';
 import { period } from './domain/periods.ts';
@@ -635,7 +635,12 @@ export class SubscriptionService {
   async cancel(userId: string, id: string, when: 'period_end' | 'now'): Promise<SubscriptionRow> {
     const sub = await this.getForUser(id, userId);
     if (sub.status === 'canceled') throw new AppError('SUBSCRIPTION_STATE_CONFLICT', 'It has already ended.');
-    if (sub.provider !== 'test') throw new AppError('SUBSCRIPTION_PROVIDER_MANAGED');
+    if (
+      sub.provider !== 'test' &&
+      !(when === 'period_end' && (sub.status !== 'active' || sub.cancel_at_period_end))
+    )
+      // Stripe first (a failure changes nothing here); its webhook, arriving later, is then a no-op.
+      await this.#atProvider(sub, when === 'now' ? 'cancel_now' : 'cancel_at_period_end');
     if (when === 'now') {
       await this.#end(sub.id, 'canceled', userId);
       return this.getForUser(id, userId);
@@ -667,6 +672,7 @@ export class SubscriptionService {
     if (sub.status !== 'active' || sub.current_period_end <= this.ctx.clock.now())
       throw new AppError('SUBSCRIPTION_STATE_CONFLICT', 'Only an active subscription can be resumed.');
     if (!sub.cancel_at_period_end) return sub;
+    if (sub.provider !== 'test') await this.#atProvider(sub, 'resume');
     await inTransaction(this.db, async (tx) => {
       const locked = await repo.find(tx, id, true);
       if (locked?.status !== 'active' || !locked.cancel_at_period_end) return;
@@ -695,6 +701,16 @@ export class SubscriptionService {
       );
     await this.applyCharge(charge.order_id);
     return this.getForUser(id, userId);
+  }
+
+  /** The same change at the provider, keyed by the operation and the state it starts from. */
+  async #atProvider(sub: SubscriptionRow, change: ProviderSubscriptionChange): Promise<void> {
+    if (!sub.provider_subscription_id) throw new AppError('SUBSCRIPTION_PROVIDER_MANAGED');
+    await this.deps.payments.service.updateProviderSubscription(
+      sub.provider_subscription_id,
+      change,
+      `subscription:${sub.id}:${change}:${new Date(sub.updated_at).getTime()}`,
+    );
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
