@@ -185,8 +185,8 @@ export function AccountSubscriptionPage(props: SubscriptionPageProps) {
 
         {managed && sub.status !== 'canceled' && (
           <p>
-            This subscription is billed by Stripe: changes and cancellation go through Stripe’s billing
-            portal.
+            This subscription is billed by Stripe, which charges your card each period. To change its plan,
+            contact us; you can cancel or resume it here.
           </p>
         )}
 
@@ -242,7 +242,7 @@ export function AccountSubscriptionPage(props: SubscriptionPageProps) {
           </section>
         )}
 
-        {!managed && sub.status !== 'canceled' && (
+        {sub.status !== 'canceled' && (
           <section aria-labelledby="cancel-heading">
             <h2 id="cancel-heading">Cancel</h2>
             {sub.cancel_at_period_end ? (
