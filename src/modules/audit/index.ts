@@ -1,8 +1,10 @@
+import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import type { PlatformTables } from '../../platform/db/client.ts';
 import { type DbHandle, handle, view } from '../../platform/db/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 
 export type AuditTables = {
@@ -33,6 +35,20 @@ export interface AuditEntry {
 }
 
 export type AuditEvent = AuditTables['audit_event'];
+
+/** Who made a staff change, and from where: what the audit log records. */
+export interface StaffContext {
+  actor: { userId: string; email: string };
+  ip: string;
+  requestId: string;
+}
+
+/** The staff context of a guarded request (the guard already required an actor). */
+export function staffOf(request: FastifyRequest): StaffContext {
+  const actor = request.actor;
+  if (!actor) throw new AppError('UNAUTHENTICATED');
+  return { actor: { userId: actor.userId, email: actor.email }, ip: request.ip, requestId: request.id };
+}
 
 /**
  * The audit log. `record` takes the caller's transaction so the entry exists

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../platform/errors.ts';
-import type { StaffContext } from './catalog.service.ts';
 import type { QuoteRow } from './catalog.tables.ts';
 import type { PriceRow, SkuDef } from './domain/types.ts';
 
@@ -26,11 +24,7 @@ export function notModified(request: FastifyRequest, reply: FastifyReply, versio
   return true;
 }
 
-export function staffOf(request: FastifyRequest): StaffContext {
-  const actor = request.actor;
-  if (!actor) throw new AppError('UNAUTHENTICATED');
-  return { actor: { userId: actor.userId, email: actor.email }, ip: request.ip, requestId: request.id };
-}
+export { staffOf } from '../audit/index.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 

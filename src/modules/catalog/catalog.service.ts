@@ -4,7 +4,7 @@ import { handle, inTransaction } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Currency } from '../../platform/money.ts';
-import type { AuditModule } from '../audit/index.ts';
+import type { AuditModule, StaffContext } from '../audit/index.ts';
 import * as repo from './catalog.repository.ts';
 import type { CatalogDb } from './catalog.tables.ts';
 import { type CatalogEntry, CatalogView } from './domain/catalog-view.ts';
@@ -20,12 +20,7 @@ import type {
   SkuDef,
 } from './domain/types.ts';
 
-/** Who made a staff edit, and from where: what the audit log records. */
-export interface StaffContext {
-  actor: { userId: string; email: string };
-  ip: string;
-  requestId: string;
-}
+export type { StaffContext };
 
 export interface SkuPatch {
   name?: string;

@@ -1,7 +1,6 @@
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
-import type { AuditModule } from '../audit/index.ts';
 import { registerSubscriptionPages } from './subscriptions.pages.tsx';
 import { registerSubscriptionRoutes } from './subscriptions.routes.ts';
 import { type SubscriptionDeps, SubscriptionService } from './subscriptions.service.ts';
@@ -38,7 +37,7 @@ export interface SubscriptionsModule extends AppModule {
 
 export function createSubscriptionsModule(
   ctx: PlatformContext,
-  deps: SubscriptionDeps & { accounts: AccountsModule; audit: AuditModule },
+  deps: SubscriptionDeps & { accounts: AccountsModule },
 ): SubscriptionsModule {
   const db = ctx.db.withTables<SubscriptionsDb>();
   const service = new SubscriptionService(ctx, db, deps);

@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { renderPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
+import { staffOf } from '../audit/index.ts';
 import type { PaymentsModule } from '../payments/index.ts';
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from './domain/dunning.ts';
 import { SubscriptionIdParams } from './subscriptions.schema.ts';
@@ -12,6 +13,7 @@ import type { SubscriptionService } from './subscriptions.service.ts';
 import {
   AccountSubscriptionPage,
   AccountSubscriptionsPage,
+  AdminSubscriptionPage,
   AdminSubscriptionsPage,
   ChangePreviewPage,
 } from './views/subscription-views.tsx';
@@ -32,6 +34,10 @@ const ChangeForm = Type.Object(
   { additionalProperties: false },
 );
 const CancelForm = Type.Object({ _csrf: field(512), when: field(20) }, { additionalProperties: false });
+const StaffCancelForm = Type.Object(
+  { _csrf: field(512), reason: field(500) },
+  { additionalProperties: false },
+);
 const EmptyForm = Type.Object({ _csrf: field(512) }, { additionalProperties: false });
 
 const NOTICES: Record<string, string> = {
@@ -199,6 +205,66 @@ export function registerSubscriptionPages(
       act(request, reply, request.params.id, 'paid', () =>
         subscriptions.retryPayment(request.actor!.userId, request.params.id),
       ),
+  );
+
+  async function staffDetail(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: { notice?: string | null; error?: string | null } = {},
+    status = 200,
+  ) {
+    const sub = await subscriptions.get(id);
+    if (!sub) throw new AppError('NOT_FOUND');
+    return html(
+      reply,
+      AdminSubscriptionPage({
+        ...chrome(request, reply),
+        sub,
+        history: await subscriptions.history(sub.id),
+        canManage: accounts.can(request.actor ?? null, 'admin.subscriptions.manage'),
+        ...extra,
+      }),
+      status,
+    );
+  }
+
+  app.get(
+    '/admin/subscriptions/:id',
+    {
+      preHandler: accounts.requirePermission('admin.orders.read'),
+      schema: {
+        ...hidden,
+        params: SubscriptionIdParams,
+        querystring: Type.Object({ done: field(40) }, { additionalProperties: true }),
+      },
+    },
+    async (request, reply) =>
+      staffDetail(request, reply, request.params.id, {
+        notice: request.query.done === 'canceled' ? 'The subscription has ended.' : null,
+      }),
+  );
+
+  app.post(
+    '/admin/subscriptions/:id/cancel',
+    {
+      preHandler: accounts.requirePermission('admin.subscriptions.manage'),
+      schema: { ...hidden, params: SubscriptionIdParams, body: StaffCancelForm },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const reason = (request.body.reason ?? '').trim();
+      if (reason.length < 3)
+        return staffDetail(request, reply, id, { error: 'Give a reason (at least 3 characters).' }, 400);
+      try {
+        await subscriptions.staffCancel(staffOf(request), id, reason);
+      } catch (err) {
+        if (err instanceof AppError && SHOWN.has(err.code))
+          return staffDetail(request, reply, id, { error: err.message }, err.status);
+        throw err;
+      }
+      return reply.redirect(`/admin/subscriptions/${id}?done=canceled`, 303);
+    },
   );
 
   app.get(

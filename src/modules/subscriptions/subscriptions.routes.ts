@@ -1,5 +1,7 @@
+import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
+import { staffOf } from '../audit/index.ts';
 import { entitled } from './domain/dunning.ts';
 import {
   AdminSubscriptionQuery,
@@ -12,6 +14,7 @@ import {
   PlanTargetBody,
   PreviewJson,
   previewJson,
+  StaffCancelBody,
   SubscriptionDetailJson,
   SubscriptionIdParams,
   SubscriptionJson,
@@ -184,6 +187,55 @@ export function registerSubscriptionRoutes(
       },
     },
     async (request) => json(await subscriptions.retryPayment(request.actor!.userId, request.params.id)),
+  );
+
+  app.get(
+    '/api/v1/admin/subscriptions/:id',
+    {
+      preHandler: accounts.requirePermission('admin.orders.read'),
+      schema: {
+        tags,
+        summary: 'Staff: one subscription with its history',
+        params: SubscriptionIdParams,
+        response: {
+          200: SubscriptionDetailJson,
+          ...errors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND'),
+        },
+      },
+    },
+    async (request) => {
+      const sub = await subscriptions.get(request.params.id);
+      if (!sub) throw new AppError('NOT_FOUND');
+      return { ...json(sub), history: historyJson(await subscriptions.history(sub.id)) };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/subscriptions/:id/cancel',
+    {
+      preHandler: accounts.requirePermission('admin.subscriptions.manage'),
+      schema: {
+        tags,
+        summary: 'Staff: end a subscription now on the customer’s behalf (audited)',
+        description:
+          'Access ends now; unpaid renewals are canceled. No refund is made: refunds are a separate action.',
+        params: SubscriptionIdParams,
+        body: StaffCancelBody,
+        response: {
+          200: SubscriptionJson,
+          ...errors(
+            ...BODY_ERRORS,
+            'UNAUTHENTICATED',
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'SUBSCRIPTION_STATE_CONFLICT',
+            'SERVICE_UNAVAILABLE',
+          ),
+        },
+      },
+    },
+    async (request) =>
+      json(await subscriptions.staffCancel(staffOf(request), request.params.id, request.body.reason)),
   );
 
   app.get(

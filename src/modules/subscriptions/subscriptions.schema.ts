@@ -149,3 +149,14 @@ export const ChangedJson = Type.Object({
       'The plan-change order that charged the difference (null for a downgrade credited to the account).',
   }),
 });
+
+export const StaffCancelBody = Type.Object(
+  {
+    reason: Type.String({
+      minLength: 3,
+      maxLength: 500,
+      description: 'Why staff end it (kept in the audit log).',
+    }),
+  },
+  closed,
+);

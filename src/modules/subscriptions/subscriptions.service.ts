@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { ProviderSubscriptionUpdate, SubscriptionChange } from '../../platform/jobs/events.ts';
 import type { Currency } from '../../platform/money.ts';
+import type { AuditModule, StaffContext } from '../audit/index.ts';
 import type { CatalogModule } from '../catalog/index.ts';
 import { type BillingDetails, type OrderOrigin, type OrdersModule, vatStatusOf } from '../orders/index.ts';
 import type { PaymentsModule, ProviderSubscriptionChange } from '../payments/index.ts';
@@ -17,6 +18,7 @@ import * as repo from './subscriptions.repository.ts';
 import type { ChargeRow, PlanChange, SubscriptionRow, SubscriptionsDb } from './subscriptions.tables.ts';
 
 export interface SubscriptionDeps {
+  audit: AuditModule;
   orders: OrdersModule;
   payments: PaymentsModule;
   catalog: CatalogModule;
@@ -505,8 +507,39 @@ export class SubscriptionService {
     });
   }
 
+  /**
+   * Staff cancel a subscription now on the customer's behalf (a chargeback, a contract ended
+   * elsewhere); the audit entry commits with the change. Refunds are a separate staff action.
+   */
+  async staffCancel(staff: StaffContext, id: string, reason: string): Promise<SubscriptionRow> {
+    const sub = await repo.find(this.db, id);
+    if (!sub) throw new AppError('NOT_FOUND');
+    if (sub.status === 'canceled') throw new AppError('SUBSCRIPTION_STATE_CONFLICT', 'It has already ended.');
+    if (sub.provider !== 'test') await this.#atProvider(sub, 'cancel_now');
+    await this.#end(sub.id, 'canceled', staff.actor.userId, (trx, after) =>
+      this.deps.audit.log.record(
+        {
+          actor: staff.actor,
+          action: 'subscription.cancel',
+          target: { type: 'subscription', id: sub.id },
+          before: { status: sub.status, cancelAtPeriodEnd: sub.cancel_at_period_end },
+          after: { status: after.status, endedAt: after.ended_at, reason },
+          ip: staff.ip,
+          requestId: staff.requestId,
+        },
+        trx,
+      ),
+    );
+    return (await repo.find(this.db, id)) ?? sub;
+  }
+
   /** Ends a subscription now (`canceled`) or at its period end (`ended`); open charges are voided. */
-  async #end(id: string, change: 'ended' | 'canceled', by?: string): Promise<SubscriptionRow | undefined> {
+  async #end(
+    id: string,
+    change: 'ended' | 'canceled',
+    by?: string,
+    within?: (trx: DbHandle, after: SubscriptionRow) => Promise<void>,
+  ): Promise<SubscriptionRow | undefined> {
     return inTransaction(this.db, async (tx) => {
       const trx = handle(tx);
       const sub = await repo.find(tx, id, true);
@@ -528,6 +561,7 @@ export class SubscriptionService {
       const moved = { ...sub, ...patch };
       await this.#record(trx, moved, change, by ? { by } : {});
       if (change === 'canceled') await sendSubscriptionMail(this.ctx, trx, moved, 'canceled');
+      await within?.(trx, moved);
       return moved;
     });
   }

@@ -74,6 +74,7 @@ const STAFF_ADMIN = [
   'admin.catalog.manage',
   'admin.quotes.read',
   'admin.orders.read',
+  'admin.subscriptions.manage',
 ] as const;
 
 /** Support reads what helps answer a customer; it changes nothing. */
@@ -122,6 +123,10 @@ export const PERMISSIONS: readonly PermissionDef[] = [
   { key: 'admin.catalog.manage', description: 'Edit the catalog: prices, SKUs, bundles (checked, audited).' },
   { key: 'admin.quotes.read', description: 'Read quote requests for contact-sales items.' },
   { key: 'admin.orders.read', description: 'Look up and search customers\u2019 orders.' },
+  {
+    key: 'admin.subscriptions.manage',
+    description: 'Cancel a customer\u2019s subscription on their behalf (audited).',
+  },
 ];
 
 export interface Grant {

@@ -386,11 +386,103 @@ export function AdminSubscriptionsPage(
         {props.subs.length === 0 ? (
           <p>No subscriptions found.</p>
         ) : (
-          <SubscriptionTable
-            subs={props.subs}
-            href={(s) => `/admin/orders?q=${encodeURIComponent(s.billing.email)}`}
-            staff
-          />
+          <SubscriptionTable subs={props.subs} href={(s) => `/admin/subscriptions/${s.id}`} staff />
+        )}
+      </div>
+    </Layout>
+  );
+}
+
+export function AdminSubscriptionPage(
+  props: PageChrome & {
+    sub: SubscriptionRow;
+    history: SubscriptionEventRow[];
+    canManage: boolean;
+    notice?: string | null;
+    error?: string | null;
+  },
+) {
+  const { sub, csrfToken } = props;
+  return (
+    <Layout {...props} title={`Subscription ${sub.id} — FHIR IQ admin`} currentPath="/admin/subscriptions">
+      <div class="container admin-page">
+        <h1>{sub.name}</h1>
+        <AdminNav current="/admin/subscriptions" />
+        {props.notice && (
+          <Alert kind="success" title="Done">
+            <p>{props.notice}</p>
+          </Alert>
+        )}
+        {props.error && (
+          <Alert kind="error" title="Nothing was changed">
+            <p>{props.error}</p>
+          </Alert>
+        )}
+        <dl class="facts">
+          <dt>Customer</dt>
+          <dd>
+            {sub.billing.name} &lt;{sub.billing.email}&gt;
+            {sub.billing.organization ? `, ${sub.billing.organization}` : ''}
+          </dd>
+          <dt>Status</dt>
+          <dd>
+            {STATUS_LABELS[sub.status]}: {statusLine(sub)}
+          </dd>
+          <dt>Plan</dt>
+          <dd>
+            {sub.sku} × {sub.quantity}: {money(sub, sub.unit_amount * sub.quantity)} per {per(sub)} + tax
+          </dd>
+          <dt>Current period</dt>
+          <dd>
+            {day(sub.current_period_start)} to {day(sub.current_period_end)}
+          </dd>
+          <dt>Billing</dt>
+          <dd>
+            {sub.provider === 'test'
+              ? 'FHIR IQ (built-in test provider)'
+              : `Stripe ${sub.provider_subscription_id ?? ''}`}
+          </dd>
+          <dt>Account credit</dt>
+          <dd>{money(sub, sub.credit_balance)}</dd>
+          <dt>First order</dt>
+          <dd>
+            <a href={`/admin/orders?q=${encodeURIComponent(sub.billing.email)}`}>Orders of this customer</a>
+          </dd>
+        </dl>
+        <h2>History</h2>
+        <ol class="history">
+          {props.history.map((e) => (
+            <li>
+              <time datetime={new Date(e.at).toISOString()}>
+                {new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')}
+              </time>{' '}
+              {EVENT_LABELS[e.type] ?? e.type}
+            </li>
+          ))}
+        </ol>
+        {props.canManage && sub.status !== 'canceled' && (
+          <section aria-labelledby="staff-cancel-heading">
+            <h2 id="staff-cancel-heading">End this subscription now</h2>
+            <p>
+              Access ends at once and unpaid renewals are canceled. No money is refunded: refund the order
+              separately.
+            </p>
+            <form method="post" action={`/admin/subscriptions/${sub.id}/cancel`} class="stack-form">
+              {csrfToken !== undefined && <CsrfInput token={csrfToken} />}
+              <label for="staff-cancel-reason">Reason (kept in the audit log)</label>
+              <textarea
+                id="staff-cancel-reason"
+                name="reason"
+                required
+                minLength={3}
+                maxLength={500}
+                rows={3}
+              />
+              <button type="submit" class="btn btn-secondary">
+                End the subscription
+              </button>
+            </form>
+          </section>
         )}
       </div>
     </Layout>
