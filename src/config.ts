@@ -190,7 +190,7 @@ export const CONFIG_VARS = {
     name: 'SELLER_COUNTRY',
     default: 'US',
     description:
-      "ISO country where the seller is established; it decides the tax rules. A seller outside the EU (e.g. `US`) charges EU consumers their own country's VAT (non-Union OSS scheme) and treats every EU business with a verified VAT ID as reverse charge; an EU seller charges its own VAT to businesses of its own country.",
+      "ISO country where the seller is established; it decides the tax rules. A seller outside the EU (e.g. `US`) charges EU consumers their own country's VAT (non-Union OSS scheme) and treats every EU business with a verified VAT ID as reverse charge; an EU seller charges its own VAT to businesses of its own country. Likewise a non-UK seller reverse-charges UK businesses with a GB VAT number (a `GB` seller charges them UK VAT), and a non-Canadian seller (simplified GST/HST registration) charges GST/HST to Canadian consumers only, while GST/HST-registered businesses self-assess (a `CA` seller charges them). Quebec QST and BC/SK/MB PST are charged whoever the seller.",
     parse: (raw: string): Parsed<string> =>
       /^[A-Z]{2}$/.test(raw)
         ? ok(raw)

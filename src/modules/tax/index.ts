@@ -11,8 +11,21 @@ import { builtinCalculator, type TaxCalculator } from './tax-calculator.ts';
 import { localFormatRegistry, type VatRegistry, ViesRestRegistry } from './vat-registry.ts';
 import { VatVerificationService, VERIFY_VAT_JOB, VERIFY_VAT_SWEEP_JOB } from './vat-verification.service.ts';
 
-export { REVERSE_CHARGE_MENTION, TAX_REASONS, type TaxReason } from './domain/jurisdiction.ts';
-export { PRODUCT_KINDS, type ProductKind, TAX_CODES, type TaxLine, type Totals } from './domain/quote.ts';
+export {
+  CA_SELF_ASSESSMENT_MENTION,
+  REVERSE_CHARGE_MENTION,
+  TAX_REASONS,
+  type TaxReason,
+  UK_REVERSE_CHARGE_MENTION,
+} from './domain/jurisdiction.ts';
+export {
+  PRODUCT_KINDS,
+  type ProductKind,
+  TAX_CODES,
+  type TaxComponent,
+  type TaxLine,
+  type Totals,
+} from './domain/quote.ts';
 export type { TaxKind, TaxRate } from './domain/rates.ts';
 export { StripeTaxCalculator } from './stripe-tax.ts';
 export type * from './tax.contract.ts';

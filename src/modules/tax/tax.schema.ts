@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { CURRENCIES } from '../../platform/money.ts';
 import { ISO_COUNTRIES } from './domain/countries.ts';
 import { TAX_REASONS } from './domain/jurisdiction.ts';
+import { TAX_KINDS } from './domain/rates.ts';
 
 /**
  * The tax quote API. Closed objects (an unknown field, such as a price sent by
@@ -46,7 +47,8 @@ export const QuoteBody = Type.Object(
           Type.String({
             minLength: 1,
             maxLength: 40,
-            description: 'EU VAT ID, with or without the member state prefix (EL for Greece).',
+            description:
+              'The business customer’s tax number: an EU VAT ID (with or without the member state prefix, EL for Greece), a UK VAT number (GB…), or a Canadian GST/HST number (123456789 RT 0001). Ignored for consumers and other countries.',
           }),
         ),
         business: Type.Boolean({ description: 'Buying as a business (true) or as a consumer.' }),
@@ -59,6 +61,21 @@ export const QuoteBody = Type.Object(
 export type QuoteBodyInput = Static<typeof QuoteBody>;
 
 const Minor = Type.Integer({ minimum: 0, description: 'Minor units (cents).' });
+const Percent = Type.String({
+  pattern: '^\\d{1,3}(\\.\\d{1,4})?$',
+  description: 'Percent, exact decimal: "9.975".',
+});
+
+const Component = Type.Object(
+  {
+    kind: Type.Enum([...TAX_KINDS]),
+    jurisdiction: Type.String({ description: 'Who levies it: CA (GST), CA-QC (QST), CA-ON (HST), DE…' }),
+    label: Type.String(),
+    ratePercent: Percent,
+    amount: Minor,
+  },
+  { ...closed, description: 'One tax on the line, rounded half-up on its own.' },
+);
 
 export const QuoteResponse = Type.Object(
   {
@@ -73,8 +90,18 @@ export const QuoteResponse = Type.Object(
           quantity: Type.Integer(),
           unitAmount: Minor,
           net: Minor,
-          taxRate: Type.Integer({ minimum: 0, maximum: 10_000, description: 'Basis points: 19 % = 1900.' }),
-          taxAmount: Minor,
+          taxRate: Type.Integer({
+            minimum: 0,
+            maximum: 10_000,
+            description:
+              'Basis points: 19 % = 1900; every component together, rounded half-up (Quebec’s 14.975 % is 1498). The exact rate is `taxRatePercent`.',
+          }),
+          taxRatePercent: Percent,
+          taxAmount: Type.Integer({
+            minimum: 0,
+            description: 'Minor units: the sum of `components[].amount`.',
+          }),
+          components: Type.Array(Component),
           jurisdiction: Type.String({ description: 'DE, GB, CA-ON, US-WA, US…' }),
           reason: Type.Enum([...TAX_REASONS]),
           taxCode: Type.String({ description: 'Stripe Tax product tax code.' }),

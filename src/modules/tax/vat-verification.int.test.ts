@@ -149,6 +149,20 @@ describe('VAT ID verification with VIES (asynchronous, retried, never guessed)',
     await until(async () => (await h.tax.verificationStatus('CZ25123891'))?.status === 'valid');
   });
 
+  it('checks a UK VAT number locally even with VIES configured (VIES does not cover GB)', async () => {
+    const asked = vies.requests.length;
+    const status = await h.tax.requestVerification('GB980780684');
+    expect(status).toMatchObject({ status: 'valid', source: 'local-format', attempts: 1 });
+    // Asking again neither re-checks nor tries to "upgrade" it to a VIES answer.
+    expect(await h.tax.requestVerification('GB980780684')).toMatchObject({ status: 'valid', attempts: 1 });
+    expect(vies.requests.length).toBe(asked);
+    const res = await quote({
+      ...frBusiness('GB980780684'),
+      customer: { country: 'GB', business: true, vatId: 'GB980780684' },
+    });
+    expect(res.json().lines[0]).toMatchObject({ reason: 'reverse_charge', taxAmount: 0 });
+  });
+
   it('rejects a malformed VAT ID before recording anything', async () => {
     await expect(h.tax.requestVerification('FR00000000000')).rejects.toMatchObject({
       code: 'VAT_ID_INVALID',
