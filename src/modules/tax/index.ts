@@ -1,7 +1,9 @@
+import { ConfigError } from '../../config.ts';
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import type { DbHandle } from '../../platform/db/transaction.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { TaxRate } from './domain/rates.ts';
+import { parseVatId, type VatId } from './domain/vat-id.ts';
 import type { PriceSource, QuoteRequest, TaxQuote, VerificationStatus } from './tax.contract.ts';
 import { registerTaxRoutes } from './tax.routes.ts';
 import { taxRateSeeder } from './tax.seeder.ts';
@@ -63,12 +65,21 @@ export interface TaxModuleDeps {
   calculator?: TaxCalculator;
 }
 
+/** SELLER_VAT_ID as VIES wants it (prefix and number); config.ts already refused an invalid one. */
+function sellerVatId(raw: string | undefined): VatId | undefined {
+  if (!raw) return undefined;
+  const r = parseVatId(raw);
+  if (!r.ok) throw new ConfigError([`SELLER_VAT_ID is not a valid EU VAT number: it ${r.reason}`]);
+  return r.vatId;
+}
+
 export function createTaxModule(ctx: PlatformContext, deps: TaxModuleDeps = {}): TaxModule {
   const db = ctx.db.withTables<TaxDb>();
+  const requester = sellerVatId(ctx.config.sellerVatId);
   const registry =
     deps.registry ??
     (ctx.config.viesUrl
-      ? new ViesRestRegistry(ctx.config.viesUrl, ctx.config.viesTimeoutMs)
+      ? new ViesRestRegistry(ctx.config.viesUrl, ctx.config.viesTimeoutMs, { requester })
       : localFormatRegistry);
   const rates = new TaxRateService(ctx, db);
   const vat = new VatVerificationService(ctx, db, registry);

@@ -51,7 +51,10 @@ export interface VerificationStatus {
   status: 'pending' | 'valid' | 'invalid';
   source: 'vies' | 'local-format' | null;
   checkedAt: Date | null;
+  /** VIES's consultation number (only when SELLER_VAT_ID was sent as the requester). */
   requestIdentifier: string | null;
+  /** The requester VAT ID the consultation number was issued to. */
+  requesterVatId: string | null;
   registeredName: string | null;
   attempts: number;
   lastError: string | null;

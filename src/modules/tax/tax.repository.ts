@@ -91,6 +91,7 @@ export interface RegistryRecord {
   source: 'vies' | 'local-format';
   checkedAt: Date;
   requestIdentifier: string | null;
+  requester: string | null;
   name: string | null;
   address: string | null;
 }
@@ -103,6 +104,7 @@ export async function recordAnswer(db: Db, vatId: string, answer: RegistryRecord
       source: answer.source,
       checked_at: answer.checkedAt,
       request_identifier: answer.requestIdentifier,
+      requester_vat_id: answer.requester,
       registered_name: answer.name,
       registered_address: answer.address,
       attempts: eb('attempts', '+', 1),

@@ -22,7 +22,9 @@ export type TaxTables = {
     status: 'pending' | 'valid' | 'invalid';
     source: 'vies' | 'local-format' | null;
     checked_at: Date | null;
+    /** VIES's consultation number, issued to requester_vat_id. */
     request_identifier: string | null;
+    requester_vat_id: string | null;
     registered_name: string | null;
     registered_address: string | null;
     attempts: number;

@@ -34,6 +34,7 @@ const toStatus = (r: VatVerificationRow): VerificationStatus => ({
   source: r.source,
   checkedAt: r.checked_at,
   requestIdentifier: r.request_identifier,
+  requesterVatId: r.requester_vat_id,
   registeredName: r.registered_name,
   attempts: r.attempts,
   lastError: r.last_error,
@@ -137,6 +138,7 @@ export class VatVerificationService {
       source: answer.source,
       checkedAt: now,
       requestIdentifier: answer.requestIdentifier,
+      requester: answer.requester,
       name: answer.name,
       address: answer.address,
     });
