@@ -59,3 +59,10 @@ export interface VerificationStatus {
   attempts: number;
   lastError: string | null;
 }
+
+/** Who made a staff change, and from where: what the audit log records. */
+export interface StaffContext {
+  actor: { userId: string; email: string };
+  ip: string;
+  requestId: string;
+}

@@ -137,3 +137,81 @@ export const QuoteResponse = Type.Object(
   },
   closed,
 );
+
+// ---- staff: tax rates ------------------------------------------------------------------------------------------
+
+const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD.' });
+
+export const TaxRateSchema = Type.Object(
+  {
+    id: Type.String(),
+    country: Type.String(),
+    region: Type.Union([Type.String(), Type.Null()]),
+    jurisdiction: Type.String({ description: 'CA-QC, DE…' }),
+    kind: Type.Enum([...TAX_KINDS]),
+    ratePercent: Percent,
+    validFrom: Day,
+    validTo: Type.Union([Day, Type.Null()], { description: 'First day without the rate; null while open.' }),
+    label: Type.String(),
+    status: Type.Enum(['past', 'current', 'future'], { description: 'Relative to today (UTC).' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    createdBy: Type.Union([Type.String(), Type.Null()], { description: 'A user id, or `seed`.' }),
+  },
+  closed,
+);
+
+export const TaxRateListQuery = Type.Object(
+  {
+    country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'Only this country.' })),
+    scope: Type.Optional(
+      Type.Enum(['current', 'all'], {
+        description: '`current` (default): periods in force today or later; `all`: the whole history.',
+      }),
+    ),
+  },
+  closed,
+);
+
+/**
+ * What staff send. Strings checked by the service (domain/rate-schedule.ts),
+ * which names each bad field with TAX_RATE_INVALID, as the page form does.
+ */
+export const NewTaxRateBody = Type.Object(
+  {
+    country: Type.String({ maxLength: 10, description: 'ISO 3166-1 alpha-2 (GB, CA…).' }),
+    region: Type.Optional(
+      Type.Union([Type.String({ maxLength: 10 }), Type.Null()], {
+        description: 'Province or state (QC, WA); empty or null for the whole country.',
+      }),
+    ),
+    kind: Type.String({
+      maxLength: 10,
+      description: 'vat, gst, hst, pst, qst or sales, as the jurisdiction has.',
+    }),
+    rate: Type.Union([Type.String({ maxLength: 20 }), Type.Number()], {
+      description: 'Percent, 0 to 100, at most 4 decimals: "9.975" (a JSON number is read the same way).',
+    }),
+    validFrom: Type.String({ maxLength: 20, description: 'First day, YYYY-MM-DD, today or later.' }),
+    validTo: Type.Optional(
+      Type.Union([Type.String({ maxLength: 20 }), Type.Null()], {
+        description:
+          'First day without it (exclusive), for a temporary rate; the period it replaces resumes then.',
+      }),
+    ),
+    label: Type.String({ maxLength: 200, description: 'Shown on quotes and invoices: "Quebec QST".' }),
+  },
+  closed,
+);
+
+export const ScheduledRateSchema = Type.Object(
+  {
+    rate: TaxRateSchema,
+    closed: Type.Union([TaxRateSchema, Type.Null()], {
+      description: 'The period the new rate supersedes, now ending on its start.',
+    }),
+    resumed: Type.Union([TaxRateSchema, Type.Null()], {
+      description: 'That period going on after a temporary rate ends.',
+    }),
+  },
+  closed,
+);
