@@ -138,6 +138,12 @@ export const ERROR_CATALOG = {
     description:
       'A new rate may only supersede the period in force on its start day (which then ends there). It overlaps another period of the same country and region — one starting on or after its start, or a second one in force — that staff must look at first. `details` lists the periods.',
   },
+  QUOTE_STATUS_CONFLICT: {
+    status: 409,
+    message: 'The quote request cannot move to that status from its current one.',
+    description:
+      'Quote requests move new → contacted → won or lost (new may go straight to won or lost; won and lost are final). The request is already in the asked status, in a final one, or changed meanwhile. The message names both statuses.',
+  },
   SKU_NOT_BUYABLE: {
     status: 400,
     message: 'This item cannot be bought online: ask us for a quote.',
