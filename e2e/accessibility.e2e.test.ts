@@ -30,6 +30,18 @@ beforeAll(async () => {
     page.locator('main form button[type="submit"]').first().click(),
   ]);
   await page.close();
+  // A quote request, so that /admin/quotes shows its status form.
+  const quote = await fetch(`${server.url}/api/v1/quotes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      sku: 'TL-MAPPER-EN',
+      name: 'Ada Example',
+      email: 'ada@hospital.example',
+      message: 'Please quote 40 seats.',
+    }),
+  });
+  expect(quote.status).toBe(202);
 });
 
 afterAll(async () => {
@@ -67,6 +79,8 @@ const signedInPages = [
   '/admin/outbox',
   '/admin/jobs',
   '/admin/audit',
+  '/admin/quotes',
+  '/admin/tax-rates',
 ];
 
 describe('accessibility', () => {
@@ -84,4 +98,20 @@ describe('accessibility', () => {
       expect(await violations(admin, path)).toEqual([]);
     });
   }
+
+  it('/admin/tax-rates showing form errors', async () => {
+    const page = await admin.newPage();
+    await page.goto(`${server.url}/admin/tax-rates`);
+    await page.fill('#field-country', 'UK');
+    await page.fill('#field-rate', '150');
+    await page.fill('#field-validFrom', '2020-01-01');
+    await page.fill('#field-label', 'Bad rate');
+    await Promise.all([page.waitForLoadState('load'), page.click('main form.form button[type="submit"]')]);
+    expect(await page.locator('.form-error').count()).toBeGreaterThan(0);
+    const result = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    await page.close();
+    expect(result.violations.map((v) => v.id)).toEqual([]);
+  });
 });

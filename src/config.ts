@@ -1,4 +1,6 @@
 import path from 'node:path';
+// A pure function (format and check digit): configuration checks the seller's VAT ID like every other value.
+import { parseVatId } from './modules/tax/domain/vat-id.ts';
 
 /**
  * Every environment variable FHIR IQ reads, validated once at start-up.
@@ -190,11 +192,24 @@ export const CONFIG_VARS = {
     name: 'SELLER_COUNTRY',
     default: 'US',
     description:
-      "ISO country where the seller is established; it decides the tax rules. A seller outside the EU (e.g. `US`) charges EU consumers their own country's VAT (non-Union OSS scheme) and treats every EU business with a verified VAT ID as reverse charge; an EU seller charges its own VAT to businesses of its own country.",
+      "ISO country where the seller is established; it decides the tax rules. A seller outside the EU (e.g. `US`) charges EU consumers their own country's VAT (non-Union OSS scheme) and treats every EU business with a verified VAT ID as reverse charge; an EU seller charges its own VAT to businesses of its own country. Likewise a non-UK seller reverse-charges UK businesses with a GB VAT number (a `GB` seller charges them UK VAT), and a non-Canadian seller (simplified GST/HST registration) charges GST/HST to Canadian consumers only, while GST/HST-registered businesses self-assess (a `CA` seller charges them). Quebec QST and BC/SK/MB PST are charged whoever the seller.",
     parse: (raw: string): Parsed<string> =>
       /^[A-Z]{2}$/.test(raw)
         ? ok(raw)
         : bad(`must be a two-letter ISO country code in capitals, got "${raw}"`),
+  },
+  SELLER_VAT_ID: {
+    name: 'SELLER_VAT_ID',
+    default: '',
+    description:
+      "The seller's own EU VAT number, with its prefix (`IE6388047V`). With `VIES_URL`, every VAT ID check names it as the requester, so VIES answers with a consultation number (`requestIdentifier`), kept with the check as proof that it was made. Empty: checks without a consultation number. Must be a valid EU VAT number (format and check digit are verified at start-up); a non-Union OSS number (`EU…`) is not one.",
+    parse: (raw: string): Parsed<string | undefined> => {
+      if (raw === '') return ok(undefined);
+      // The member state's own format and check-digit rules: VIES would refuse a wrong requester on
+      // every check, leaving every customer's VAT ID pending.
+      const r = parseVatId(raw);
+      return r.ok ? ok(r.vatId.id) : bad(`is not a valid EU VAT number: it ${r.reason} (got "${raw}")`);
+    },
   },
   VIES_URL: {
     name: 'VIES_URL',
@@ -270,6 +285,8 @@ export interface Config {
   jobConcurrency: number;
   shutdownTimeoutMs: number;
   sellerCountry: string;
+  /** Canonical (prefix + number, EL for Greece), checked against its member state's rules. */
+  sellerVatId: string | undefined;
   viesUrl: string | undefined;
   viesTimeoutMs: number;
   viesRetryDelaySeconds: number;
@@ -331,6 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     jobConcurrency: values.JOB_CONCURRENCY as number,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS as number,
     sellerCountry: values.SELLER_COUNTRY as string,
+    sellerVatId: values.SELLER_VAT_ID as string | undefined,
     viesUrl: values.VIES_URL as string | undefined,
     viesTimeoutMs: values.VIES_TIMEOUT_MS as number,
     viesRetryDelaySeconds: values.VIES_RETRY_DELAY_SECONDS as number,

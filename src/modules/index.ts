@@ -33,8 +33,9 @@ export function createModules(ctx: PlatformContext): Modules {
   const catalog = createCatalogModule(ctx, { accounts, audit });
   const site = createSiteModule(ctx, { accounts });
   const admin = createAdminModule(ctx, { accounts, audit });
-  // Quotes price SKUs from the catalog (catalog.service.price fits the tax module's PriceSource).
-  const tax = createTaxModule(ctx, { prices: catalog.service });
+  // Quotes price SKUs from the catalog (catalog.service.price fits the tax module's PriceSource);
+  // staff edit rates through accounts' guards, audited.
+  const tax = createTaxModule(ctx, { prices: catalog.service, accounts, audit });
   // Orders link an unpaid order to its payment page; payments apply provider events to orders.
   let payments: PaymentsModule | undefined;
   const orders = createOrdersModule(ctx, {

@@ -125,6 +125,25 @@ export const ERROR_CATALOG = {
     description:
       "Tax is due in the customer's jurisdiction but no rate row is in force on the order's date (a rate was removed or a period left uncovered). Staff must add the rate; nothing is quoted at 0 % by guess.",
   },
+  TAX_RATE_INVALID: {
+    status: 400,
+    message: 'This tax rate cannot be added; nothing was changed.',
+    description:
+      'A staff-added tax rate has an unknown country, a region or kind its jurisdiction does not have, a rate outside 0–100 % (at most 4 decimals), a malformed date, a start before today (past sales keep their rates) or an end not after its start. `details` names each field.',
+  },
+  TAX_RATE_OVERLAP: {
+    status: 409,
+    message:
+      'This tax rate overlaps a period already scheduled for the same jurisdiction; nothing was changed.',
+    description:
+      'A new rate may only supersede the period in force on its start day (which then ends there). It overlaps another period of the same country and region — one starting on or after its start, or a second one in force — that staff must look at first. `details` lists the periods.',
+  },
+  QUOTE_STATUS_CONFLICT: {
+    status: 409,
+    message: 'The quote request cannot move to that status from its current one.',
+    description:
+      'Quote requests move new → contacted → won or lost (new may go straight to won or lost; won and lost are final). The request is already in the asked status, in a final one, or changed meanwhile. The message names both statuses.',
+  },
   SKU_NOT_BUYABLE: {
     status: 400,
     message: 'This item cannot be bought online: ask us for a quote.',

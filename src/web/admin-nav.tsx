@@ -8,6 +8,7 @@ export const ADMIN_SECTIONS: ReadonlyArray<readonly [href: string, label: string
   ['/admin/orders', 'Orders'],
   ['/admin/subscriptions', 'Subscriptions'],
   ['/admin/quotes', 'Quotes'],
+  ['/admin/tax-rates', 'Tax rates'],
   ['/admin/outbox', 'Outbox'],
   ['/admin/jobs', 'Jobs'],
   ['/admin/audit', 'Audit log'],

@@ -10,7 +10,7 @@ export function CsrfInput(props: { token: string }) {
 export interface FormFieldProps {
   name: string;
   label: string;
-  type?: 'text' | 'email' | 'password' | 'tel' | 'url' | 'number' | 'search';
+  type?: 'text' | 'email' | 'password' | 'tel' | 'url' | 'number' | 'search' | 'date';
   value?: string;
   /** An HTML autocomplete token, e.g. `email`, `current-password`, `new-password`. */
   autocomplete?: string;

@@ -14,7 +14,9 @@ import {
   PriceParams,
   PriceSchema,
   QuoteListQuery,
+  QuoteParams,
   QuoteSchema,
+  QuoteStatusBody,
   SkuAdminSchema,
   SkuParams,
   SkuPatchBody,
@@ -196,5 +198,27 @@ export function registerCatalogAdminRoutes(
       const { limit = 50, offset = 0 } = request.query;
       return { quotes: (await quotes.list({ limit, offset })).map(quoteJson) };
     },
+  );
+
+  app.post(
+    '/api/v1/admin/quotes/:id/status',
+    {
+      preHandler: accounts.requirePermission('admin.quotes.manage'),
+      schema: {
+        tags,
+        summary: 'Move a quote request to its next status, with a note (audited)',
+        description:
+          'new → contacted → won or lost; new may go straight to won or lost; won and lost are final. Any other move is 409 `QUOTE_STATUS_CONFLICT` and changes nothing.',
+        security,
+        params: QuoteParams,
+        body: QuoteStatusBody,
+        response: {
+          200: QuoteSchema,
+          ...errors(...BODY_ERRORS, ...staffErrors, 'NOT_FOUND', 'QUOTE_STATUS_CONFLICT'),
+        },
+      },
+    },
+    async (request) =>
+      quoteJson(await quotes.changeStatus(staffOf(request), request.params.id, request.body)),
   );
 }

@@ -56,4 +56,7 @@ export const quoteJson = (q: QuoteRow) => ({
   message: q.message,
   status: q.status,
   createdAt: iso(q.created_at)!,
+  statusNote: q.status_note,
+  statusChangedAt: iso(q.status_changed_at),
+  statusChangedBy: q.status_changed_by,
 });

@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { renderPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
+import { staffOf } from './catalog.http.ts';
 import type { CatalogService } from './catalog.service.ts';
 import { type CatalogView, fromPrice } from './domain/catalog-view.ts';
 import type { QuoteService } from './quotes.service.ts';
@@ -205,14 +206,66 @@ export function registerCatalogPages(
     },
   );
 
+  const quoteNotices: Record<string, string> = { status: 'The quote request is updated.' };
+  async function quotesPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { notice?: string | null; error?: string | null; status?: number } = {},
+  ) {
+    const canManage = request.actor ? accounts.can(request.actor, 'admin.quotes.manage') : false;
+    return html(
+      reply,
+      QuotesPage({
+        ...chrome(request, reply),
+        quotes: await quotes.list({ limit: 200, offset: 0 }),
+        canManage,
+        notice: options.notice ?? null,
+        error: options.error ?? null,
+      }),
+      options.status,
+    );
+  }
+
   app.get(
     '/admin/quotes',
-    { preHandler: accounts.requirePermission('admin.quotes.read'), schema: hidden },
+    {
+      preHandler: accounts.requirePermission('admin.quotes.read'),
+      schema: { ...hidden, querystring: pageQuery({ done: short }) },
+    },
     async (request, reply) =>
-      html(
-        reply,
-        QuotesPage({ ...chrome(request, reply), quotes: await quotes.list({ limit: 200, offset: 0 }) }),
-      ),
+      quotesPage(request, reply, { notice: quoteNotices[request.query.done ?? ''] ?? null }),
+  );
+
+  app.post(
+    '/admin/quotes/:id/status',
+    {
+      preHandler: accounts.requirePermission('admin.quotes.manage'),
+      schema: {
+        ...hidden,
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { _csrf: formField(512), status: formField(40), note: formField(10_000) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { status = '', note } = request.body;
+      try {
+        await quotes.changeStatus(staffOf(request), request.params.id, { status, note });
+      } catch (err) {
+        // What the form can explain is shown above the list; anything else is an error page.
+        if (
+          !(err instanceof AppError) ||
+          !['VALIDATION_FAILED', 'QUOTE_STATUS_CONFLICT'].includes(err.code)
+        ) {
+          throw err;
+        }
+        const detail = err.details?.map((d) => d.message).join(' ');
+        return quotesPage(request, reply, { error: detail || err.message, status: err.status });
+      }
+      return reply.redirect('/admin/quotes?done=status', 303);
+    },
   );
 
   app.get(

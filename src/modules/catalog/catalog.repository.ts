@@ -289,6 +289,34 @@ export async function insertQuote(db: Db, row: QuoteRow): Promise<void> {
   await db.insertInto('catalog_quote_request').values(row).execute();
 }
 
+export async function findQuote(db: Db, id: string): Promise<QuoteRow | undefined> {
+  return db.selectFrom('catalog_quote_request').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Moves a request from `from` to `to`; undefined when it is no longer in
+ * `from` (another staff member moved it meanwhile), so the caller says 409.
+ */
+export async function moveQuote(
+  db: Db,
+  id: string,
+  from: string,
+  change: { status: string; note: string | null; at: Date; by: string },
+): Promise<QuoteRow | undefined> {
+  return db
+    .updateTable('catalog_quote_request')
+    .set({
+      status: change.status,
+      status_note: change.note,
+      status_changed_at: change.at,
+      status_changed_by: change.by,
+    })
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export async function listQuotes(db: Db, options: { limit: number; offset: number }): Promise<QuoteRow[]> {
   return db
     .selectFrom('catalog_quote_request')

@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { ID_PATTERN } from '../../platform/ids.ts';
+import { QUOTE_STATUSES, STATUS_NOTE_MAX } from './domain/quote-status.ts';
 
 export { BODY_ERRORS, errorResponses as errors } from '../../platform/http/schemas.ts';
 
@@ -252,8 +253,21 @@ export const QuoteSchema = Type.Object(
     email: Type.String(),
     organization: Nullable(Type.String()),
     message: Type.String(),
-    status: Type.String(),
+    status: Type.String({ description: 'new, contacted, won or lost.' }),
     createdAt: DateTime,
+    statusNote: Nullable(Type.String({ description: 'The note of the latest status change.' })),
+    statusChangedAt: Nullable(DateTime),
+    statusChangedBy: Nullable(Type.String({ description: 'Email of the staff member who made it.' })),
+  },
+  closed,
+);
+export const QuoteParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN, maxLength: 40 }) }, closed);
+export const QuoteStatusBody = Type.Object(
+  {
+    status: Type.Enum([...QUOTE_STATUSES], {
+      description: 'The next status: new → contacted → won | lost (won and lost are final).',
+    }),
+    note: Type.Optional(Type.String({ maxLength: STATUS_NOTE_MAX, description: 'Why, for the team.' })),
   },
   closed,
 );

@@ -1,6 +1,6 @@
 import type { PlatformTables } from '../../platform/db/client.ts';
 
-/** The tables of migrations/202611220100_catalog_init.sql, as Kysely sees them. */
+/** The tables of migrations/2026112*_catalog_*.sql, as Kysely sees them. */
 export type CatalogTables = {
   catalog_category: { code: string; name: string; description: string; position: number };
   catalog_edition: { code: string; name: string; description: string };
@@ -68,8 +68,13 @@ export type CatalogTables = {
     email: string;
     organization: string | null;
     message: string;
+    /** new | contacted | won | lost (domain/quote-status.ts). */
     status: string;
     created_at: Date;
+    /** The latest status change: its note, when, and the staff member's email. */
+    status_note: string | null;
+    status_changed_at: Date | null;
+    status_changed_by: string | null;
   };
 };
 

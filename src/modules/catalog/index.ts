@@ -43,7 +43,13 @@ export function createCatalogModule(
 ): CatalogModule {
   const db = ctx.db.withTables<CatalogTables>();
   const service = new CatalogService(ctx, db, deps.audit);
-  const quotes = new QuoteService(ctx, db, service, (role, trx) => deps.accounts.staffEmails(role, trx));
+  const quotes = new QuoteService(
+    ctx,
+    db,
+    service,
+    (role, trx) => deps.accounts.staffEmails(role, trx),
+    deps.audit,
+  );
   return {
     name: 'catalog',
     seeders: [catalogSeeder(ctx.clock, ctx.log)],

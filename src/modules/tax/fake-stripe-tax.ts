@@ -15,10 +15,24 @@ export interface FakeStripeTax {
   close(): Promise<void>;
 }
 
-const RATES: Record<string, { percent: string; type: string; name: string }> = {
-  DE: { percent: '19.0', type: 'vat', name: 'VAT' },
-  FR: { percent: '20.0', type: 'vat', name: 'VAT' },
-  'CA-ON': { percent: '13.0', type: 'hst', name: 'HST' },
+type FakeRate = { percent: string; type: string; name: string };
+/** Each jurisdiction's taxes: one, or several side by side (Quebec: GST and QST). */
+const RATES: Record<string, FakeRate[]> = {
+  DE: [{ percent: '19.0', type: 'vat', name: 'VAT' }],
+  FR: [{ percent: '20.0', type: 'vat', name: 'VAT' }],
+  GB: [{ percent: '20.0', type: 'vat', name: 'VAT' }],
+  'CA-ON': [{ percent: '13.0', type: 'hst', name: 'HST' }],
+  'CA-QC': [
+    { percent: '5.0', type: 'gst', name: 'GST' },
+    { percent: '9.975', type: 'qst', name: 'QST' },
+  ],
+};
+
+/** Tax of one rate on an amount, exact and half-up (the fake's own integer arithmetic, not ours). */
+const taxOf = (amount: number, percent: string) => {
+  const [whole = '0', frac = ''] = percent.split('.');
+  const ppm = Number(whole) * 10_000 + Number(frac.padEnd(4, '0').slice(0, 4));
+  return Math.floor((amount * ppm + 500_000) / 1_000_000);
 };
 
 export async function startFakeStripeTax(): Promise<FakeStripeTax> {
@@ -58,12 +72,46 @@ export async function startFakeStripeTax(): Promise<FakeStripeTax> {
       const country = form['customer_details[address][country]'] ?? '';
       const region = form['customer_details[address][state]'];
       const reverse = form['customer_details[taxability_override]'] === 'reverse_charge';
-      const rate = RATES[region ? `${country}-${region}` : country] ?? RATES[country];
+      const rates = RATES[region ? `${country}-${region}` : country] ?? RATES[country];
+      // A GST/HST registrant in Canada: Stripe does not charge the GST/HST (our fake: only that).
+      const registrant = form['customer_details[tax_ids][0][type]'] === 'ca_gst_hst';
+      const charged = (rates ?? []).filter((r) => !(registrant && (r.type === 'gst' || r.type === 'hst')));
       const lines = [];
       for (let i = 0; form[`line_items[${i}][amount]`] !== undefined; i++) {
         const amount = Number(form[`line_items[${i}][amount]`]);
-        const bp = rate && !reverse ? Math.round(Number(rate.percent) * 100) : 0;
-        const tax = Math.round((amount * bp) / 10_000);
+        const jurisdiction = {
+          country,
+          display_name: country,
+          level: region ? 'state' : 'country',
+          state: region ?? null,
+        };
+        const breakdown =
+          rates && !reverse && charged.length > 0
+            ? charged.map((rate) => ({
+                amount: taxOf(amount, rate.percent),
+                jurisdiction,
+                sourcing: 'destination',
+                tax_rate_details: {
+                  display_name: rate.name,
+                  percentage_decimal: rate.percent,
+                  tax_type: rate.type,
+                },
+                taxability_reason: 'standard_rated',
+                taxable_amount: amount,
+              }))
+            : [
+                {
+                  amount: 0,
+                  jurisdiction,
+                  sourcing: 'destination',
+                  tax_rate_details: rates
+                    ? { display_name: rates[0]!.name, percentage_decimal: '0.0', tax_type: rates[0]!.type }
+                    : null,
+                  taxability_reason: reverse || registrant ? 'reverse_charge' : 'not_collecting',
+                  taxable_amount: 0,
+                },
+              ];
+        const tax = breakdown.reduce((a, b) => a + b.amount, 0);
         lines.push({
           id: `tax_li_${i}`,
           object: 'tax.calculation_line_item',
@@ -74,27 +122,7 @@ export async function startFakeStripeTax(): Promise<FakeStripeTax> {
           reference: form[`line_items[${i}][reference]`],
           tax_behavior: form[`line_items[${i}][tax_behavior]`],
           tax_code: form[`line_items[${i}][tax_code]`],
-          tax_breakdown: [
-            {
-              amount: tax,
-              jurisdiction: {
-                country,
-                display_name: country,
-                level: region ? 'state' : 'country',
-                state: region ?? null,
-              },
-              sourcing: 'destination',
-              tax_rate_details: rate
-                ? {
-                    display_name: rate.name,
-                    percentage_decimal: reverse ? '0.0' : rate.percent,
-                    tax_type: rate.type,
-                  }
-                : null,
-              taxability_reason: reverse ? 'reverse_charge' : rate ? 'standard_rated' : 'not_collecting',
-              taxable_amount: rate && !reverse ? amount : 0,
-            },
-          ],
+          tax_breakdown: breakdown,
         });
       }
       const taxTotal = lines.reduce((a, l) => a + l.amount_tax, 0);

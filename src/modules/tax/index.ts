@@ -1,9 +1,13 @@
+import { ConfigError } from '../../config.ts';
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import type { DbHandle } from '../../platform/db/transaction.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { Currency } from '../../platform/money.ts';
+import type { AccountsModule } from '../accounts/index.ts';
+import type { AuditModule } from '../audit/index.ts';
 import type { PricedItem } from './domain/quote.ts';
 import type { TaxRate } from './domain/rates.ts';
+import { parseVatId, type VatId } from './domain/vat-id.ts';
 import type {
   PriceSource,
   QuoteCustomer,
@@ -15,16 +19,26 @@ import { registerTaxRoutes } from './tax.routes.ts';
 import { taxRateSeeder } from './tax.seeder.ts';
 import { type QuoteOptions, TaxQuoteService, TaxRateService } from './tax.service.ts';
 import type { TaxDb } from './tax.tables.ts';
+import { registerTaxAdminPages } from './tax-admin.pages.tsx';
+import { registerTaxAdminRoutes } from './tax-admin.routes.ts';
 import { builtinCalculator, type TaxCalculator } from './tax-calculator.ts';
+import { TaxRateAdminService } from './tax-rates-admin.service.ts';
 import { localFormatRegistry, type VatRegistry, ViesRestRegistry } from './vat-registry.ts';
 import { VatVerificationService, VERIFY_VAT_JOB, VERIFY_VAT_SWEEP_JOB } from './vat-verification.service.ts';
 
-export { REVERSE_CHARGE_MENTION, TAX_REASONS, type TaxReason } from './domain/jurisdiction.ts';
+export {
+  CA_SELF_ASSESSMENT_MENTION,
+  REVERSE_CHARGE_MENTION,
+  TAX_REASONS,
+  type TaxReason,
+  UK_REVERSE_CHARGE_MENTION,
+} from './domain/jurisdiction.ts';
 export {
   PRODUCT_KINDS,
   type PricedItem,
   type ProductKind,
   TAX_CODES,
+  type TaxComponent,
   type TaxLine,
   type Totals,
 } from './domain/quote.ts';
@@ -70,17 +84,30 @@ export interface TaxModuleDeps {
   registry?: VatRegistry;
   /** Computes the amounts; default the built-in engine. `new StripeTaxCalculator(stripe)` when Stripe is configured. */
   calculator?: TaxCalculator;
+  /** Staff guards and pages' chrome, and the audit log: with both, the staff tax-rate routes are served. */
+  accounts?: AccountsModule;
+  audit?: AuditModule;
+}
+
+/** SELLER_VAT_ID as VIES wants it (prefix and number); config.ts already refused an invalid one. */
+function sellerVatId(raw: string | undefined): VatId | undefined {
+  if (!raw) return undefined;
+  const r = parseVatId(raw);
+  if (!r.ok) throw new ConfigError([`SELLER_VAT_ID is not a valid EU VAT number: it ${r.reason}`]);
+  return r.vatId;
 }
 
 export function createTaxModule(ctx: PlatformContext, deps: TaxModuleDeps = {}): TaxModule {
   const db = ctx.db.withTables<TaxDb>();
+  const requester = sellerVatId(ctx.config.sellerVatId);
   const registry =
     deps.registry ??
     (ctx.config.viesUrl
-      ? new ViesRestRegistry(ctx.config.viesUrl, ctx.config.viesTimeoutMs)
+      ? new ViesRestRegistry(ctx.config.viesUrl, ctx.config.viesTimeoutMs, { requester })
       : localFormatRegistry);
   const rates = new TaxRateService(ctx, db);
   const vat = new VatVerificationService(ctx, db, registry);
+  const admin = deps.audit ? new TaxRateAdminService(ctx, db, rates, deps.audit) : undefined;
   const quotes = deps.prices
     ? new TaxQuoteService(ctx, rates, deps.prices, vat, deps.calculator ?? builtinCalculator)
     : undefined;
@@ -124,6 +151,10 @@ export function createTaxModule(ctx: PlatformContext, deps: TaxModuleDeps = {}):
     async registerRoutes(app: HttpServer) {
       if (quotes) registerTaxRoutes(app, { quotes });
       else ctx.log.warn('tax: no PriceSource wired, POST /api/v1/tax/quote is not served');
+      if (admin && deps.accounts) {
+        registerTaxAdminRoutes(app, { admin, accounts: deps.accounts });
+        registerTaxAdminPages(app, { admin, accounts: deps.accounts, today: () => ctx.clock.now() });
+      }
     },
   };
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaxDecision } from './domain/jurisdiction.ts';
 import type { PricedItem } from './domain/quote.ts';
 import { type FakeStripeTax, startFakeStripeTax } from './fake-stripe-tax.ts';
-import { percentToBasisPoints, StripeTaxCalculator } from './stripe-tax.ts';
+import { percentToBasisPoints, percentToPpm, StripeTaxCalculator } from './stripe-tax.ts';
 import { createTaxHarness, type TaxHarness } from './test-support.ts';
 
 let fake: FakeStripeTax;
@@ -31,6 +31,7 @@ const decision = (over: Partial<TaxDecision>): TaxDecision => ({
   rateBp: 1900,
   kind: 'vat',
   label: 'German VAT',
+  components: [{ kind: 'vat', jurisdiction: 'DE', label: 'German VAT', ratePpm: 190_000 }],
   notes: [],
   ...over,
 });
@@ -122,6 +123,59 @@ describe('Stripe Tax adapter (official SDK against a local server speaking /v1/t
     expect(us.lines[0]).toMatchObject({ taxAmount: 0, taxRate: 0, reason: 'not_collected' });
   });
 
+  it('maps Quebec to a GST and a QST component, and sends UK and Canadian numbers with their types', async () => {
+    const adapter = new StripeTaxCalculator(stripe);
+    const qc = await adapter.calculate({
+      currency: 'CAD',
+      customer: { country: 'CA', region: 'QC' },
+      decision: decision({ jurisdiction: 'CA-QC' }),
+      items: items.slice(0, 1),
+    });
+    expect(qc.lines[0]).toMatchObject({
+      taxRate: 1498,
+      taxRatePercent: '14.975',
+      taxAmount: 4_950 + 9_875,
+      components: [
+        { kind: 'gst', ratePercent: '5', amount: 4_950, label: 'GST', jurisdiction: 'CA-QC' },
+        { kind: 'qst', ratePercent: '9.975', amount: 9_875, label: 'QST', jurisdiction: 'CA-QC' },
+      ],
+    });
+
+    const gb = await adapter.calculate({
+      currency: 'GBP',
+      customer: { country: 'GB' },
+      decision: decision({ jurisdiction: 'GB', reason: 'reverse_charge', rateBp: 0, components: [] }),
+      vatId: 'GB980780684',
+      items: items.slice(0, 1),
+    });
+    expect(fake.requests.at(-1)).toMatchObject({
+      'customer_details[tax_ids][0][type]': 'gb_vat',
+      'customer_details[tax_ids][0][value]': 'GB980780684',
+      'customer_details[taxability_override]': 'reverse_charge',
+    });
+    expect(gb.lines[0]).toMatchObject({ taxAmount: 0, components: [], reason: 'reverse_charge' });
+
+    const registrant = await adapter.calculate({
+      currency: 'CAD',
+      customer: { country: 'CA', region: 'QC' },
+      decision: decision({ jurisdiction: 'CA-QC', reason: 'self_assessed' }),
+      vatId: '123456782RT0001',
+      items: items.slice(0, 1),
+    });
+    const sent = fake.requests.at(-1)!;
+    expect(sent).toMatchObject({
+      'customer_details[tax_ids][0][type]': 'ca_gst_hst',
+      'customer_details[tax_ids][0][value]': '123456782RT0001',
+    });
+    // Stripe decides what a registrant owes (a provincial tax may remain): no blanket override.
+    expect(sent['customer_details[taxability_override]']).toBeUndefined();
+    expect(registrant.lines[0]).toMatchObject({
+      reason: 'self_assessed',
+      taxAmount: 9_875,
+      components: [{ kind: 'qst', amount: 9_875 }],
+    });
+  });
+
   it('answers 503 SERVICE_UNAVAILABLE when Stripe fails, instead of guessing', async () => {
     fake.failNext = 1;
     await expect(
@@ -139,6 +193,9 @@ describe('Stripe Tax adapter (official SDK against a local server speaking /v1/t
       1900, 2550, 1300, 0, 998, 888,
     ]);
     expect(() => percentToBasisPoints('abc')).toThrow();
+    expect(['19.0', '9.975', '13', '0.0', '8.87505'].map(percentToPpm)).toEqual([
+      190_000, 99_750, 130_000, 0, 88_751,
+    ]);
   });
 });
 

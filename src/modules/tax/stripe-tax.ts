@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import { AppError } from '../../platform/errors.ts';
 import type { TaxReason } from './domain/jurisdiction.ts';
-import { TAX_CODES, type TaxLine } from './domain/quote.ts';
+import { TAX_CODES, type TaxComponent, type TaxLine } from './domain/quote.ts';
+import { percentOf, ppmToBasisPoints, type TaxKind } from './domain/rates.ts';
 import type { Calculation, CalculationInput, TaxCalculator } from './tax-calculator.ts';
 
 /**
@@ -23,6 +24,27 @@ const REASONS: Record<string, TaxReason> = {
   customer_exempt: 'not_collected',
   product_exempt: 'not_collected',
 };
+
+/** Stripe's tax types → ours; anything else (e.g. a US county's tax) is a sales tax. */
+const KINDS: Record<string, TaxKind> = {
+  vat: 'vat',
+  gst: 'gst',
+  hst: 'hst',
+  pst: 'pst',
+  qst: 'qst',
+  rst: 'pst',
+  sales_tax: 'sales',
+};
+
+/** "9.975" (percent, decimal string, as Stripe gives it) → 99_750 parts per million, without floats. */
+export function percentToPpm(percent: string): number {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(percent.trim());
+  if (!m) throw new RangeError(`not a percentage: ${percent}`);
+  const frac = (m[2] ?? '').padEnd(4, '0');
+  const ppm = Number(m[1]) * 10_000 + Number(frac.slice(0, 4));
+  // Stripe gives at most 4 decimals; a fifth rounds half-up.
+  return Number(frac[4] ?? '0') >= 5 ? ppm + 1 : ppm;
+}
 
 /** "25.5" (percent, decimal string) → 2550 basis points, without floats. */
 export function percentToBasisPoints(percent: string): number {
@@ -47,6 +69,8 @@ export class StripeTaxCalculator implements TaxCalculator {
   async calculate(input: CalculationInput): Promise<Calculation> {
     const { decision } = input;
     const reverseCharge = decision.reason === 'reverse_charge' && input.vatId;
+    // Canada: Stripe gets the GST/HST number and decides itself (a provincial tax may still apply).
+    const gstNumber = decision.reason === 'self_assessed' && input.vatId;
     let calc: Stripe.Tax.Calculation;
     try {
       calc = await this.stripe.tax.calculations.create({
@@ -60,10 +84,13 @@ export class StripeTaxCalculator implements TaxCalculator {
           address_source: 'billing',
           ...(reverseCharge
             ? {
-                tax_ids: [{ type: 'eu_vat', value: input.vatId ?? '' }],
+                tax_ids: [
+                  { type: input.customer.country === 'GB' ? 'gb_vat' : 'eu_vat', value: input.vatId ?? '' },
+                ],
                 taxability_override: 'reverse_charge',
               }
             : {}),
+          ...(gstNumber ? { tax_ids: [{ type: 'ca_gst_hst', value: input.vatId ?? '' }] } : {}),
         },
         line_items: input.items.map((item, i) => ({
           amount: item.unitAmount * item.quantity,
@@ -87,9 +114,20 @@ export class StripeTaxCalculator implements TaxCalculator {
         throw new AppError('SERVICE_UNAVAILABLE', 'Stripe Tax answered without a line for every item.');
       const breakdown = line.tax_breakdown ?? [];
       const taxed = breakdown.find((b) => b.amount > 0) ?? breakdown[0];
-      const rate = breakdown.reduce(
-        (bp, b) =>
-          bp + (b.tax_rate_details ? percentToBasisPoints(b.tax_rate_details.percentage_decimal) : 0),
+      const components = breakdown
+        .filter((b) => b.amount > 0 && b.tax_rate_details)
+        .map((b): TaxComponent => {
+          const details = b.tax_rate_details!;
+          return {
+            kind: KINDS[details.tax_type] ?? 'sales',
+            jurisdiction: jurisdictionOf(b, decision.jurisdiction),
+            label: details.display_name,
+            ratePercent: percentOf(percentToPpm(details.percentage_decimal)),
+            amount: b.amount,
+          };
+        });
+      const ppm = breakdown.reduce(
+        (a, b) => a + (b.tax_rate_details ? percentToPpm(b.tax_rate_details.percentage_decimal) : 0),
         0,
       );
       const stripeReason = taxed ? (REASONS[taxed.taxability_reason] ?? 'standard') : 'not_collected';
@@ -99,11 +137,16 @@ export class StripeTaxCalculator implements TaxCalculator {
         quantity: item.quantity,
         unitAmount: item.unitAmount,
         net: line.amount,
-        taxRate: rate,
+        taxRate: ppmToBasisPoints(ppm),
+        taxRatePercent: percentOf(ppm),
         taxAmount: line.amount_tax,
+        components,
         jurisdiction: jurisdictionOf(taxed, decision.jurisdiction),
-        // A pending VAT ID is our state, not Stripe's: keep saying so.
-        reason: decision.reason === 'vat_pending_verification' ? decision.reason : stripeReason,
+        // A pending VAT ID and a self-assessing Canadian registrant are our decisions, not Stripe's.
+        reason:
+          decision.reason === 'vat_pending_verification' || decision.reason === 'self_assessed'
+            ? decision.reason
+            : stripeReason,
         taxCode: line.tax_code,
       };
     });

@@ -12,7 +12,7 @@ export interface CalculationInput {
   customer: { country: string; region?: string | undefined; postalCode?: string | undefined };
   /** The built-in decision: the engine applies it; Stripe gets the VAT ID only when it says reverse charge. */
   decision: TaxDecision;
-  /** The verified VAT ID, when the decision is reverse charge. */
+  /** The verified VAT ID (reverse charge) or GST/HST number (self-assessed), when the decision says so. */
   vatId?: string | undefined;
   items: readonly PricedItem[];
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeeders } from '../../platform/db/seed.ts';
-import { REVERSE_CHARGE_MENTION } from './index.ts';
+import { CA_SELF_ASSESSMENT_MENTION, REVERSE_CHARGE_MENTION, UK_REVERSE_CHARGE_MENTION } from './index.ts';
 import { createTaxHarness, type TaxHarness } from './test-support.ts';
 
 let h: TaxHarness;
@@ -133,7 +133,7 @@ describe('POST /api/v1/tax/quote', () => {
         country: 'US',
         region: 'WA',
         kind: 'sales',
-        rateBp: 650,
+        ratePpm: 65_000,
         validFrom: '2026-01-01',
         validTo: null,
         label: 'Washington sales tax',
@@ -153,6 +153,88 @@ describe('POST /api/v1/tax/quote', () => {
     const before = await counts();
     await runSeeders(h.ctx.db, h.tax.seeders ?? []);
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe('UK and Canadian business customers, Quebec and provincial taxes', () => {
+  it('reverse-charges a UK business with a valid GB VAT number, recording a local-format check', async () => {
+    const res = await quote(basket({ country: 'GB', business: true, vatId: 'GB 980 7806 84' }));
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.lines[0]).toMatchObject({
+      jurisdiction: 'GB',
+      reason: 'reverse_charge',
+      taxRate: 0,
+      taxRatePercent: '0',
+      taxAmount: 0,
+      components: [],
+    });
+    expect(body.notes).toEqual([UK_REVERSE_CHARGE_MENTION, 'Customer VAT ID: GB980780684.']);
+    expect(body.vat).toEqual({ status: 'valid', vatId: 'GB980780684', source: 'local-format' });
+    expect(body.evidence.reason).toBe('reverse_charge');
+    expect(await h.tax.verificationStatus('GB980780684')).toMatchObject({
+      status: 'valid',
+      source: 'local-format',
+    });
+  });
+
+  it('charges a UK consumer 20 % and shows the component', async () => {
+    const body = (await quote(basket({ country: 'GB', business: false }))).json();
+    expect(body.lines[0].components).toEqual([
+      { kind: 'vat', jurisdiction: 'GB', label: 'UK VAT', ratePercent: '20', amount: 19_800 },
+    ]);
+  });
+
+  it('charges a Quebec consumer GST and QST, each rounded on its own', async () => {
+    const body = (await quote(basket({ country: 'CA', region: 'QC', business: false }))).json();
+    expect(body.lines[0]).toMatchObject({
+      jurisdiction: 'CA-QC',
+      taxRate: 1498,
+      taxRatePercent: '14.975',
+      taxAmount: 14_825,
+      reason: 'standard',
+      components: [
+        { kind: 'gst', jurisdiction: 'CA', label: 'Canadian GST', ratePercent: '5', amount: 4_950 },
+        { kind: 'qst', jurisdiction: 'CA-QC', label: 'Quebec QST', ratePercent: '9.975', amount: 9_875 },
+      ],
+    });
+    expect(body.totals).toEqual({ net: 99_000, tax: 14_825, gross: 113_825 });
+  });
+
+  it('a BC business with a GST/HST number self-assesses GST; BC PST stays on the software line only', async () => {
+    const before = await counts();
+    const res = await quote(
+      basket({ country: 'CA', region: 'BC', business: true, vatId: '123456782 RT 0001' }, [
+        { sku: 'TL-MAPPER-PR-A', quantity: 1 },
+        { sku: 'TR-FHIR101-LV-S', quantity: 1 },
+      ]),
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(
+      body.lines.map((l: { reason: string; taxRate: number; taxAmount: number }) => [
+        l.reason,
+        l.taxRate,
+        l.taxAmount,
+      ]),
+    ).toEqual([
+      ['self_assessed', 700, 6_930],
+      ['self_assessed', 0, 0],
+    ]);
+    expect(body.lines[0].components).toEqual([
+      { kind: 'pst', jurisdiction: 'CA-BC', label: 'British Columbia PST', ratePercent: '7', amount: 6_930 },
+    ]);
+    expect(body.notes).toContain(CA_SELF_ASSESSMENT_MENTION);
+    expect(body.vat).toEqual({ status: 'valid', vatId: '123456782RT0001', source: 'local-format' });
+    expect(body.evidence.reason).toBe('self_assessed');
+    // GST/HST numbers are checked by format only: nothing is recorded for them.
+    expect((await counts()).checks).toBe(before.checks);
+  });
+
+  it('charges an Ontario business without a GST/HST number as a consumer', async () => {
+    const body = (await quote(basket({ country: 'CA', region: 'ON', business: true }))).json();
+    expect(body.lines[0]).toMatchObject({ reason: 'standard', taxRate: 1300, taxAmount: 12_870 });
+    expect(body.notes.join(' ')).toMatch(/No GST\/HST number given/);
   });
 });
 
@@ -259,6 +341,36 @@ describe('bad input on the quote route: 4xx with a code, nothing written', () =>
       'VAT_ID_INVALID',
     ],
     ['a VAT ID of junk', basket({ country: 'DE', business: true, vatId: '💥💥💥' }), 400, 'VAT_ID_INVALID'],
+    [
+      'a UK VAT number with a wrong check digit',
+      basket({ country: 'GB', business: true, vatId: 'GB123456789' }),
+      400,
+      'VAT_ID_INVALID',
+    ],
+    [
+      'an EU VAT ID for a UK customer',
+      basket({ country: 'GB', business: true, vatId: 'FR40303265045' }),
+      400,
+      'VAT_ID_INVALID',
+    ],
+    [
+      'a GST/HST number with a wrong check digit',
+      basket({ country: 'CA', region: 'ON', business: true, vatId: '123456789RT0001' }),
+      400,
+      'VAT_ID_INVALID',
+    ],
+    [
+      'a Canadian business number that is not a GST/HST account',
+      basket({ country: 'CA', region: 'ON', business: true, vatId: '123456782RC0001' }),
+      400,
+      'VAT_ID_INVALID',
+    ],
+    [
+      'a UK VAT number for a Canadian customer',
+      basket({ country: 'CA', region: 'ON', business: true, vatId: 'GB980780684' }),
+      400,
+      'VAT_ID_INVALID',
+    ],
     ['Canada without a province', basket({ country: 'CA', business: false }), 400, 'REGION_REQUIRED'],
     [
       'Canada with an unknown province',

@@ -51,8 +51,18 @@ export interface VerificationStatus {
   status: 'pending' | 'valid' | 'invalid';
   source: 'vies' | 'local-format' | null;
   checkedAt: Date | null;
+  /** VIES's consultation number (only when SELLER_VAT_ID was sent as the requester). */
   requestIdentifier: string | null;
+  /** The requester VAT ID the consultation number was issued to. */
+  requesterVatId: string | null;
   registeredName: string | null;
   attempts: number;
   lastError: string | null;
+}
+
+/** Who made a staff change, and from where: what the audit log records. */
+export interface StaffContext {
+  actor: { userId: string; email: string };
+  ip: string;
+  requestId: string;
 }

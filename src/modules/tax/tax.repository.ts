@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/transaction.ts';
+import type { StoredRate } from './domain/rate-schedule.ts';
 import type { TaxKind, TaxRate } from './domain/rates.ts';
 import type { TaxDb, VatVerificationRow } from './tax.tables.ts';
 
@@ -15,7 +16,7 @@ export async function listRates(db: Db): Promise<TaxRate[]> {
       'country',
       'region',
       'kind',
-      'rate_bp',
+      'rate_ppm',
       'label',
       sql<string>`to_char(valid_from, 'YYYY-MM-DD')`.as('valid_from'),
       sql<string | null>`to_char(valid_to, 'YYYY-MM-DD')`.as('valid_to'),
@@ -28,11 +29,90 @@ export async function listRates(db: Db): Promise<TaxRate[]> {
     country: r.country,
     region: r.region,
     kind: r.kind as TaxKind,
-    rateBp: r.rate_bp,
+    ratePpm: r.rate_ppm,
     validFrom: r.valid_from,
     validTo: r.valid_to,
     label: r.label,
   }));
+}
+
+export interface RateRow extends StoredRate {
+  createdAt: Date;
+  createdBy: string | null;
+}
+
+/** Rate rows with their ids and authors, for staff; one jurisdiction or country when asked. */
+export async function listRateRows(
+  db: Db,
+  filter: { country?: string | undefined; region?: string | null | undefined } = {},
+): Promise<RateRow[]> {
+  let q = db
+    .selectFrom('tax_rate')
+    .select([
+      'id',
+      'country',
+      'region',
+      'kind',
+      'rate_ppm',
+      'label',
+      'created_at',
+      'created_by',
+      sql<string>`to_char(valid_from, 'YYYY-MM-DD')`.as('valid_from'),
+      sql<string | null>`to_char(valid_to, 'YYYY-MM-DD')`.as('valid_to'),
+    ]);
+  if (filter.country) q = q.where('country', '=', filter.country);
+  if (filter.region !== undefined) {
+    const region = filter.region;
+    q = region === null ? q.where('region', 'is', null) : q.where('region', '=', region);
+  }
+  const rows = await q.orderBy('country').orderBy('region').orderBy('valid_from').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    country: r.country,
+    region: r.region,
+    kind: r.kind as TaxKind,
+    ratePpm: r.rate_ppm,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    label: r.label,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  }));
+}
+
+/** Serialises staff changes to one jurisdiction until the transaction ends (across processes too). */
+export async function lockJurisdiction(db: Db, country: string, region: string | null): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`fhiriq.tax_rate.${country}-${region ?? ''}`}))`.execute(
+    db,
+  );
+}
+
+/** Ends a period: the only change ever made to a stored rate (its past days stay as they were). */
+export async function endRate(db: Db, id: string, validTo: string): Promise<void> {
+  await db.updateTable('tax_rate').set({ valid_to: validTo }).where('id', '=', id).execute();
+}
+
+export async function insertRate(
+  db: Db,
+  rate: TaxRate & { id: string },
+  now: Date,
+  createdBy: string | null,
+): Promise<void> {
+  await db
+    .insertInto('tax_rate')
+    .values({
+      id: rate.id,
+      country: rate.country,
+      region: rate.region,
+      kind: rate.kind,
+      rate_ppm: rate.ratePpm,
+      valid_from: rate.validFrom,
+      valid_to: rate.validTo,
+      label: rate.label,
+      created_at: now,
+      created_by: createdBy,
+    })
+    .execute();
 }
 
 /** Inserts the rows whose (country, region, valid_from) is not there yet; staff edits stay. */
@@ -51,7 +131,7 @@ export async function insertMissingRates(
         country: x.country,
         region: x.region,
         kind: x.kind,
-        rate_bp: x.rateBp,
+        rate_ppm: x.ratePpm,
         valid_from: x.validFrom,
         valid_to: x.validTo,
         label: x.label,
@@ -91,6 +171,7 @@ export interface RegistryRecord {
   source: 'vies' | 'local-format';
   checkedAt: Date;
   requestIdentifier: string | null;
+  requester: string | null;
   name: string | null;
   address: string | null;
 }
@@ -103,6 +184,7 @@ export async function recordAnswer(db: Db, vatId: string, answer: RegistryRecord
       source: answer.source,
       checked_at: answer.checkedAt,
       request_identifier: answer.requestIdentifier,
+      requester_vat_id: answer.requester,
       registered_name: answer.name,
       registered_address: answer.address,
       attempts: eb('attempts', '+', 1),

@@ -1,29 +1,12 @@
 import type { preHandlerAsyncHookHandler } from 'fastify';
-import Type from 'typebox';
-import { AppError, ERROR_CATALOG, type ErrorCode } from '../../platform/errors.ts';
+import { AppError } from '../../platform/errors.ts';
+import { errorResponses } from '../../platform/http/schemas.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { QuoteBody, QuoteResponse } from './tax.schema.ts';
 import type { TaxQuoteService } from './tax.service.ts';
 
 /** Quotes are cheap but anonymous: bound them per IP (a checkout page re-quotes as the form changes). */
 export const QUOTE_LIMIT = { max: 120, windowMs: 60_000 };
-
-const ErrorSchema = (codes: ErrorCode[]) =>
-  Type.Object(
-    {
-      error: Type.Object({
-        code: Type.String({
-          description: codes.map((c) => `\`${c}\`: ${ERROR_CATALOG[c].message}`).join(' '),
-        }),
-        message: Type.String(),
-        details: Type.Optional(
-          Type.Array(Type.Object({ path: Type.Optional(Type.String()), message: Type.String() })),
-        ),
-        requestId: Type.String(),
-      }),
-    },
-    { description: codes.join(', ') },
-  );
 
 function quoteLimiter(app: HttpServer): preHandlerAsyncHookHandler {
   const limit = app.createRateLimit({
@@ -51,12 +34,19 @@ export function registerTaxRoutes(app: HttpServer, deps: { quotes: TaxQuoteServi
         tags: ['tax'],
         summary: 'Quote tax for a basket',
         description:
-          'Prices come from the catalog; tax per line (half-up, minor units) by the customer’s jurisdiction: EU VAT (reverse charge for a business with a verified VAT ID in another member state), UK VAT, Canadian GST/HST by province, US state rules where configured. A VAT ID awaiting VIES is reported as `vat_pending_verification`, never guessed.',
+          'Prices come from the catalog; tax per line and per tax component (half-up, minor units) by the customer’s jurisdiction: EU VAT (reverse charge for a business with a verified VAT ID in another member state), UK VAT (reverse charge for a UK business with a GB VAT number, unless the seller is in the UK), Canadian GST/HST by province with Quebec QST and BC/SK/MB PST beside the GST (a business giving its GST/HST number self-assesses the GST/HST: `self_assessed`), US state rules where configured. A VAT ID awaiting VIES is reported as `vat_pending_verification`, never guessed.',
         body: QuoteBody,
         response: {
           200: QuoteResponse,
-          400: ErrorSchema(['VALIDATION_FAILED', 'UNKNOWN_SKU', 'VAT_ID_INVALID', 'REGION_REQUIRED']),
-          429: ErrorSchema(['RATE_LIMITED']),
+          ...errorResponses(
+            'VALIDATION_FAILED',
+            'MALFORMED_JSON',
+            'UNKNOWN_SKU',
+            'VAT_ID_INVALID',
+            'REGION_REQUIRED',
+            'RATE_LIMITED',
+            'TAX_RATE_MISSING',
+          ),
         },
       },
     },

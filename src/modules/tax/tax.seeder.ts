@@ -14,7 +14,8 @@ import type { TaxDb } from './tax.tables.ts';
 export function taxRateSeeder(clock: Clock): Seeder {
   return {
     name: 'tax.rates',
-    version: 1,
+    // 2: Quebec QST and BC, SK, MB PST rows; rates in parts per million.
+    version: 2,
     run: async (trx) => {
       const db = view<TaxDb>(handle(trx));
       await insertMissingRates(

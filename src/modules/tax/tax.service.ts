@@ -4,9 +4,10 @@ import type { DbHandle } from '../../platform/db/transaction.ts';
 import { AppError, type ErrorDetail } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { isEuMemberState } from './domain/countries.ts';
-import { decideTax, type TaxCustomer } from './domain/jurisdiction.ts';
+import { decideTax, type TaxCustomer, type VatStatus } from './domain/jurisdiction.ts';
 import { type PricedItem, totalsOf } from './domain/quote.ts';
-import { dayOf, isDay, type TaxRate } from './domain/rates.ts';
+import { dayOf, isDay, MAX_RATE_PPM, type TaxRate } from './domain/rates.ts';
+import { parseGstHstNumber, type VatId } from './domain/vat-id.ts';
 import type { PriceSource, QuoteRequest, TaxQuote, VatIdState } from './tax.contract.ts';
 import { insertMissingRates, listRates } from './tax.repository.ts';
 import type { TaxDb } from './tax.tables.ts';
@@ -42,9 +43,9 @@ export class TaxRateService {
       const valid =
         /^[A-Z]{2}$/.test(r.country) &&
         (r.region === null || /^[A-Z0-9]{1,3}$/.test(r.region)) &&
-        Number.isSafeInteger(r.rateBp) &&
-        r.rateBp >= 0 &&
-        r.rateBp <= 10_000 &&
+        Number.isSafeInteger(r.ratePpm) &&
+        r.ratePpm >= 0 &&
+        r.ratePpm <= MAX_RATE_PPM &&
         isDay(r.validFrom) &&
         (r.validTo === null || (isDay(r.validTo) && r.validTo > r.validFrom));
       if (!valid) throw new AppError('VALIDATION_FAILED', `Not a valid tax rate: ${JSON.stringify(r)}`);
@@ -77,6 +78,10 @@ export interface QuoteOptions {
   priced?: readonly PricedItem[];
 }
 
+type RegistrationNumber =
+  | { scheme: 'vat'; id: string; country: string; vatId: VatId }
+  | { scheme: 'gst_hst'; id: string; country: string };
+
 /** Tax quotes: catalog prices × the jurisdiction's rules, per line. */
 export class TaxQuoteService {
   constructor(
@@ -95,53 +100,44 @@ export class TaxQuoteService {
 
     // Everything that can reject the request is checked before anything is written.
     const items = options.priced ? [...options.priced] : await this.#price(request);
-    const euBusiness = customer.business && isEuMemberState(customer.country) && Boolean(customer.vatId);
-    const parsed =
-      euBusiness && customer.vatId ? this.vat.parse(customer.vatId, customer.country) : undefined;
-    if (parsed && parsed.country !== customer.country) {
-      throw new AppError(
-        'VAT_ID_INVALID',
-        `The VAT ID ${parsed.id} is from ${parsed.country}, not from the billing country ${customer.country}.`,
-      );
-    }
+    const number = this.#registrationNumber(customer);
     const rates = await this.rates.all();
     const base: TaxCustomer = {
       country: customer.country,
       region: customer.region,
       business: customer.business,
     };
-    // Dry run with the ID pending: a missing province or rate fails here, before the record is written.
-    const dry = decideTax({
+    const withStatus = (status: VatStatus): TaxCustomer =>
+      number ? { ...base, vat: { id: number.id, country: number.country, status } } : base;
+    // Dry run with a VAT ID pending: a missing province or rate fails here, before the record is written.
+    let decision = decideTax({
       sellerCountry: seller,
-      customer: parsed
-        ? { ...base, vat: { id: parsed.id, country: parsed.country, status: 'pending' } }
-        : base,
+      customer: withStatus(number?.scheme === 'gst_hst' ? 'valid' : 'pending'),
       rates,
       day,
     });
 
-    let decision = dry;
     let vat: TaxQuote['vat'] = { status: 'not_provided' };
-    // Only a reverse-charge candidate needs the registry's word (a domestic sale is taxed anyway).
-    if (parsed && seller !== customer.country) {
-      const status = await this.vat.requestVerification(parsed, options.trx);
-      decision = decideTax({
-        sellerCountry: seller,
-        customer: { ...base, vat: { id: parsed.id, country: parsed.country, status: status.status } },
-        rates,
-        day,
-      });
+    if (number && seller === customer.country) {
+      // A domestic sale is taxed whatever the number's standing: it is not sent to a registry.
+      vat = { status: 'not_required', vatId: number.id };
+    } else if (number?.scheme === 'vat') {
+      // Only a reverse-charge candidate needs the registry's word.
+      const status = await this.vat.requestVerification(number.vatId, options.trx);
+      decision = decideTax({ sellerCountry: seller, customer: withStatus(status.status), rates, day });
       const state: VatIdState = status.status === 'valid' ? 'valid' : 'pending';
-      vat = { status: state, vatId: parsed.id, ...(status.source ? { source: status.source } : {}) };
-    } else if (parsed) {
-      vat = { status: 'not_required', vatId: parsed.id };
+      vat = { status: state, vatId: number.id, ...(status.source ? { source: status.source } : {}) };
+    } else if (number) {
+      // A GST/HST number is checked by format and check digit only (no CRA API): said so in `source`.
+      vat = { status: 'valid', vatId: number.id, source: 'local-format' };
     }
 
     const calc = await this.calculator.calculate({
       currency,
       customer,
       decision,
-      vatId: decision.reason === 'reverse_charge' ? parsed?.id : undefined,
+      vatId:
+        decision.reason === 'reverse_charge' || decision.reason === 'self_assessed' ? number?.id : undefined,
       items,
     });
     return {
@@ -161,6 +157,32 @@ export class TaxQuoteService {
         reason: decision.reason,
       },
     };
+  }
+
+  /**
+   * The business customer's tax number, parsed, or undefined when there is
+   * none or it plays no part (a consumer; a country whose rules ignore it).
+   * Malformed, or from another country: 400 VAT_ID_INVALID.
+   */
+  #registrationNumber(customer: QuoteRequest['customer']): RegistrationNumber | undefined {
+    if (!customer.business || !customer.vatId) return undefined;
+    const country = customer.country;
+    if (isEuMemberState(country) || country === 'GB') {
+      const vatId = this.vat.parse(customer.vatId, country);
+      if (vatId.country !== country) {
+        throw new AppError(
+          'VAT_ID_INVALID',
+          `The VAT ID ${vatId.id} is from ${vatId.country}, not from the billing country ${country}.`,
+        );
+      }
+      return { scheme: 'vat', id: vatId.id, country, vatId };
+    }
+    if (country === 'CA') {
+      const r = parseGstHstNumber(customer.vatId);
+      if (!r.ok) throw new AppError('VAT_ID_INVALID', `The GST/HST number ${r.reason}.`);
+      return { scheme: 'gst_hst', id: r.id, country };
+    }
+    return undefined;
   }
 
   async #price(request: QuoteRequest): Promise<PricedItem[]> {

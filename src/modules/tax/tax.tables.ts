@@ -1,13 +1,14 @@
 import type { PlatformTables } from '../../platform/db/client.ts';
 
-/** The tables of migrations/202611220200_tax_init.sql, as Kysely sees them. */
+/** The tables of migrations/2026112*_tax_*.sql, as Kysely sees them. */
 export type TaxTables = {
   tax_rate: {
     id: string;
     country: string;
     region: string | null;
     kind: string;
-    rate_bp: number;
+    /** Parts per million (19 % = 190000). */
+    rate_ppm: number;
     /** `date` columns come back as Date at UTC midnight from pg; we write YYYY-MM-DD strings. */
     valid_from: Date | string;
     valid_to: Date | string | null;
@@ -21,7 +22,9 @@ export type TaxTables = {
     status: 'pending' | 'valid' | 'invalid';
     source: 'vies' | 'local-format' | null;
     checked_at: Date | null;
+    /** VIES's consultation number, issued to requester_vat_id. */
     request_identifier: string | null;
+    requester_vat_id: string | null;
     registered_name: string | null;
     registered_address: string | null;
     attempts: number;

@@ -25,7 +25,9 @@ describe('VIES REST adapter (against a local server speaking its protocol)', () 
       source: 'vies',
       name: 'ACME SAS',
       address: '1 RUE DE LA PAIX\n75002 PARIS',
-      requestIdentifier: expect.stringMatching(/^WAPI/),
+      // No requester named, so no consultation number (VIES answers an empty one).
+      requestIdentifier: null,
+      requester: null,
     });
     expect(vies.requests.at(-1)).toEqual({ countryCode: 'FR', vatNumber: '40303265045' });
     expect(await registry.check(id('DE136695976'))).toMatchObject({
@@ -70,6 +72,44 @@ describe('VIES REST adapter (against a local server speaking its protocol)', () 
     expect(await nobody.check(id('FR40303265045'))).toMatchObject({
       status: 'unavailable',
       error: expect.stringMatching(/^NETWORK/),
+    });
+  });
+
+  it('names SELLER_VAT_ID as the requester and keeps the consultation number VIES issues', async () => {
+    vies.mode = { kind: 'up', registered: new Set(['FR40303265045', 'IE6388047V']) };
+    const withRequester = new ViesRestRegistry(vies.url, 300, { requester: id('IE6388047V') });
+    const valid = await withRequester.check(id('FR40303265045'));
+    expect(vies.requests.at(-1)).toEqual({
+      countryCode: 'FR',
+      vatNumber: '40303265045',
+      requesterMemberStateCode: 'IE',
+      requesterNumber: '6388047V',
+    });
+    expect(valid).toMatchObject({
+      status: 'valid',
+      requestIdentifier: vies.issued.at(-1),
+      requester: 'IE6388047V',
+    });
+    // A "not registered" answer is a consultation too.
+    const invalid = await withRequester.check(id('DE136695976'));
+    expect(invalid).toMatchObject({ status: 'invalid', requester: 'IE6388047V' });
+    expect(invalid).toMatchObject({ requestIdentifier: vies.issued.at(-1) });
+    // Greece's requester prefix is EL too.
+    const greek = new ViesRestRegistry(vies.url, 300, { requester: id('EL094259216') });
+    vies.mode = { kind: 'up', registered: new Set(['FR40303265045']), requesters: new Set(['EL094259216']) };
+    await greek.check(id('FR40303265045'));
+    expect(vies.requests.at(-1)).toMatchObject({
+      requesterMemberStateCode: 'EL',
+      requesterNumber: '094259216',
+    });
+  });
+
+  it('keeps the ID pending when VIES refuses the requester: our configuration, not the customer', async () => {
+    vies.mode = { kind: 'up', registered: new Set(['FR40303265045']) };
+    const wrong = new ViesRestRegistry(vies.url, 300, { requester: id('DE136695976') });
+    expect(await wrong.check(id('FR40303265045'))).toEqual({
+      status: 'unavailable',
+      error: 'INVALID_REQUESTER_INFO: VIES refused the requester DE136695976 (SELLER_VAT_ID)',
     });
   });
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.ts';
 import { handle, inTransaction } from '../../platform/db/transaction.ts';
 import { type FakeVies, startFakeVies } from './fake-vies.ts';
 import { VERIFY_VAT_JOB, VERIFY_VAT_SWEEP_JOB } from './index.ts';
@@ -75,7 +76,8 @@ describe('VAT ID verification with VIES (asynchronous, retried, never guessed)',
       registeredName: 'ACME SAS',
       lastError: null,
     });
-    expect(up?.requestIdentifier).toMatch(/^WAPI/);
+    // No SELLER_VAT_ID here: VIES gives no consultation number (see the requester tests below).
+    expect(up).toMatchObject({ requestIdentifier: null, requesterVatId: null });
     expect(up?.checkedAt).toBeInstanceOf(Date);
     expect(up!.attempts).toBeGreaterThanOrEqual(3);
 
@@ -149,10 +151,90 @@ describe('VAT ID verification with VIES (asynchronous, retried, never guessed)',
     await until(async () => (await h.tax.verificationStatus('CZ25123891'))?.status === 'valid');
   });
 
+  it('checks a UK VAT number locally even with VIES configured (VIES does not cover GB)', async () => {
+    const asked = vies.requests.length;
+    const status = await h.tax.requestVerification('GB980780684');
+    expect(status).toMatchObject({ status: 'valid', source: 'local-format', attempts: 1 });
+    // Asking again neither re-checks nor tries to "upgrade" it to a VIES answer.
+    expect(await h.tax.requestVerification('GB980780684')).toMatchObject({ status: 'valid', attempts: 1 });
+    expect(vies.requests.length).toBe(asked);
+    const res = await quote({
+      ...frBusiness('GB980780684'),
+      customer: { country: 'GB', business: true, vatId: 'GB980780684' },
+    });
+    expect(res.json().lines[0]).toMatchObject({ reason: 'reverse_charge', taxAmount: 0 });
+  });
+
   it('rejects a malformed VAT ID before recording anything', async () => {
     await expect(h.tax.requestVerification('FR00000000000')).rejects.toMatchObject({
       code: 'VAT_ID_INVALID',
     });
     expect(await h.tax.verificationStatus('FR00000000000')).toBeUndefined();
+  });
+});
+
+describe('VIES checks as the seller (SELLER_VAT_ID): consultation numbers kept as evidence', () => {
+  let seller: TaxHarness;
+  let registry: FakeVies;
+  beforeAll(async () => {
+    registry = await startFakeVies({ kind: 'up', registered: new Set(['FR40303265045', 'IE6388047V']) });
+    seller = await createTaxHarness({
+      env: {
+        VIES_URL: registry.url,
+        SELLER_VAT_ID: 'ie 6388047v',
+        SELLER_COUNTRY: 'IE',
+        VIES_RETRY_DELAY_SECONDS: '1',
+        VIES_TIMEOUT_MS: '300',
+      },
+      work: true,
+    });
+  });
+  afterAll(async () => {
+    await seller?.close();
+    await registry?.close();
+  });
+
+  it('sends the requester and stores the consultation number with the verification record', async () => {
+    expect(seller.ctx.config.sellerVatId).toBe('IE6388047V');
+    expect((await seller.tax.requestVerification('FR40303265045')).status).toBe('pending');
+    await until(async () => (await seller.tax.verificationStatus('FR40303265045'))?.status === 'valid');
+    expect(registry.requests.at(-1)).toEqual({
+      countryCode: 'FR',
+      vatNumber: '40303265045',
+      requesterMemberStateCode: 'IE',
+      requesterNumber: '6388047V',
+    });
+    const consultation = registry.issued.at(-1);
+    expect(consultation).toMatch(/^WAPI/);
+    expect(await seller.tax.verificationStatus('FR40303265045')).toMatchObject({
+      status: 'valid',
+      source: 'vies',
+      requestIdentifier: consultation,
+      requesterVatId: 'IE6388047V',
+    });
+    const row = await sql<{ request_identifier: string; requester_vat_id: string }>`
+      SELECT request_identifier, requester_vat_id FROM vat_verification WHERE vat_id = 'FR40303265045'`.execute(
+      seller.ctx.db,
+    );
+    expect(row.rows).toEqual([{ request_identifier: consultation, requester_vat_id: 'IE6388047V' }]);
+  });
+
+  it('keeps an ID pending, with the reason, while VIES refuses the requester', async () => {
+    registry.mode = { kind: 'up', registered: new Set(['DE136695976']) };
+    await seller.tax.requestVerification('DE136695976');
+    await until(async () => ((await seller.tax.verificationStatus('DE136695976'))?.attempts ?? 0) >= 1);
+    expect(await seller.tax.verificationStatus('DE136695976')).toMatchObject({
+      status: 'pending',
+      requestIdentifier: null,
+      lastError: expect.stringMatching(/^INVALID_REQUESTER_INFO/),
+    });
+  });
+
+  it('refuses to start with a SELLER_VAT_ID that cannot exist', () => {
+    expect(() => loadConfig({ SELLER_VAT_ID: 'IE6388047W' })).toThrow(
+      /SELLER_VAT_ID is not a valid EU VAT number/,
+    );
+    expect(() => loadConfig({ SELLER_VAT_ID: 'EU372012345' })).toThrow(/SELLER_VAT_ID/);
+    expect(loadConfig({ SELLER_VAT_ID: '' }).sellerVatId).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PlatformContext } from '../../platform/context.ts';
 import { type DbHandle, type Executor, handle, inTransaction, view } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
-import { parseVatId, type VatId } from './domain/vat-id.ts';
+import { parseVatNumber, type VatId } from './domain/vat-id.ts';
 import type { VerificationStatus } from './tax.contract.ts';
 import {
   getVerification,
@@ -13,7 +13,7 @@ import {
   stalePending,
 } from './tax.repository.ts';
 import type { TaxDb, VatVerificationRow } from './tax.tables.ts';
-import type { VatRegistry } from './vat-registry.ts';
+import { localFormatRegistry, type VatRegistry } from './vat-registry.ts';
 
 export const VERIFY_VAT_JOB = 'tax.verify-vat';
 export const VERIFY_VAT_SWEEP_JOB = 'tax.verify-vat-sweep';
@@ -34,6 +34,7 @@ const toStatus = (r: VatVerificationRow): VerificationStatus => ({
   source: r.source,
   checkedAt: r.checked_at,
   requestIdentifier: r.request_identifier,
+  requesterVatId: r.requester_vat_id,
   registeredName: r.registered_name,
   attempts: r.attempts,
   lastError: r.last_error,
@@ -45,6 +46,11 @@ const toStatus = (r: VatVerificationRow): VerificationStatus => ({
  * is unavailable; the status only leaves `pending` on a registry's answer.
  * With the local registry (no VIES_URL) the answer needs no network and is
  * recorded at once, marked `local-format`.
+ *
+ * UK VAT numbers always take the local check: VIES has not covered GB since
+ * 2021, and HMRC's "check a UK VAT number" API needs an HMRC developer
+ * application (OAuth credentials) that is not wired yet. They are recorded
+ * like EU IDs, marked `local-format`, so the evidence says what was checked.
  */
 export class VatVerificationService {
   constructor(
@@ -53,9 +59,9 @@ export class VatVerificationService {
     private readonly registry: VatRegistry,
   ) {}
 
-  /** Parses or throws 400 VAT_ID_INVALID with the reason. */
+  /** Parses (EU or UK rules) or throws 400 VAT_ID_INVALID with the reason. */
   parse(raw: string, billingCountry?: string): VatId {
-    const r = parseVatId(raw, billingCountry);
+    const r = parseVatNumber(raw, billingCountry);
     if (!r.ok) throw new AppError('VAT_ID_INVALID', `The VAT ID ${r.reason}.`);
     return r.vatId;
   }
@@ -68,15 +74,15 @@ export class VatVerificationService {
     const vatId = typeof rawOrParsed === 'string' ? this.parse(rawOrParsed) : rawOrParsed;
     const root = trx ? view<TaxDb>(trx) : this.db;
     // The common case (an ID already checked, nothing to upgrade) is one read, no transaction.
+    const upgradable = this.#registryFor(vatId).source === 'vies';
     const known = await getVerification(root, vatId.id);
-    if (known && !(known.source === 'local-format' && this.registry.source === 'vies'))
-      return toStatus(known);
+    if (known && !(known.source === 'local-format' && upgradable)) return toStatus(known);
     return inTransaction(root, async (tx) => {
       const now = this.ctx.clock.now();
       const existing = await getVerification(tx, vatId.id);
       if (!existing) {
         if (await insertPending(tx, vatId.id, vatId.country, now)) await this.#schedule(vatId, handle(tx));
-      } else if (existing.source === 'local-format' && this.registry.source === 'vies') {
+      } else if (existing.source === 'local-format' && upgradable) {
         // VIES was configured since the local check: get the registry's word before relying on it.
         await markPending(tx, vatId.id, now);
         await this.#schedule(vatId, handle(tx));
@@ -88,14 +94,18 @@ export class VatVerificationService {
   }
 
   async verificationStatus(raw: string): Promise<VerificationStatus | undefined> {
-    const r = parseVatId(raw);
+    const r = parseVatNumber(raw);
     if (!r.ok) return undefined;
     const row = await getVerification(this.db, r.vatId.id);
     return row ? toStatus(row) : undefined;
   }
 
+  #registryFor(vatId: VatId): VatRegistry {
+    return vatId.country === 'GB' ? localFormatRegistry : this.registry;
+  }
+
   async #schedule(vatId: VatId, trx: DbHandle): Promise<void> {
-    if (this.registry.source === 'local-format') {
+    if (this.#registryFor(vatId).source === 'local-format') {
       // No network involved: the local answer is immediate, and a job would only delay it.
       await this.#apply(view<TaxDb>(trx), vatId);
       return;
@@ -105,7 +115,7 @@ export class VatVerificationService {
 
   /** The job: ask the registry; on "unavailable" count the attempt and throw so the queue retries. */
   async runCheck(vatIdText: string): Promise<void> {
-    const parsed = parseVatId(vatIdText);
+    const parsed = parseVatNumber(vatIdText);
     if (!parsed.ok) return; // only parsed ids are ever queued; nothing to retry
     const row = await getVerification(this.db, parsed.vatId.id);
     if (row?.status !== 'pending') return; // absent or answered already (at-least-once delivery)
@@ -113,7 +123,7 @@ export class VatVerificationService {
   }
 
   async #apply(db: Executor<TaxDb>, vatId: VatId): Promise<void> {
-    const answer = await this.registry.check(vatId);
+    const answer = await this.#registryFor(vatId).check(vatId);
     const now = this.ctx.clock.now();
     if (answer.status === 'unavailable') {
       const attempts = await recordUnavailable(db, vatId.id, answer.error, now);
@@ -128,6 +138,7 @@ export class VatVerificationService {
       source: answer.source,
       checkedAt: now,
       requestIdentifier: answer.requestIdentifier,
+      requester: answer.requester,
       name: answer.name,
       address: answer.address,
     });

@@ -73,6 +73,7 @@ const STAFF_ADMIN = [
   'admin.audit.read',
   'admin.catalog.manage',
   'admin.quotes.read',
+  'admin.quotes.manage',
   'admin.orders.read',
   'admin.subscriptions.manage',
 ] as const;
@@ -122,6 +123,11 @@ export const PERMISSIONS: readonly PermissionDef[] = [
   { key: 'admin.audit.read', description: 'Read the audit log of staff actions.' },
   { key: 'admin.catalog.manage', description: 'Edit the catalog: prices, SKUs, bundles (checked, audited).' },
   { key: 'admin.quotes.read', description: 'Read quote requests for contact-sales items.' },
+  {
+    key: 'admin.quotes.manage',
+    description:
+      'Move quote requests through the sales pipeline (contacted, won, lost), with a note (audited).',
+  },
   { key: 'admin.orders.read', description: 'Look up and search customers\u2019 orders.' },
   {
     key: 'admin.subscriptions.manage',

@@ -1,19 +1,69 @@
-import { AdminNav, Layout, type PageChrome } from '../../../web/index.ts';
+import { AdminNav, Alert, CsrfInput, Layout, type PageChrome } from '../../../web/index.ts';
 import type { QuoteRow } from '../catalog.tables.ts';
 import type { CatalogIssue } from '../domain/checker.ts';
+import { nextStatuses, STATUS_NOTE_MAX } from '../domain/quote-status.ts';
 
 const fmt = (d: Date) => new Date(d).toISOString().replace('T', ' ').slice(0, 16);
 
-/** /admin/quotes: the leads from contact-sales items, newest first. */
-export function QuotesPage(props: PageChrome & { quotes: QuoteRow[] }) {
+const STATUS_LABELS: Record<string, string> = {
+  new: 'New',
+  contacted: 'Contacted',
+  won: 'Won',
+  lost: 'Lost',
+};
+
+/** The move form of one request: next status and a note, posted with the page's CSRF token. */
+function StatusForm(props: { quote: QuoteRow; csrfToken: string }) {
+  const q = props.quote;
+  const next = nextStatuses(q.status);
+  if (next.length === 0) return null;
+  const who = ` for the request from ${q.name}`;
+  return (
+    <form method="post" action={`/admin/quotes/${q.id}/status`} class="quote-status-form">
+      <CsrfInput token={props.csrfToken} />
+      <div class="form-field">
+        <label for={`status-${q.id}`}>
+          Move to<span class="visually-hidden">{who}</span>
+        </label>
+        <select id={`status-${q.id}`} name="status">
+          {next.map((s) => (
+            <option value={s}>{STATUS_LABELS[s] ?? s}</option>
+          ))}
+        </select>
+      </div>
+      <div class="form-field">
+        <label for={`note-${q.id}`}>
+          Note<span class="visually-hidden">{who}</span> <span class="optional">(optional)</span>
+        </label>
+        <textarea id={`note-${q.id}`} name="note" rows={2} maxLength={STATUS_NOTE_MAX} />
+      </div>
+      <button type="submit" class="btn btn-secondary">
+        Update<span class="visually-hidden">{who}</span>
+      </button>
+    </form>
+  );
+}
+
+/** /admin/quotes: the leads from contact-sales items, newest first, and their pipeline status. */
+export function QuotesPage(
+  props: PageChrome & {
+    quotes: QuoteRow[];
+    canManage: boolean;
+    notice?: string | null;
+    error?: string | null;
+  },
+) {
   return (
     <Layout {...props} title="Quote requests — FHIR IQ admin" currentPath="/admin/quotes">
       <div class="container admin-page">
         <h1>Quote requests</h1>
         <AdminNav current="/admin/quotes" />
+        {props.notice && <Alert kind="success">{props.notice}</Alert>}
+        {props.error && <Alert kind="error">{props.error}</Alert>}
         <p>
           <a href="/admin">Admin</a> · <a href="/admin/catalog">Catalog check</a>
         </p>
+        <p>A request goes from new to contacted, then won or lost (final).</p>
         <table>
           <caption>Newest first</caption>
           <thead>
@@ -32,7 +82,7 @@ export function QuotesPage(props: PageChrome & { quotes: QuoteRow[] }) {
               </tr>
             )}
             {props.quotes.map((q) => (
-              <tr>
+              <tr id={`quote-${q.id}`}>
                 <td>{fmt(q.created_at)}</td>
                 <td>{q.sku}</td>
                 <td>
@@ -47,7 +97,17 @@ export function QuotesPage(props: PageChrome & { quotes: QuoteRow[] }) {
                   )}
                 </td>
                 <td class="quote-message">{q.message}</td>
-                <td>{q.status}</td>
+                <td>
+                  <strong class="quote-status">{STATUS_LABELS[q.status] ?? q.status}</strong>
+                  {q.status_changed_at && (
+                    <p class="form-hint">
+                      {fmt(q.status_changed_at)}
+                      {q.status_changed_by ? ` by ${q.status_changed_by}` : ''}
+                      {q.status_note ? `: ${q.status_note}` : ''}
+                    </p>
+                  )}
+                  {props.canManage && <StatusForm quote={q} csrfToken={props.csrfToken ?? ''} />}
+                </td>
               </tr>
             ))}
           </tbody>

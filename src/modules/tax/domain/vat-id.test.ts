@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EU_MEMBER_STATES } from './countries.ts';
-import { parseVatId } from './vat-id.ts';
+import { parseGstHstNumber, parseUkVatNumber, parseVatId, parseVatNumber } from './vat-id.ts';
 
 // Real, registered VAT numbers of well-known companies (public registry data), one per member state.
 const VALID: Record<string, string> = {
@@ -103,6 +103,64 @@ describe('VAT id parsing', () => {
         parseVatId(id + junk);
         parseVatId(junk + id);
       }),
+    );
+  });
+});
+
+describe('UK VAT numbers', () => {
+  it('accepts GB + 9 digits with a valid modulus-97 check, and its variants', () => {
+    for (const raw of ['GB980780684', 'gb 980 7806 84', '980780684', 'GB434031494']) {
+      expect(parseUkVatNumber(raw), raw).toMatchObject({ ok: true, vatId: { country: 'GB', prefix: 'GB' } });
+    }
+    expect(parseUkVatNumber('GB 980 7806 84')).toMatchObject({
+      ok: true,
+      vatId: { id: 'GB980780684', number: '980780684' },
+    });
+    expect(parseUkVatNumber('GBGD001')).toMatchObject({ ok: true, vatId: { id: 'GBGD001' } });
+  });
+
+  it('rejects a wrong check digit or format, with the reason', () => {
+    expect(parseUkVatNumber('GB123456789')).toEqual({ ok: false, reason: 'has a wrong check digit' });
+    expect(parseUkVatNumber('GB12345')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/format of a UK VAT number/),
+    });
+    expect(parseUkVatNumber('')).toMatchObject({ ok: false });
+    expect(parseUkVatNumber('FR40303265045')).toMatchObject({ ok: false });
+  });
+
+  it('parseVatNumber takes UK rules for GB, the member states’ otherwise', () => {
+    expect(parseVatNumber('GB980780684')).toMatchObject({ ok: true, vatId: { country: 'GB' } });
+    expect(parseVatNumber('980780684', 'GB')).toMatchObject({ ok: true, vatId: { country: 'GB' } });
+    expect(parseVatNumber('FR40303265045')).toMatchObject({ ok: true, vatId: { country: 'FR' } });
+    expect(parseVatNumber('40303265045', 'FR')).toMatchObject({ ok: true, vatId: { country: 'FR' } });
+  });
+});
+
+describe('Canadian GST/HST numbers', () => {
+  it('accepts 9 digits (Luhn) + RT + 4 digits, however typed', () => {
+    for (const raw of ['123456782RT0001', '123456782 RT 0001', '123-456-782-rt-0001']) {
+      expect(parseGstHstNumber(raw), raw).toEqual({ ok: true, id: '123456782RT0001' });
+    }
+  });
+
+  it('rejects a wrong check digit, another program account, or junk', () => {
+    expect(parseGstHstNumber('123456789RT0001')).toEqual({ ok: false, reason: 'has a wrong check digit' });
+    // RC is the corporate income tax account, RP payroll: not GST/HST registrations.
+    expect(parseGstHstNumber('123456782RC0001')).toMatchObject({ ok: false });
+    expect(parseGstHstNumber('123456782RT0000')).toMatchObject({ ok: false });
+    expect(parseGstHstNumber('123456782')).toMatchObject({ ok: false });
+    expect(parseGstHstNumber('GB980780684')).toMatchObject({ ok: false });
+  });
+
+  it('never throws on random input', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (s) => {
+        expect(typeof parseGstHstNumber(s).ok).toBe('boolean');
+        expect(typeof parseUkVatNumber(s).ok).toBe('boolean');
+        expect(typeof parseVatNumber(s, 'GB').ok).toBe('boolean');
+      }),
+      { numRuns: 2000 },
     );
   });
 });

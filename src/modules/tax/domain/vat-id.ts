@@ -28,6 +28,7 @@ import {
   slovenia,
   spain,
   sweden,
+  unitedKingdom,
 } from 'jsvat';
 import { type EuMemberState, isEuMemberState, vatPrefixOf } from './countries.ts';
 
@@ -69,8 +70,8 @@ const MEMBER_STATE_RULES: readonly Country[] = [
 ];
 
 export interface VatId {
-  /** ISO country of the member state (GR for Greece). */
-  country: EuMemberState;
+  /** ISO country of the member state (GR for Greece), or GB for a UK VAT number. */
+  country: EuMemberState | 'GB';
   /** The VAT prefix (EL for Greece). */
   prefix: string;
   /** The number without its prefix, as VIES wants it. */
@@ -128,4 +129,78 @@ export function parseVatId(raw: string, billingCountry?: string): VatIdCheck {
   }
   if (!result.isValid) return { ok: false, reason: 'has a wrong check digit' };
   return { ok: true, vatId: { country, prefix, number, id } };
+}
+
+/**
+ * UK VAT registration numbers: GB + 9 digits (12 for a branch), or GBGD/GBHA
+ * + 3 digits (government departments, health authorities), with HMRC's
+ * modulus-97 check digits (both the old and the "97-55" scheme). Like
+ * parseVatId it says a number can exist, not that it is registered: VIES has
+ * not covered GB since 2021, and HMRC's own check API is not wired (see
+ * vat-verification.service.ts).
+ */
+export function parseUkVatNumber(raw: string): VatIdCheck {
+  if (typeof raw !== 'string' || raw.length > MAX_RAW) {
+    return { ok: false, reason: `is longer than ${MAX_RAW} characters` };
+  }
+  const compact = raw.toUpperCase().replace(/[\s.\-/_]+/g, '');
+  if (compact === '') return { ok: false, reason: 'is empty' };
+  const number = compact.startsWith('GB') ? compact.slice(2) : compact;
+  if (!/^(\d{9}|\d{12}|GD\d{3}|HA\d{3})$/.test(number)) {
+    return { ok: false, reason: 'does not have the format of a UK VAT number (GB and 9 digits)' };
+  }
+  const result = checkVAT(`GB${number}`, [unitedKingdom]);
+  if (!result.isValid) return { ok: false, reason: 'has a wrong check digit' };
+  return { ok: true, vatId: { country: 'GB', prefix: 'GB', number, id: `GB${number}` } };
+}
+
+/**
+ * A VAT number of the EU or the UK: UK rules for a GB prefix or a GB billing
+ * country, the member states' rules otherwise.
+ */
+export function parseVatNumber(raw: string, billingCountry?: string): VatIdCheck {
+  const gb =
+    typeof raw === 'string' &&
+    (billingCountry === 'GB' || /^GB/.test(raw.toUpperCase().replace(/[\s.\-/_]+/g, '')));
+  return gb ? parseUkVatNumber(raw) : parseVatId(raw, billingCountry);
+}
+
+export type GstHstNumberCheck = { ok: true; id: string } | { ok: false; reason: string };
+
+/**
+ * A Canadian GST/HST registration number: the 9-digit Business Number (its
+ * last digit a Luhn check digit over the first eight, as the CRA issues them),
+ * the GST/HST program identifier RT, and a 4-digit reference ("123456789 RT
+ * 0001"). Format only: the CRA's registry is a web form, with no API to call.
+ */
+export function parseGstHstNumber(raw: string): GstHstNumberCheck {
+  if (typeof raw !== 'string' || raw.length > MAX_RAW) {
+    return { ok: false, reason: `is longer than ${MAX_RAW} characters` };
+  }
+  const compact = raw.toUpperCase().replace(/[\s.\-/_]+/g, '');
+  const m = /^(\d{9})RT(\d{4})$/.exec(compact);
+  if (!m) {
+    return {
+      ok: false,
+      reason:
+        'does not have the format of a GST/HST number (9 digits, RT and 4 digits, e.g. 123456789 RT 0001)',
+    };
+  }
+  if (!luhnValid(m[1]!)) return { ok: false, reason: 'has a wrong check digit' };
+  if (m[2] === '0000') return { ok: false, reason: 'has no program account reference (RT 0000)' };
+  return { ok: true, id: compact };
+}
+
+function luhnValid(digits: string): boolean {
+  let total = 0;
+  for (let i = 0; i < digits.length; i++) {
+    // Every second digit from the right is doubled (and 9 subtracted when it exceeds 9).
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    total += d;
+  }
+  return total % 10 === 0;
 }
