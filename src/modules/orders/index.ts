@@ -2,6 +2,7 @@ import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import { handle, inTransaction } from '../../platform/db/transaction.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
+import { checkConfirmationToken, confirmationToken } from './confirmation-link.ts';
 import { sendOrderConfirmation } from './orders.mail.ts';
 import { registerOrderPages } from './orders.pages.tsx';
 import { registerOrderRoutes } from './orders.routes.ts';
@@ -14,6 +15,7 @@ import type { OrdersDb, OrdersTables } from './orders.tables.ts';
  * marks the order paid), customer and staff pages.
  */
 
+export { CONFIRMATION_LINK_DAYS } from './confirmation-link.ts';
 export {
   awaitsPayment,
   canTransition,
@@ -36,7 +38,7 @@ export type { BillingDetails, OrderRow, OrdersTables, VatStatus } from './orders
 export interface OrdersModule extends AppModule {
   name: 'orders';
   service: OrderService;
-  /** `/orders/<id>/confirmation?token=…`: reachable by a guest who has the link. */
+  /** `/orders/<id>/confirmation?token=…`: reachable by a guest who has the link, for 30 days. */
   confirmationPath(orderId: string): string;
 }
 
@@ -46,7 +48,6 @@ export function createOrdersModule(
 ): OrdersModule {
   const db = ctx.db.withTables<OrdersTables>();
   const service = new OrderService(ctx, db);
-  const confirmationToken = (orderId: string) => ctx.secrets.keyedHash('order-confirmation', orderId);
 
   // "Order paid": fulfillment (licensing) will consume it; for now it sends the confirmation mail,
   // once per order whatever the number of deliveries (the claim and the mail commit together).
@@ -67,13 +68,14 @@ export function createOrdersModule(
   return {
     name: 'orders',
     service,
-    confirmationPath: (orderId) => `/orders/${orderId}/confirmation?token=${confirmationToken(orderId)}`,
+    confirmationPath: (orderId) =>
+      `/orders/${orderId}/confirmation?token=${confirmationToken(ctx.secrets, orderId, ctx.clock.now())}`,
     async registerRoutes(app: HttpServer) {
       registerOrderRoutes(app, { orders: service, accounts: deps.accounts });
       registerOrderPages(app, {
         orders: service,
         accounts: deps.accounts,
-        confirmationToken,
+        checkToken: (orderId, token) => checkConfirmationToken(ctx.secrets, orderId, token, ctx.clock.now()),
         payUrl: deps.payUrl,
       });
     },

@@ -179,6 +179,29 @@ function OrderTable(props: { orders: OrderRow[]; href: (o: OrderRow) => string; 
   );
 }
 
+/** A genuine confirmation link past its expiry: nothing of the order, only the way to it. */
+export function ConfirmationExpiredPage(props: PageChrome & { orderId: string }) {
+  const next = encodeURIComponent(`/account/orders/${props.orderId}`);
+  return (
+    <Layout {...props} title="This link has expired — FHIR IQ">
+      <div class="container commerce-page">
+        <h1>This link has expired</h1>
+        <p>
+          For your privacy, order confirmation links work for 30 days. Sign in to see your order, its payment
+          and any refunds.
+        </p>
+        <p>
+          <Button href={`/sign-in?next=${next}`}>Sign in to see your order</Button>
+        </p>
+        <p>
+          Ordered as a guest? Your account was created with your order:{' '}
+          <a href="/forgot-password">choose a password</a> with the email address you used, then sign in.
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
 export function AccountOrderPage(props: PageChrome & { order: Order; payUrl: string | null }) {
   const { row } = props.order;
   return (
