@@ -171,6 +171,18 @@ export const ERROR_CATALOG = {
     message: 'This payment is already complete or can no longer be paid.',
     description: 'A card was submitted for a payment that succeeded already or whose order was canceled.',
   },
+  REFUND_EXCEEDS_BALANCE: {
+    status: 422,
+    message: 'The refund is larger than what can still be refunded on this order.',
+    description:
+      'A refund must be at least one minor unit and at most the order’s gross total minus what was refunded already and what is being refunded (pending refunds). Nothing was recorded; the order page shows the refundable balance.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    message: 'This idempotency key was already used for a different request.',
+    description:
+      'An `Idempotency-Key` (or a form’s request key) names an earlier request with other parameters (another order or amount). Repeating the same request answers its first result; a new request needs a new key.',
+  },
   WEBHOOK_SIGNATURE_INVALID: {
     status: 400,
     message: 'The webhook signature is missing, invalid or too old.',

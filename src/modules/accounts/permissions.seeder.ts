@@ -13,7 +13,7 @@ import { defaultGrants, PERMISSIONS } from './domain/permissions.ts';
 export function permissionSeeder(clock: Clock): Seeder {
   return {
     name: 'accounts.permissions',
-    version: 4,
+    version: 5,
     run: async (trx) => {
       const db = view<AccountsDb>(handle(trx));
       await insertMissingPermissions(db, PERMISSIONS);

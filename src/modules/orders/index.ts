@@ -3,16 +3,17 @@ import { handle, inTransaction } from '../../platform/db/transaction.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { checkConfirmationToken, confirmationToken } from './confirmation-link.ts';
-import { sendOrderConfirmation } from './orders.mail.ts';
+import { sendOrderConfirmation, sendRefundNotice } from './orders.mail.ts';
 import { registerOrderPages } from './orders.pages.tsx';
 import { registerOrderRoutes } from './orders.routes.ts';
+import type { OrderRefundView } from './orders.service.ts';
 import { OrderService } from './orders.service.ts';
 import type { OrdersDb, OrdersTables } from './orders.tables.ts';
 
 /**
  * Orders: line snapshots of what was bought, the state machine, "order paid"
  * published exactly once (job `orders.paid`, enqueued in the transaction that
- * marks the order paid), customer and staff pages.
+ * marks the order paid), "order refunded" once per refund, customer and staff pages.
  */
 
 export { CONFIRMATION_LINK_DAYS } from './confirmation-link.ts';
@@ -22,18 +23,23 @@ export {
   IllegalTransitionError,
   ORDER_STATES,
   type OrderState,
+  refundable,
   transition,
 } from './domain/state.ts';
 export { formatOrderNumber, type OrderTotals, orderTotals } from './domain/totals.ts';
-export { ORDER_CONFIRMATION_TEMPLATE } from './orders.mail.ts';
+export { ORDER_CONFIRMATION_TEMPLATE, ORDER_REFUND_TEMPLATE } from './orders.mail.ts';
+export { OrderIdParams, OrderJson, orderJson } from './orders.schema.ts';
 export {
   type NewOrder,
   type NewOrderLine,
   ORDERS_PAID_JOB,
+  ORDERS_REFUNDED_JOB,
   type Order,
+  type OrderRefundView,
   OrderService,
 } from './orders.service.ts';
-export type { BillingDetails, OrderRow, OrdersTables, VatStatus } from './orders.tables.ts';
+export type { BillingDetails, OrderLineRow, OrderRow, OrdersTables, VatStatus } from './orders.tables.ts';
+export { stateLabel } from './views/order-views.tsx';
 
 export interface OrdersModule extends AppModule {
   name: 'orders';
@@ -44,7 +50,12 @@ export interface OrdersModule extends AppModule {
 
 export function createOrdersModule(
   ctx: PlatformContext,
-  deps: { accounts: AccountsModule; payUrl: (orderId: string) => Promise<string | null> },
+  deps: {
+    accounts: AccountsModule;
+    payUrl: (orderId: string) => Promise<string | null>;
+    /** The refunds of an order (the payments module keeps them), for the customer's pages. */
+    refundsOf: (orderId: string) => Promise<OrderRefundView[]>;
+  },
 ): OrdersModule {
   const db = ctx.db.withTables<OrdersTables>();
   const service = new OrderService(ctx, db);
@@ -65,6 +76,21 @@ export function createOrdersModule(
     },
   });
 
+  // "Order refunded": the customer is told, once per refund (the claim and the mail commit together).
+  ctx.events.subscribe('orders.refunded', {
+    name: 'refund-notice',
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+    handler: async ({ orderId, refundId, amount, full }) => {
+      const order = await service.get(orderId);
+      if (!order) return;
+      await inTransaction(db, async (tx) => {
+        if (await service.claimRefundNotice(refundId, orderId, handle(tx)))
+          await sendRefundNotice(ctx, handle(tx), order, { amount, full });
+      });
+    },
+  });
+
   return {
     name: 'orders',
     service,
@@ -77,6 +103,7 @@ export function createOrdersModule(
         accounts: deps.accounts,
         checkToken: (orderId, token) => checkConfirmationToken(ctx.secrets, orderId, token, ctx.clock.now()),
         payUrl: deps.payUrl,
+        refundsOf: deps.refundsOf,
       });
     },
   };

@@ -48,3 +48,40 @@ export async function sendOrderConfirmation(
     trx,
   );
 }
+
+export const ORDER_REFUND_TEMPLATE = 'orders.refund';
+
+/** The refund notice: how much went back, to what, and where the order stands now. */
+export async function sendRefundNotice(
+  ctx: PlatformContext,
+  trx: DbHandle,
+  order: Order,
+  refund: { amount: number; full: boolean },
+): Promise<void> {
+  const { row } = order;
+  const money = (n: number) => formatMoney(n, row.currency as Currency);
+  const base = ctx.config.publicUrl;
+  const paragraphs = [
+    `Hello ${row.billing.name},`,
+    `We refunded ${money(refund.amount)} for your order ${row.number} to the payment method you paid with.`,
+    refund.full
+      ? 'The order is now refunded in full.'
+      : `Refunded so far: ${money(Number(row.refunded_total))} of ${money(Number(row.gross_total))}.`,
+    'Depending on your bank, the refund can take a few days to appear on your statement.',
+    `Your order: ${base}/account/orders/${row.id}`,
+  ];
+  await ctx.mail.enqueue(
+    {
+      to: row.billing.email,
+      template: ORDER_REFUND_TEMPLATE,
+      subject: `Refund for your FHIR IQ order ${row.number}`,
+      text: `${paragraphs.join('\n\n')}\n\n— FHIR IQ`,
+      html: [
+        '<!doctype html><html><body style="font-family:Inter,Arial,sans-serif;color:#0f172a;line-height:1.5">',
+        ...paragraphs.map((p) => `<p style="white-space:pre-wrap">${escapeHtml(p)}</p>`),
+        '<p>— FHIR IQ</p></body></html>',
+      ].join(''),
+    },
+    trx,
+  );
+}

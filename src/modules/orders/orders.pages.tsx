@@ -7,7 +7,7 @@ import { renderPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { TokenCheck } from './confirmation-link.ts';
 import { OrderIdParams } from './orders.schema.ts';
-import type { Order, OrderService } from './orders.service.ts';
+import type { Order, OrderRefundView, OrderService } from './orders.service.ts';
 import {
   AccountOrderPage,
   AccountOrdersPage,
@@ -33,6 +33,8 @@ export interface OrderPageDeps {
   checkToken(orderId: string, token: string): TokenCheck;
   /** Where an unpaid order is paid (the payments module), or null. */
   payUrl(orderId: string): Promise<string | null>;
+  /** The order's refunds (the payments module). */
+  refundsOf(orderId: string): Promise<OrderRefundView[]>;
 }
 
 export function registerOrderPages(app: HttpServer, deps: OrderPageDeps): void {
@@ -67,7 +69,8 @@ export function registerOrderPages(app: HttpServer, deps: OrderPageDeps): void {
           410,
         );
       const payUrl = unpaid(order) ? await deps.payUrl(order.row.id) : null;
-      return html(reply, ConfirmationPage({ ...chrome(request, reply), order, payUrl }));
+      const refunds = await deps.refundsOf(order.row.id);
+      return html(reply, ConfirmationPage({ ...chrome(request, reply), order, payUrl, refunds }));
     },
   );
 
@@ -90,7 +93,8 @@ export function registerOrderPages(app: HttpServer, deps: OrderPageDeps): void {
     async (request, reply) => {
       const order = await orders.getForUser(request.params.id, request.actor!.userId);
       const payUrl = unpaid(order) ? await deps.payUrl(order.row.id) : null;
-      return html(reply, AccountOrderPage({ ...chrome(request, reply), order, payUrl }));
+      const refunds = await deps.refundsOf(order.row.id);
+      return html(reply, AccountOrderPage({ ...chrome(request, reply), order, payUrl, refunds }));
     },
   );
 

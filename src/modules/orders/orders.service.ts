@@ -3,7 +3,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { type DbHandle, handle, inTransaction, view } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { IllegalTransitionError, type OrderState, transition } from './domain/state.ts';
+import { IllegalTransitionError, type OrderState, refundable, transition } from './domain/state.ts';
 import { formatOrderNumber, orderTotals } from './domain/totals.ts';
 import * as repo from './orders.repository.ts';
 import type { BillingDetails, OrderLineRow, OrderRow, OrdersDb, VatStatus } from './orders.tables.ts';
@@ -13,6 +13,9 @@ import type { BillingDetails, OrderLineRow, OrderRow, OrdersDb, VatStatus } from
  * publication, so tests count publications with it.
  */
 export const ORDERS_PAID_JOB = 'orders.paid-confirmation-mail';
+
+/** The orders module's own subscriber to "order refunded" (the refund notice mail): one job per publication. */
+export const ORDERS_REFUNDED_JOB = 'orders.refunded-refund-notice';
 
 export interface NewOrderLine {
   sku: string;
@@ -43,6 +46,15 @@ export interface NewOrder {
 export interface Order {
   row: OrderRow;
   lines: OrderLineRow[];
+}
+
+/** A refund of an order as its pages show it (the payments module keeps refunds). */
+export interface OrderRefundView {
+  id: string;
+  amount: number;
+  status: 'pending' | 'succeeded' | 'failed';
+  createdAt: Date;
+  succeededAt: Date | null;
 }
 
 const toAppError = (err: unknown): never => {
@@ -112,6 +124,7 @@ export class OrderService {
       updated_at: now,
       paid_at: null,
       confirmation_mailed_at: null,
+      refunded_total: 0,
     };
     await repo.insertOrder(db, row, lines);
     return { row, lines };
@@ -196,6 +209,60 @@ export class OrderService {
   /** Claims the right to send the confirmation mail: true once per order, in the caller's transaction. */
   async claimConfirmation(orderId: string, trx: DbHandle): Promise<boolean> {
     return repo.claimConfirmationMail(view<OrdersDb>(trx), orderId, this.ctx.clock.now());
+  }
+
+  /**
+   * The order and its lines, locked until the caller's transaction ends: refund decisions
+   * (balance checks, allocations over the lines) are taken on it one at a time.
+   */
+  async lockForRefund(orderId: string, trx: DbHandle): Promise<Order> {
+    const db = view<OrdersDb>(trx);
+    const row = await repo.findOrder(db, orderId, true);
+    if (!row) throw new AppError('NOT_FOUND');
+    return { row, lines: await repo.linesOf(db, orderId) };
+  }
+
+  /**
+   * A refund succeeded: add it to the order's refunded total, move the order to
+   * partially_refunded or refunded, and publish "order refunded" — all in the caller's
+   * transaction, so the event exists exactly when the refund is recorded as succeeded.
+   * The caller applies each refund once (its own status is the guard).
+   */
+  async applyRefund(
+    orderId: string,
+    refund: { refundId: string; amount: number },
+    trx: DbHandle,
+  ): Promise<{ row: OrderRow; full: boolean }> {
+    const db = view<OrdersDb>(trx);
+    const order = await repo.findOrder(db, orderId, true);
+    if (!order) throw new AppError('NOT_FOUND');
+    if (!refundable(order.state))
+      throw new AppError('ORDER_STATE_CONFLICT', `An order in state ${order.state} cannot be refunded`);
+    const refunded = Number(order.refunded_total) + refund.amount;
+    const gross = Number(order.gross_total);
+    if (!Number.isSafeInteger(refund.amount) || refund.amount <= 0 || refunded > gross)
+      throw new AppError('REFUND_EXCEEDS_BALANCE');
+    const full = refunded === gross;
+    let next: OrderState;
+    try {
+      next = transition(order.state, full ? 'refunded' : 'partially_refunded');
+    } catch (err) {
+      return toAppError(err);
+    }
+    const now = this.ctx.clock.now();
+    await repo.setRefunded(db, orderId, { refunded_total: refunded, state: next, updated_at: now });
+    await this.ctx.events.publish(
+      'orders.refunded',
+      { orderId, refundId: refund.refundId, amount: refund.amount, currency: order.currency, full },
+      { trx, key: refund.refundId },
+    );
+    this.ctx.log.info({ orderId, refundId: refund.refundId, amount: refund.amount, full }, 'order refunded');
+    return { row: { ...order, refunded_total: refunded, state: next, updated_at: now }, full };
+  }
+
+  /** Claims the right to mail the notice of this refund: true once per refund, in the caller's transaction. */
+  async claimRefundNotice(refundId: string, orderId: string, trx: DbHandle): Promise<boolean> {
+    return repo.claimRefundNotice(view<OrdersDb>(trx), refundId, orderId, this.ctx.clock.now());
   }
 
   /** Runs `fn` in a transaction of this module's database. */

@@ -18,7 +18,7 @@ export interface BillingDetails {
 
 export type VatStatus = 'not_provided' | 'not_required' | 'pending_verification' | 'valid';
 
-/** The tables of migrations/202611230100_orders_init.sql. */
+/** The tables of migrations/202611230100_orders_init.sql and 202611240310_orders_refunds.sql. */
 export type OrdersTables = {
   sales_order: {
     id: string;
@@ -44,6 +44,8 @@ export type OrdersTables = {
     updated_at: Date;
     paid_at: Date | null;
     confirmation_mailed_at: Date | null;
+    /** Gross amount refunded so far (migrations/202611240310_orders_refunds.sql). */
+    refunded_total: number;
   };
   order_line: {
     id: string;
@@ -60,6 +62,11 @@ export type OrdersTables = {
     tax_reason: string;
     jurisdiction: string;
     tax_code: string;
+  };
+  order_refund_notice: {
+    refund_id: string;
+    order_id: string;
+    mailed_at: Date;
   };
 };
 

@@ -15,6 +15,9 @@ import * as repo from './payments.repository.ts';
 import type { PaymentRow, PaymentsDb } from './payments.tables.ts';
 import type { CreatePaymentInput, PaymentEvent, PaymentProvider } from './provider.ts';
 
+/** Applies the refund part of a provider event, in the event's transaction (the refunds service). */
+export type RefundEventHandler = (payment: PaymentRow, event: PaymentEvent, trx: DbHandle) => Promise<void>;
+
 export type CardResult =
   | { kind: 'invalid'; errors: Record<string, string> }
   | { kind: 'succeeded'; orderId: string }
@@ -137,6 +140,10 @@ export class PaymentService {
         event_created: event.subscription.eventCreated,
         updated_at: now,
       });
+    // Refunds (`refund.*`, `charge.refunded`): applied by the refunds service in this transaction,
+    // so the event id and its effect commit together.
+    if ((event.refunds?.length || event.refundedTotal !== undefined) && this.#refundHandler)
+      await this.#refundHandler(payment, event, trx);
     if (event.type === 'payment.noted') return 'applied';
     if (event.type === 'payment.succeeded') {
       if (payment.status !== 'succeeded') {
@@ -233,5 +240,12 @@ export class PaymentService {
             message: DECLINE_MESSAGES[outcome.declineCode],
           };
     });
+  }
+
+  #refundHandler: RefundEventHandler | undefined;
+
+  /** Wires the refunds service in (once, when the module is built: it needs this service's events). */
+  handleRefundsWith(handler: RefundEventHandler): void {
+    this.#refundHandler = handler;
   }
 }

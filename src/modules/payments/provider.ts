@@ -1,4 +1,5 @@
 import type { PaymentRow } from './payments.tables.ts';
+import type { ProviderRefund } from './refund-gateway.ts';
 
 /**
  * What every payment provider gives FHIR IQ: a payment for an order, a hosted
@@ -29,6 +30,10 @@ export interface PaymentEvent {
   refs?: { paymentIntentId?: string; subscriptionId?: string };
   /** A subscription's status as of the event (recorded for the subscriptions work to come). */
   subscription?: { id: string; status: string; customerId: string | null; eventCreated: number };
+  /** Refunds as the provider reports them (Stripe `refund.*` events, or a charge's embedded list). */
+  refunds?: ProviderRefund[];
+  /** The charge's refunded total (`charge.refunded`): more than we applied means refunds to fetch. */
+  refundedTotal?: number;
 }
 
 export interface CreatePaymentInput {

@@ -74,6 +74,7 @@ const STAFF_ADMIN = [
   'admin.catalog.manage',
   'admin.quotes.read',
   'admin.orders.read',
+  'admin.orders.refund',
 ] as const;
 
 /** Support reads what helps answer a customer; it changes nothing. */
@@ -122,6 +123,7 @@ export const PERMISSIONS: readonly PermissionDef[] = [
   { key: 'admin.catalog.manage', description: 'Edit the catalog: prices, SKUs, bundles (checked, audited).' },
   { key: 'admin.quotes.read', description: 'Read quote requests for contact-sales items.' },
   { key: 'admin.orders.read', description: 'Look up and search customers\u2019 orders.' },
+  { key: 'admin.orders.refund', description: 'Refund orders, in full or in part (audited).' },
 ];
 
 export interface Grant {
