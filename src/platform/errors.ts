@@ -183,6 +183,12 @@ export const ERROR_CATALOG = {
     description:
       'An `Idempotency-Key` (or a form’s request key) names an earlier request with other parameters (another order or amount). Repeating the same request answers its first result; a new request needs a new key.',
   },
+  PAYMENT_PAGE_UNAVAILABLE: {
+    status: 503,
+    message: 'Your order is saved, but the payment page is temporarily unavailable. Try again in a moment.',
+    description:
+      'The order was placed but the payment provider (Stripe) could not be reached to open its payment page. Nothing was charged. Repeating the same checkout (same cart id and version) continues with the same order; the order’s confirmation page offers the payment once the provider answers.',
+  },
   WEBHOOK_SIGNATURE_INVALID: {
     status: 400,
     message: 'The webhook signature is missing, invalid or too old.',

@@ -1,5 +1,6 @@
 import { type Currency, formatMoney } from '../../../platform/money.ts';
 import { AdminNav, Alert, Button, Layout, type PageChrome } from '../../../web/index.ts';
+import { awaitsPayment } from '../domain/state.ts';
 import type { Order, OrderRefundView } from '../orders.service.ts';
 import type { OrderRow } from '../orders.tables.ts';
 
@@ -156,6 +157,8 @@ export function ConfirmationPage(
 ) {
   const { row } = props.order;
   const paid = row.paid_at !== null;
+  // Payable, yet no payment page: the provider could not be reached just now (or none is configured).
+  const payPageDown = !paid && awaitsPayment(row.state) && !props.payUrl;
   return (
     <Layout {...props} title={`Order ${row.number} — FHIR IQ`}>
       <div class="container commerce-page">
@@ -169,6 +172,14 @@ export function ConfirmationPage(
         ) : (
           <Alert kind="info" title="Awaiting payment">
             <p>{row.last_payment_error ?? 'We have not received the payment for this order yet.'}</p>
+          </Alert>
+        )}
+        {payPageDown && (
+          <Alert kind="error" title="The payment page is temporarily unavailable">
+            <p>
+              Your order {row.number} is saved and nothing was charged. Reload this page in a moment to pay:
+              you will continue with the same order.
+            </p>
           </Alert>
         )}
         <OrderDetails order={props.order} refunds={props.refunds ?? []} />
