@@ -47,7 +47,7 @@ describe('order confirmation link', () => {
     expect((await get(fresh)).statusCode).toBe(200);
   });
 
-  it('refuses a token whose expiry or signature was changed (404, like an unknown order); an undated old link counts as expired', async () => {
+  it('refuses a token whose expiry or signature was changed (404, like an unknown order); an undated old link lasts 30 days from its order', async () => {
     const jar = await guestWithCart(t);
     const order = await checkoutAs(t, jar, { ...GERMAN_CONSUMER, email: 'guest-tamper@example.de' });
     const token = new URL(order.confirmationUrl, 'http://x').searchParams.get('token')!;
@@ -69,8 +69,11 @@ describe('order confirmation link', () => {
     });
     const otherToken = new URL(other.confirmationUrl, 'http://x').searchParams.get('token')!;
     expect((await get(`${base}${otherToken}`)).statusCode).toBe(404);
-    // Links sent before they carried an expiry: genuine, of unknown age.
+    // Links sent before they carried an expiry (a Checkout Session opened before the upgrade):
+    // genuine, and no older than their order, so they last 30 days from the order.
     const legacy = t.app.ctx.secrets.keyedHash('order-confirmation', order.orderId);
+    expect((await get(`${base}${legacy}`)).statusCode).toBe(200);
+    t.clock!.advance(31 * DAY);
     expect((await get(`${base}${legacy}`)).statusCode).toBe(410);
   });
 

@@ -22,14 +22,20 @@ export type TokenCheck = 'valid' | 'expired' | 'invalid';
 
 export function checkConfirmationToken(
   secrets: Secrets,
-  orderId: string,
+  order: { id: string; createdAt: Date },
   token: string,
   now: Date,
 ): TokenCheck {
+  const orderId = order.id;
   const m = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) {
-    // Links issued before they carried an expiry (a bare hash of the id) are of unknown age.
-    return safeEqual(token, secrets.keyedHash(PURPOSE, orderId)) ? 'expired' : 'invalid';
+    // Links issued before they carried an expiry (a bare hash of the id, e.g. in a Stripe
+    // Checkout Session opened before an upgrade) are no older than their order: they last 30
+    // days from the order's creation.
+    if (!safeEqual(token, secrets.keyedHash(PURPOSE, orderId))) return 'invalid';
+    return new Date(order.createdAt).getTime() + CONFIRMATION_LINK_DAYS * DAY_MS > now.getTime()
+      ? 'valid'
+      : 'expired';
   }
   const exp = Number(m[1]);
   if (!safeEqual(m[2]!, secrets.keyedHash(PURPOSE, `${orderId}.${exp}`))) return 'invalid';

@@ -101,7 +101,7 @@ export function createOrdersModule(
       registerOrderPages(app, {
         orders: service,
         accounts: deps.accounts,
-        checkToken: (orderId, token) => checkConfirmationToken(ctx.secrets, orderId, token, ctx.clock.now()),
+        checkToken: (order, token) => checkConfirmationToken(ctx.secrets, order, token, ctx.clock.now()),
         payUrl: deps.payUrl,
         refundsOf: deps.refundsOf,
       });

@@ -30,7 +30,7 @@ export interface OrderPageDeps {
   orders: OrderService;
   accounts: AccountsModule;
   /** Checks a confirmation link's token (signed order id and expiry): guests reach their confirmation with it. */
-  checkToken(orderId: string, token: string): TokenCheck;
+  checkToken(order: { id: string; createdAt: Date }, token: string): TokenCheck;
   /** Where an unpaid order is paid (the payments module), or null. */
   payUrl(orderId: string): Promise<string | null>;
   /** The order's refunds (the payments module). */
@@ -58,7 +58,10 @@ export function registerOrderPages(app: HttpServer, deps: OrderPageDeps): void {
       const order = await orders.get(request.params.id);
       const token = request.query.token;
       const owner = order && request.actor?.userId === order.row.user_id;
-      const check = order && token !== undefined ? deps.checkToken(order.row.id, token) : 'invalid';
+      const check =
+        order && token !== undefined
+          ? deps.checkToken({ id: order.row.id, createdAt: order.row.created_at }, token)
+          : 'invalid';
       // Unknown id, wrong token, someone else's order: the same 404.
       if (!order || !(owner || check !== 'invalid')) throw new AppError('NOT_FOUND');
       // A genuine but old link: say so (410), show nothing of the order, offer the way in.
