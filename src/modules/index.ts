@@ -42,10 +42,12 @@ export function createModules(ctx: PlatformContext): Modules {
     accounts,
     // A provider outage (Stripe unreachable) leaves the order page without its pay link, not broken.
     payUrl: async (orderId) => (payments ? payments.service.payUrlForOrder(orderId).catch(() => null) : null),
+    refundsOf: async (orderId) => (payments ? payments.refunds.viewsOfOrder(orderId) : []),
   });
   payments = createPaymentsModule(ctx, {
     orders,
     accounts,
+    audit,
     // Recurring SKUs become Stripe subscription-mode Checkout Sessions.
     intervalOf: async (sku) =>
       catalog.service.skuWithPrices(sku).then(

@@ -214,6 +214,24 @@ export const ERROR_CATALOG = {
     description:
       'Charging the saved card failed (the message gives the card’s reason). Nothing changed: the plan change or retry can be tried again with another card.',
   },
+  REFUND_EXCEEDS_BALANCE: {
+    status: 422,
+    message: 'The refund is larger than what can still be refunded on this order.',
+    description:
+      'A refund must be at least one minor unit and at most the order’s gross total minus what was refunded already and what is being refunded (pending refunds). Nothing was recorded; the order page shows the refundable balance.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    message: 'This idempotency key was already used for a different request.',
+    description:
+      'An `Idempotency-Key` (or a form’s request key) names an earlier request with other parameters (another order or amount). Repeating the same request answers its first result; a new request needs a new key.',
+  },
+  PAYMENT_PAGE_UNAVAILABLE: {
+    status: 503,
+    message: 'Your order is saved, but the payment page is temporarily unavailable. Try again in a moment.',
+    description:
+      'The order was placed but the payment provider (Stripe) could not be reached to open its payment page. Nothing was charged. Repeating the same checkout (same cart id and version) continues with the same order; the order’s confirmation page offers the payment once the provider answers.',
+  },
   WEBHOOK_SIGNATURE_INVALID: {
     status: 400,
     message: 'The webhook signature is missing, invalid or too old.',

@@ -13,7 +13,7 @@ import { defaultGrants, PERMISSIONS } from './domain/permissions.ts';
 export function permissionSeeder(clock: Clock): Seeder {
   return {
     name: 'accounts.permissions',
-    // 5: admin.quotes.manage. 6: admin.subscriptions.manage.
+    // 5: admin.quotes.manage, admin.orders.refund. 6: admin.subscriptions.manage.
     version: 6,
     run: async (trx) => {
       const db = view<AccountsDb>(handle(trx));

@@ -7,7 +7,7 @@ import { renderPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { CartService, CartView } from './cart.service.ts';
 import { applyCookie, ownerOf } from './checkout.http.ts';
-import type { CheckoutService } from './checkout.service.ts';
+import { type CheckoutService, PaymentPageUnavailableError } from './checkout.service.ts';
 import type { BillingInput } from './domain/billing.ts';
 import { CartPage } from './views/cart-views.tsx';
 import {
@@ -230,6 +230,9 @@ export function registerCheckoutPages(
       );
       return reply.redirect(r.payUrl ?? r.confirmationUrl, 303);
     } catch (err) {
+      // The order exists: its confirmation page says the payment page is down and offers it later.
+      if (err instanceof PaymentPageUnavailableError)
+        return reply.redirect(checkout.confirmationUrl(err.orderId), 303);
       const e = pageError(err);
       return checkoutPage(request, reply, values, { errors: e.errors, error: e.error }, e.status);
     }

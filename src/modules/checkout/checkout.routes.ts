@@ -162,7 +162,7 @@ export function registerCheckoutRoutes(
         tags: ['checkout'],
         summary: 'Place the order: one order and one payment per cart version',
         description:
-          'Idempotent by cart id + version: repeating it (or sending it 50 times at once) answers the same order (`created: false` for the repeats). A guest checkout creates or links the account of the billing email without saying which. Pay at `payUrl`.',
+          'Idempotent by cart id + version: repeating it (or sending it 50 times at once) answers the same order (`created: false` for the repeats). A guest checkout creates or links the account of the billing email without saying which. Pay at `payUrl`. When the payment provider cannot be reached, the order is still placed and the answer is 503 `PAYMENT_PAGE_UNAVAILABLE`: repeat the same request later to get its `payUrl`.',
         body: CheckoutBody,
         response: {
           200: CheckoutJson,
@@ -175,6 +175,7 @@ export function registerCheckoutRoutes(
             'CART_EMPTY',
             'CART_CHANGED',
             'CHECKOUT_DISABLED',
+            'PAYMENT_PAGE_UNAVAILABLE',
           ),
         },
       },

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PlatformContext } from '../../platform/context.ts';
 import { handle, inTransaction } from '../../platform/db/transaction.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, isAppError } from '../../platform/errors.ts';
 import type { Currency } from '../../platform/money.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { type OrderRow, type OrdersModule, vatStatusOf } from '../orders/index.ts';
@@ -38,6 +38,25 @@ export interface QuoteResult {
   cartVersion: number;
   billing: CleanBilling;
   quote: TaxQuote;
+}
+
+/**
+ * The order is placed but its payment page could not be opened: the provider (Stripe) was
+ * unreachable or failing. Nothing was charged; repeating the checkout continues with this order
+ * (and the same provider idempotency key), and its confirmation page offers the payment later.
+ */
+export class PaymentPageUnavailableError extends AppError {
+  constructor(
+    readonly orderId: string,
+    orderNumber: string,
+    cause: unknown,
+  ) {
+    super(
+      'PAYMENT_PAGE_UNAVAILABLE',
+      `Your order ${orderNumber} is saved, but the payment page is temporarily unavailable. Nothing was charged. Try again in a moment: you will continue with the same order.`,
+      { cause, headers: { 'retry-after': '30' } },
+    );
+  }
 }
 
 /**
@@ -171,6 +190,21 @@ export class CheckoutService {
     return undefined;
   }
 
+  async #payUrl(row: OrderRow): Promise<string | null> {
+    try {
+      return await this.deps.payments.service.payUrlForOrder(row.id);
+    } catch (err) {
+      if (isAppError(err) && err.code === 'SERVICE_UNAVAILABLE')
+        throw new PaymentPageUnavailableError(row.id, row.number, err);
+      throw err;
+    }
+  }
+
+  /** The confirmation page of an order (where a guest goes when its payment page is unavailable). */
+  confirmationUrl(orderId: string): string {
+    return this.deps.orders.confirmationPath(orderId);
+  }
+
   async #result(orderId: string, created: boolean): Promise<CheckoutResult> {
     const order = await this.deps.orders.service.get(orderId);
     if (!order) throw new AppError('NOT_FOUND');
@@ -181,7 +215,7 @@ export class CheckoutService {
       state: row.state,
       currency: row.currency,
       totals: { net: Number(row.net_total), tax: Number(row.tax_total), gross: Number(row.gross_total) },
-      payUrl: await this.deps.payments.service.payUrlForOrder(row.id),
+      payUrl: await this.#payUrl(row),
       confirmationUrl: this.deps.orders.confirmationPath(row.id),
       created,
     };

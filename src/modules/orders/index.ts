@@ -2,58 +2,71 @@ import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import { handle, inTransaction } from '../../platform/db/transaction.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
-import { sendOrderConfirmation } from './orders.mail.ts';
+import { checkConfirmationToken, confirmationToken } from './confirmation-link.ts';
+import { sendOrderConfirmation, sendRefundNotice } from './orders.mail.ts';
 import { registerOrderPages } from './orders.pages.tsx';
 import { registerOrderRoutes } from './orders.routes.ts';
+import type { OrderRefundView } from './orders.service.ts';
 import { OrderService } from './orders.service.ts';
 import type { OrdersDb, OrdersTables } from './orders.tables.ts';
 
 /**
  * Orders: line snapshots of what was bought, the state machine, "order paid"
  * published exactly once (job `orders.paid`, enqueued in the transaction that
- * marks the order paid), customer and staff pages.
+ * marks the order paid), "order refunded" once per refund, customer and staff pages.
  */
 
+export { CONFIRMATION_LINK_DAYS } from './confirmation-link.ts';
 export {
   awaitsPayment,
   canTransition,
   IllegalTransitionError,
   ORDER_STATES,
   type OrderState,
+  refundable,
   transition,
 } from './domain/state.ts';
 export { formatOrderNumber, type OrderTotals, orderTotals } from './domain/totals.ts';
-export { ORDER_CONFIRMATION_TEMPLATE } from './orders.mail.ts';
+export { ORDER_CONFIRMATION_TEMPLATE, ORDER_REFUND_TEMPLATE } from './orders.mail.ts';
+export { OrderIdParams, OrderJson, orderJson } from './orders.schema.ts';
 export {
   type NewOrder,
   type NewOrderLine,
   ORDERS_PAID_JOB,
+  ORDERS_REFUNDED_JOB,
   type Order,
+  type OrderRefundView,
   OrderService,
 } from './orders.service.ts';
 export {
   type BillingDetails,
+  type OrderLineRow,
   type OrderOrigin,
   type OrderRow,
   type OrdersTables,
   type VatStatus,
   vatStatusOf,
 } from './orders.tables.ts';
+export { stateLabel } from './views/order-views.tsx';
 
 export interface OrdersModule extends AppModule {
   name: 'orders';
   service: OrderService;
-  /** `/orders/<id>/confirmation?token=…`: reachable by a guest who has the link. */
+  /** `/orders/<id>/confirmation?token=…`: reachable by a guest who has the link, for 30 days. */
   confirmationPath(orderId: string): string;
 }
 
 export function createOrdersModule(
   ctx: PlatformContext,
-  deps: { accounts: AccountsModule; payUrl: (orderId: string) => Promise<string | null> },
+  deps: {
+    accounts: AccountsModule;
+    payUrl: (orderId: string) => Promise<string | null>;
+    /** The refunds of an order (the payments module keeps them), for the customer's pages. */
+    refundsOf: (orderId: string) => Promise<OrderRefundView[]>;
+  },
 ): OrdersModule {
   const db = ctx.db.withTables<OrdersTables>();
   const service = new OrderService(ctx, db);
-  const confirmationToken = (orderId: string) => ctx.secrets.keyedHash('order-confirmation', orderId);
 
   // "Order paid": fulfillment (licensing) will consume it; for now it sends the confirmation mail,
   // once per order whatever the number of deliveries (the claim and the mail commit together).
@@ -71,17 +84,34 @@ export function createOrdersModule(
     },
   });
 
+  // "Order refunded": the customer is told, once per refund (the claim and the mail commit together).
+  ctx.events.subscribe('orders.refunded', {
+    name: 'refund-notice',
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+    handler: async ({ orderId, refundId, amount, full }) => {
+      const order = await service.get(orderId);
+      if (!order) return;
+      await inTransaction(db, async (tx) => {
+        if (await service.claimRefundNotice(refundId, orderId, handle(tx)))
+          await sendRefundNotice(ctx, handle(tx), order, { amount, full });
+      });
+    },
+  });
+
   return {
     name: 'orders',
     service,
-    confirmationPath: (orderId) => `/orders/${orderId}/confirmation?token=${confirmationToken(orderId)}`,
+    confirmationPath: (orderId) =>
+      `/orders/${orderId}/confirmation?token=${confirmationToken(ctx.secrets, orderId, ctx.clock.now())}`,
     async registerRoutes(app: HttpServer) {
       registerOrderRoutes(app, { orders: service, accounts: deps.accounts });
       registerOrderPages(app, {
         orders: service,
         accounts: deps.accounts,
-        confirmationToken,
+        checkToken: (order, token) => checkConfirmationToken(ctx.secrets, order, token, ctx.clock.now()),
         payUrl: deps.payUrl,
+        refundsOf: deps.refundsOf,
       });
     },
   };

@@ -40,3 +40,35 @@ export async function sendOrderConfirmation(
     trx,
   );
 }
+
+export const ORDER_REFUND_TEMPLATE = 'orders.refund';
+
+/** The refund notice: how much went back, to what, and where the order stands now. */
+export async function sendRefundNotice(
+  ctx: PlatformContext,
+  trx: DbHandle,
+  order: Order,
+  refund: { amount: number; full: boolean },
+): Promise<void> {
+  const { row } = order;
+  const money = (n: number) => formatMoney(n, row.currency as Currency);
+  const base = ctx.config.publicUrl;
+  const paragraphs = [
+    `Hello ${row.billing.name},`,
+    `We refunded ${money(refund.amount)} for your order ${row.number} to the payment method you paid with.`,
+    refund.full
+      ? 'The order is now refunded in full.'
+      : `Refunded so far: ${money(Number(row.refunded_total))} of ${money(Number(row.gross_total))}.`,
+    'Depending on your bank, the refund can take a few days to appear on your statement.',
+    `Your order: ${base}/account/orders/${row.id}`,
+  ];
+  await ctx.mail.enqueue(
+    {
+      to: row.billing.email,
+      template: ORDER_REFUND_TEMPLATE,
+      subject: `Refund for your FHIR IQ order ${row.number}`,
+      ...paragraphMail(paragraphs),
+    },
+    trx,
+  );
+}

@@ -1,17 +1,18 @@
 import type { FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
 import Type from 'typebox';
-import { safeEqual } from '../../platform/crypto/secrets.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { renderPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
+import type { TokenCheck } from './confirmation-link.ts';
 import { OrderIdParams } from './orders.schema.ts';
-import type { Order, OrderService } from './orders.service.ts';
+import type { Order, OrderRefundView, OrderService } from './orders.service.ts';
 import {
   AccountOrderPage,
   AccountOrdersPage,
   AdminOrdersPage,
+  ConfirmationExpiredPage,
   ConfirmationPage,
 } from './views/order-views.tsx';
 
@@ -28,10 +29,12 @@ const hidden = { hide: true } as const;
 export interface OrderPageDeps {
   orders: OrderService;
   accounts: AccountsModule;
-  /** The confirmation link's token (an HMAC of the order id): guests reach their confirmation with it. */
-  confirmationToken(orderId: string): string;
+  /** Checks a confirmation link's token (signed order id and expiry): guests reach their confirmation with it. */
+  checkToken(order: { id: string; createdAt: Date }, token: string): TokenCheck;
   /** Where an unpaid order is paid (the payments module), or null. */
   payUrl(orderId: string): Promise<string | null>;
+  /** The order's refunds (the payments module). */
+  refundsOf(orderId: string): Promise<OrderRefundView[]>;
 }
 
 export function registerOrderPages(app: HttpServer, deps: OrderPageDeps): void {
@@ -55,11 +58,22 @@ export function registerOrderPages(app: HttpServer, deps: OrderPageDeps): void {
       const order = await orders.get(request.params.id);
       const token = request.query.token;
       const owner = order && request.actor?.userId === order.row.user_id;
-      const tokenOk = order && token !== undefined && safeEqual(token, deps.confirmationToken(order.row.id));
+      const check =
+        order && token !== undefined
+          ? deps.checkToken({ id: order.row.id, createdAt: order.row.created_at }, token)
+          : 'invalid';
       // Unknown id, wrong token, someone else's order: the same 404.
-      if (!order || !(owner || tokenOk)) throw new AppError('NOT_FOUND');
+      if (!order || !(owner || check !== 'invalid')) throw new AppError('NOT_FOUND');
+      // A genuine but old link: say so (410), show nothing of the order, offer the way in.
+      if (!owner && check === 'expired')
+        return html(
+          reply,
+          ConfirmationExpiredPage({ ...chrome(request, reply), orderId: order.row.id }),
+          410,
+        );
       const payUrl = unpaid(order) ? await deps.payUrl(order.row.id) : null;
-      return html(reply, ConfirmationPage({ ...chrome(request, reply), order, payUrl }));
+      const refunds = await deps.refundsOf(order.row.id);
+      return html(reply, ConfirmationPage({ ...chrome(request, reply), order, payUrl, refunds }));
     },
   );
 
@@ -82,7 +96,8 @@ export function registerOrderPages(app: HttpServer, deps: OrderPageDeps): void {
     async (request, reply) => {
       const order = await orders.getForUser(request.params.id, request.actor!.userId);
       const payUrl = unpaid(order) ? await deps.payUrl(order.row.id) : null;
-      return html(reply, AccountOrderPage({ ...chrome(request, reply), order, payUrl }));
+      const refunds = await deps.refundsOf(order.row.id);
+      return html(reply, AccountOrderPage({ ...chrome(request, reply), order, payUrl, refunds }));
     },
   );
 

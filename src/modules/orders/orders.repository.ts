@@ -105,3 +105,27 @@ export async function claimConfirmationMail(db: Db, id: string, at: Date): Promi
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** Records a refund's effect on the order (its total refunded and the state it leads to). */
+export async function setRefunded(
+  db: Db,
+  id: string,
+  patch: Pick<OrderRow, 'refunded_total' | 'state' | 'updated_at'>,
+): Promise<void> {
+  await db.updateTable('sales_order').set(patch).where('id', '=', id).execute();
+}
+
+/** Claims the refund notice mail: true exactly once per refund. */
+export async function claimRefundNotice(
+  db: Db,
+  refundId: string,
+  orderId: string,
+  at: Date,
+): Promise<boolean> {
+  const r = await db
+    .insertInto('order_refund_notice')
+    .values({ refund_id: refundId, order_id: orderId, mailed_at: at })
+    .onConflict((oc) => oc.column('refund_id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows) === 1;
+}

@@ -31,6 +31,7 @@ export const OrderSummaryJson = Type.Object({
   state: Type.Enum([...ORDER_STATES]),
   currency: Type.String(),
   totals: Type.Object({ net: Type.Integer(), tax: Type.Integer(), gross: Type.Integer() }),
+  refundedTotal: Type.Integer({ description: 'Gross amount refunded so far, minor units.' }),
   createdAt: Type.String({ format: 'date-time' }),
   paidAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
@@ -78,6 +79,7 @@ export const orderSummaryJson = (o: OrderRow) => ({
   state: o.state,
   currency: o.currency,
   totals: { net: Number(o.net_total), tax: Number(o.tax_total), gross: Number(o.gross_total) },
+  refundedTotal: Number(o.refunded_total),
   createdAt: iso(o.created_at)!,
   paidAt: iso(o.paid_at),
 });

@@ -3,7 +3,13 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { type DbHandle, handle, inTransaction, view } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { canTransition, IllegalTransitionError, type OrderState, transition } from './domain/state.ts';
+import {
+  canTransition,
+  IllegalTransitionError,
+  type OrderState,
+  refundable,
+  transition,
+} from './domain/state.ts';
 import { formatOrderNumber, orderTotals } from './domain/totals.ts';
 import * as repo from './orders.repository.ts';
 import type {
@@ -20,6 +26,9 @@ import type {
  * publication, so tests count publications with it.
  */
 export const ORDERS_PAID_JOB = 'orders.paid-confirmation-mail';
+
+/** The orders module's own subscriber to "order refunded" (the refund notice mail): one job per publication. */
+export const ORDERS_REFUNDED_JOB = 'orders.refunded-refund-notice';
 
 export interface NewOrderLine {
   sku: string;
@@ -55,6 +64,15 @@ export interface NewOrder {
 export interface Order {
   row: OrderRow;
   lines: OrderLineRow[];
+}
+
+/** A refund of an order as its pages show it (the payments module keeps refunds). */
+export interface OrderRefundView {
+  id: string;
+  amount: number;
+  status: 'pending' | 'succeeded' | 'failed';
+  createdAt: Date;
+  succeededAt: Date | null;
 }
 
 const toAppError = (err: unknown): never => {
@@ -127,6 +145,7 @@ export class OrderService {
       origin: input.origin ?? 'checkout',
       subscription_id: input.subscriptionId ?? null,
       credit_applied: Math.min(input.creditApplied ?? 0, totals.gross),
+      refunded_total: 0,
     };
     await repo.insertOrder(db, row, lines);
     return { row, lines };
@@ -225,6 +244,61 @@ export class OrderService {
   /** Claims the right to send the confirmation mail: true once per order, in the caller's transaction. */
   async claimConfirmation(orderId: string, trx: DbHandle): Promise<boolean> {
     return repo.claimConfirmationMail(view<OrdersDb>(trx), orderId, this.ctx.clock.now());
+  }
+
+  /**
+   * The order and its lines, locked until the caller's transaction ends: refund decisions
+   * (balance checks, allocations over the lines) are taken on it one at a time.
+   */
+  async lockForRefund(orderId: string, trx: DbHandle): Promise<Order> {
+    const db = view<OrdersDb>(trx);
+    const row = await repo.findOrder(db, orderId, true);
+    if (!row) throw new AppError('NOT_FOUND');
+    return { row, lines: await repo.linesOf(db, orderId) };
+  }
+
+  /**
+   * A refund succeeded: add it to the order's refunded total, move the order to
+   * partially_refunded or refunded, and publish "order refunded" — all in the caller's
+   * transaction, so the event exists exactly when the refund is recorded as succeeded.
+   * The caller applies each refund once (its own status is the guard).
+   */
+  async applyRefund(
+    orderId: string,
+    refund: { refundId: string; amount: number },
+    trx: DbHandle,
+  ): Promise<{ row: OrderRow; full: boolean }> {
+    const db = view<OrdersDb>(trx);
+    const order = await repo.findOrder(db, orderId, true);
+    if (!order) throw new AppError('NOT_FOUND');
+    if (!refundable(order.state))
+      throw new AppError('ORDER_STATE_CONFLICT', `An order in state ${order.state} cannot be refunded`);
+    const refunded = Number(order.refunded_total) + refund.amount;
+    // What the customer paid: account credit applied to a subscription charge was never paid.
+    const paid = Number(order.gross_total) - Number(order.credit_applied);
+    if (!Number.isSafeInteger(refund.amount) || refund.amount <= 0 || refunded > paid)
+      throw new AppError('REFUND_EXCEEDS_BALANCE');
+    const full = refunded === paid;
+    let next: OrderState;
+    try {
+      next = transition(order.state, full ? 'refunded' : 'partially_refunded');
+    } catch (err) {
+      return toAppError(err);
+    }
+    const now = this.ctx.clock.now();
+    await repo.setRefunded(db, orderId, { refunded_total: refunded, state: next, updated_at: now });
+    await this.ctx.events.publish(
+      'orders.refunded',
+      { orderId, refundId: refund.refundId, amount: refund.amount, currency: order.currency, full },
+      { trx, key: refund.refundId },
+    );
+    this.ctx.log.info({ orderId, refundId: refund.refundId, amount: refund.amount, full }, 'order refunded');
+    return { row: { ...order, refunded_total: refunded, state: next, updated_at: now }, full };
+  }
+
+  /** Claims the right to mail the notice of this refund: true once per refund, in the caller's transaction. */
+  async claimRefundNotice(refundId: string, orderId: string, trx: DbHandle): Promise<boolean> {
+    return repo.claimRefundNotice(view<OrdersDb>(trx), refundId, orderId, this.ctx.clock.now());
   }
 
   /** Runs `fn` in a transaction of this module's database. */

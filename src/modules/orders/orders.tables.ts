@@ -26,7 +26,7 @@ export function vatStatusOf(quoted: 'not_provided' | 'not_required' | 'pending' 
   return quoted === 'pending' ? 'pending_verification' : quoted;
 }
 
-/** The tables of migrations/202611230100_orders_init.sql. */
+/** The tables of migrations/202611230100_orders_init.sql, …_orders_refunds.sql and …_orders_subscriptions.sql. */
 export type OrdersTables = {
   sales_order: {
     id: string;
@@ -55,6 +55,8 @@ export type OrdersTables = {
     origin: OrderOrigin;
     subscription_id: string | null;
     credit_applied: number;
+    /** Gross amount refunded so far (migrations/202611240310_orders_refunds.sql). */
+    refunded_total: number;
   };
   order_line: {
     id: string;
@@ -71,6 +73,11 @@ export type OrdersTables = {
     tax_reason: string;
     jurisdiction: string;
     tax_code: string;
+  };
+  order_refund_notice: {
+    refund_id: string;
+    order_id: string;
+    mailed_at: Date;
   };
 };
 

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local server speaking the part of Stripe's REST API the payment adapter
- * uses — `POST /v1/customers`, `POST /v1/checkout/sessions`, `POST` and `DELETE
- * /v1/subscriptions/:id` (form-encoded
- * bodies, Bearer key, `Idempotency-Key` replay like Stripe's) — for offline tests.
+ * uses — `POST /v1/customers`, `POST /v1/checkout/sessions`, `POST /v1/refunds`,
+ * `GET /v1/refunds?payment_intent=…`, `GET /v1/payment_intents/:id` (the ones
+ * listed in `paymentIntents`), `POST` and `DELETE /v1/subscriptions/:id` —
+ * form-encoded bodies, Bearer key, `Idempotency-Key` replay like Stripe's — for offline tests.
  */
 export interface FakeStripeRequest {
   path: string;
@@ -20,13 +21,79 @@ export interface FakeStripe {
   failNext: number;
   /** Only requests to this path fail (any path when unset). */
   failPath?: string | undefined;
+  /**
+   * Payment intents and their charged amounts: a refund beyond what is left is refused like
+   * Stripe refuses it (400). Refunds of a payment intent not listed here are not limited.
+   */
+  paymentIntents: Map<string, { amount: number; currency: string; orderId?: string }>;
+  /** Every refund, made through the API or with `dashboardRefund`. */
+  refunds: FakeStripeRefund[];
+  /** The status new API refunds get (Stripe: `succeeded` for cards, `pending` for some methods). */
+  refundStatus: 'succeeded' | 'pending';
+  /** A refund made in the Stripe Dashboard: no metadata, unknown to FHIR IQ until an event says so. */
+  dashboardRefund(paymentIntent: string, amount: number): FakeStripeRefund;
+  /** Stops listening (new connections are refused) until `resume`, like Stripe being unreachable. */
+  stop(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
+export interface FakeStripeRefund {
+  id: string;
+  object: 'refund';
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  charge: string;
+  status: string;
+  reason: string | null;
+  failure_reason: string | null;
+  metadata: Record<string, string>;
+  created: number;
+}
+
 export async function startFakeStripe(): Promise<FakeStripe> {
-  const state: FakeStripe = { url: '', requests: [], failNext: 0, close: async () => {} };
   const replays = new Map<string, { status: number; body: string }>();
   let seq = 0;
+  const newRefund = (
+    paymentIntent: string,
+    amount: number,
+    status: string,
+    metadata: Record<string, string>,
+  ): FakeStripeRefund => {
+    const pi = state.paymentIntents.get(paymentIntent);
+    const refund: FakeStripeRefund = {
+      id: `re_fake${++seq}`,
+      object: 'refund',
+      amount,
+      currency: pi?.currency ?? 'usd',
+      payment_intent: paymentIntent,
+      charge: `ch_${paymentIntent.replace(/^pi_/, '')}`,
+      status,
+      reason: null,
+      failure_reason: null,
+      metadata,
+      created: Math.floor(Date.now() / 1000),
+    };
+    state.refunds.push(refund);
+    return refund;
+  };
+  const refundedOf = (paymentIntent: string) =>
+    state.refunds
+      .filter((r) => r.payment_intent === paymentIntent && r.status !== 'failed' && r.status !== 'canceled')
+      .reduce((s, r) => s + r.amount, 0);
+  const state: FakeStripe = {
+    url: '',
+    requests: [],
+    failNext: 0,
+    paymentIntents: new Map(),
+    refunds: [],
+    refundStatus: 'succeeded',
+    dashboardRefund: (paymentIntent, amount) => newRefund(paymentIntent, amount, 'succeeded', {}),
+    stop: async () => {},
+    resume: async () => {},
+    close: async () => {},
+  };
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => {
@@ -37,7 +104,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         res
           .writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${++seq}`, ...extra })
           .end(typeof body === 'string' ? body : JSON.stringify(body));
-      const path = (req.url ?? '').split('?')[0] ?? '';
+      const [path = '', query = ''] = (req.url ?? '').split('?');
       if (!req.headers.authorization?.startsWith('Bearer sk_test_')) {
         send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
         return;
@@ -113,6 +180,72 @@ export async function startFakeStripe(): Promise<FakeStripe> {
           canceled_at: canceled ? now : null,
           livemode: false,
         };
+      } else if (req.method === 'POST' && path === '/v1/refunds') {
+        const paymentIntent = form.payment_intent ?? '';
+        const amount = Number(form.amount);
+        const pi = state.paymentIntents.get(paymentIntent);
+        if (!paymentIntent.startsWith('pi_') || !Number.isSafeInteger(amount) || amount < 1) {
+          send(400, { error: { type: 'invalid_request_error', message: 'Invalid refund request' } });
+          return;
+        }
+        if (pi && refundedOf(paymentIntent) >= pi.amount) {
+          send(400, {
+            error: {
+              type: 'invalid_request_error',
+              code: 'charge_already_refunded',
+              message: `Charge ch_${paymentIntent.slice(3)} has already been refunded.`,
+            },
+          });
+          return;
+        }
+        if (pi && refundedOf(paymentIntent) + amount > pi.amount) {
+          send(400, {
+            error: {
+              type: 'invalid_request_error',
+              code: 'amount_too_large',
+              message: `Refund amount (${amount}) is greater than unrefunded amount on charge.`,
+            },
+          });
+          return;
+        }
+        const metadata: Record<string, string> = {};
+        for (const [k, v] of Object.entries(form)) {
+          const m = /^metadata\[(.+)\]$/.exec(k);
+          if (m) metadata[m[1]!] = v;
+        }
+        body = newRefund(paymentIntent, amount, state.refundStatus, metadata);
+      } else if (req.method === 'GET' && path.startsWith('/v1/payment_intents/')) {
+        const id = decodeURIComponent(path.slice('/v1/payment_intents/'.length));
+        const pi = state.paymentIntents.get(id);
+        if (!pi) {
+          send(404, {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_missing',
+              message: `No such payment_intent: '${id}'`,
+            },
+          });
+          return;
+        }
+        body = {
+          id,
+          object: 'payment_intent',
+          amount: pi.amount,
+          amount_received: pi.amount,
+          currency: pi.currency,
+          status: 'succeeded',
+          metadata: pi.orderId ? { order_id: pi.orderId } : {},
+          created: now,
+          livemode: false,
+        };
+      } else if (req.method === 'GET' && path === '/v1/refunds') {
+        const paymentIntent = new URLSearchParams(query).get('payment_intent');
+        body = {
+          object: 'list',
+          url: '/v1/refunds',
+          has_more: false,
+          data: state.refunds.filter((r) => !paymentIntent || r.payment_intent === paymentIntent).reverse(),
+        };
       } else {
         send(404, { error: { type: 'invalid_request_error', message: 'Unrecognized request URL' } });
         return;
@@ -123,7 +256,14 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  state.url = `http://127.0.0.1:${port}`;
+  state.stop = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  state.resume = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   state.close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();

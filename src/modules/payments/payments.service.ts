@@ -20,6 +20,9 @@ import type {
   ProviderSubscriptionChange,
 } from './provider.ts';
 
+/** Applies the refund part of a provider event, in the event's transaction (the refunds service). */
+export type RefundEventHandler = (payment: PaymentRow, event: PaymentEvent, trx: DbHandle) => Promise<void>;
+
 export type CardResult =
   | { kind: 'invalid'; errors: Record<string, string> }
   | { kind: 'succeeded'; orderId: string }
@@ -147,6 +150,10 @@ export class PaymentService {
         trx,
         key: event.id,
       });
+    // Refunds (`refund.*`, `charge.refunded`): applied by the refunds service in this transaction,
+    // so the event id and its effect commit together.
+    if ((event.refunds?.length || event.refundedTotal !== undefined) && this.#refundHandler)
+      await this.#refundHandler(payment, event, trx);
     if (event.type === 'payment.noted') return 'applied';
     if (event.type === 'payment.succeeded') {
       if (payment.status !== 'succeeded') {
@@ -338,5 +345,12 @@ export class PaymentService {
           }
         : { kind: 'succeeded' as const, orderId: payment.order_id };
     });
+  }
+
+  #refundHandler: RefundEventHandler | undefined;
+
+  /** Wires the refunds service in (once, when the module is built: it needs this service's events). */
+  handleRefundsWith(handler: RefundEventHandler): void {
+    this.#refundHandler = handler;
   }
 }

@@ -1,5 +1,6 @@
 import type { ProviderSubscriptionUpdate } from '../../platform/jobs/events.ts';
 import type { PaymentRow } from './payments.tables.ts';
+import type { ProviderRefund } from './refund-gateway.ts';
 
 /**
  * What every payment provider gives FHIR IQ: a payment for an order, a hosted
@@ -32,6 +33,10 @@ export interface PaymentEvent {
   subscription?: { id: string; status: string; customerId: string | null; eventCreated: number };
   /** Published to the subscriptions module (`payments.subscription-updated`) with the event. */
   subscriptionUpdate?: ProviderSubscriptionUpdate;
+  /** Refunds as the provider reports them (Stripe `refund.*` events, or a charge's embedded list). */
+  refunds?: ProviderRefund[];
+  /** The charge's refunded total (`charge.refunded`): more than we applied means refunds to fetch. */
+  refundedTotal?: number;
 }
 
 export interface CreatePaymentInput {

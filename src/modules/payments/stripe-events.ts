@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { ProviderSubscriptionUpdate } from '../../platform/jobs/events.ts';
 import type { PaymentService } from './payments.service.ts';
 import type { PaymentEvent } from './provider.ts';
+import { fromStripeRefund } from './refund-gateway.ts';
 
 /**
  * Stripe webhook events → the internal payment events, applied by the one
@@ -23,6 +24,10 @@ export const HANDLED_STRIPE_EVENTS = [
   'customer.subscription.updated',
   'customer.subscription.deleted',
   'charge.refunded',
+  'refund.created',
+  'refund.updated',
+  'refund.failed',
+  'charge.refund.updated',
 ] as const;
 
 export interface MappedStripeEvent {
@@ -143,13 +148,41 @@ export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
       };
     }
     case 'charge.refunded': {
-      // Recorded only: refunds (order → refunded / partially_refunded, events for
-      // fulfillment and invoicing) are built with the refunds work.
+      // Stripe leaves a charge's refunds out of it (API 2022-11-15 on): its embedded ones, when
+      // present, are applied; otherwise its refunded total tells whether to fetch them
+      // (RefundService). Each refund also has its own refund.* events, which converge with this.
       const ch = e.data.object;
       const paymentIntentId = idOf(ch.payment_intent);
+      const embedded = ch.refunds?.data ?? [];
       return {
         ref: { orderId: ch.metadata?.order_id, ...(paymentIntentId ? { paymentIntentId } : {}) },
-        event: { ...base, type: 'payment.noted', attemptId: ch.id },
+        event: {
+          ...base,
+          type: 'payment.noted',
+          attemptId: ch.id,
+          ...(paymentIntentId ? { refs: { paymentIntentId } } : {}),
+          refundedTotal: ch.amount_refunded,
+          ...(embedded.length ? { refunds: embedded.map(fromStripeRefund) } : {}),
+        },
+      };
+    }
+    case 'refund.created':
+    case 'refund.updated':
+    case 'refund.failed':
+    case 'charge.refund.updated': {
+      // One refund, ours (metadata.refundId, metadata.orderId) or made in the Dashboard (found by
+      // its payment intent); the refund's status decides (RefundService.applyProviderRefund).
+      const re = e.data.object;
+      const paymentIntentId = idOf(re.payment_intent);
+      return {
+        ref: { orderId: re.metadata?.orderId, ...(paymentIntentId ? { paymentIntentId } : {}) },
+        event: {
+          ...base,
+          type: 'payment.noted',
+          attemptId: idOf(re.charge) ?? re.id,
+          ...(paymentIntentId ? { refs: { paymentIntentId } } : {}),
+          refunds: [fromStripeRefund(re)],
+        },
       };
     }
     default:
@@ -159,14 +192,40 @@ export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
 
 export type StripeEventOutcome = 'applied' | 'duplicate' | 'ignored';
 
+/** Questions to Stripe about objects an event names but we have not linked yet. */
+export interface StripeLookups {
+  /** The order a payment intent was created for (its `metadata.order_id`); undefined when not ours. */
+  orderOfPaymentIntent(paymentIntentId: string): Promise<string | undefined>;
+}
+
+/**
+ * A refund made in the Stripe Dashboard names only its payment intent. When its event comes
+ * before the payment's own events (a delayed delivery), the intent is not linked to a payment
+ * yet: Stripe says which order it was for, and the refund waits (refused, so Stripe delivers it
+ * again) until the payment is recorded. A payment intent that is not ours stays ignored.
+ */
+async function paymentOfUnlinkedRefund(
+  payments: PaymentService,
+  mapped: MappedStripeEvent,
+  lookups: StripeLookups | undefined,
+) {
+  const paymentIntentId = mapped.ref.paymentIntentId;
+  const aboutRefunds = Boolean(mapped.event.refunds?.length || mapped.event.refundedTotal);
+  if (!lookups || !paymentIntentId || !aboutRefunds || mapped.ref.orderId) return undefined;
+  const orderId = await lookups.orderOfPaymentIntent(paymentIntentId);
+  return orderId ? payments.findByRef({ orderId }) : undefined;
+}
+
 /** Applies one verified Stripe event. Throws (→ 5xx, Stripe retries) when it cannot be applied now. */
 export async function applyStripeEvent(
   payments: PaymentService,
   e: Stripe.Event,
+  lookups?: StripeLookups,
 ): Promise<StripeEventOutcome> {
   const mapped = mapStripeEvent(e);
   if (!mapped) return 'ignored';
-  const payment = await payments.findByRef(mapped.ref);
+  const payment =
+    (await payments.findByRef(mapped.ref)) ?? (await paymentOfUnlinkedRefund(payments, mapped, lookups));
   // Not one of ours (another integration on the same Stripe account): acknowledged, nothing changes.
   if (payment?.provider !== 'stripe') return 'ignored';
   return payments.handleEvent({ ...mapped.event, paymentId: payment.id });

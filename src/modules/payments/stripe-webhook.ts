@@ -1,8 +1,8 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { PaymentService } from './payments.service.ts';
-import { applyStripeEvent } from './stripe-events.ts';
+import { applyStripeEvent, type StripeLookups } from './stripe-events.ts';
 
 /**
  * `POST /webhooks/stripe`, in its own plugin scope so that only this route
@@ -16,6 +16,17 @@ export function registerStripeWebhook(
   app: HttpServer,
   deps: { stripe: Stripe; webhookSecret: string; payments: PaymentService },
 ): void {
+  const lookups: StripeLookups = {
+    orderOfPaymentIntent: async (id) => {
+      try {
+        return (await deps.stripe.paymentIntents.retrieve(id)).metadata?.order_id ?? undefined;
+      } catch (err) {
+        // Unknown to this Stripe account (or not retrievable with our key): not ours.
+        if (err instanceof Stripe.errors.StripeInvalidRequestError) return undefined;
+        throw err;
+      }
+    },
+  };
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -31,7 +42,7 @@ export function registerStripeWebhook(
           tags: ['webhooks'],
           summary: 'Stripe webhook events (signed)',
           description:
-            'Verified on the raw body with `STRIPE_WEBHOOK_SECRET`; deduplicated by event id. Handled: checkout.session.completed, payment_intent.succeeded / payment_failed, invoice.payment_succeeded / payment_failed, customer.subscription.created / updated / deleted, charge.refunded; other types are acknowledged and ignored.',
+            'Verified on the raw body with `STRIPE_WEBHOOK_SECRET`; deduplicated by event id. Handled: checkout.session.completed, payment_intent.succeeded / payment_failed, invoice.payment_succeeded / payment_failed, customer.subscription.created / updated / deleted, charge.refunded, refund.created / updated / failed, charge.refund.updated; other types are acknowledged and ignored.',
         },
       },
       async (request) => {
@@ -45,7 +56,7 @@ export function registerStripeWebhook(
         } catch {
           throw new AppError('WEBHOOK_SIGNATURE_INVALID');
         }
-        const outcome = await applyStripeEvent(deps.payments, event);
+        const outcome = await applyStripeEvent(deps.payments, event, lookups);
         request.log.info({ eventId: event.id, type: event.type, outcome }, 'stripe webhook');
         return { received: true, outcome };
       },

@@ -12,6 +12,7 @@ import {
 } from '../checkout/test-support.ts';
 import { ORDER_CONFIRMATION_TEMPLATE, ORDERS_PAID_JOB } from '../orders/index.ts';
 import { type FakeStripe, startFakeStripe } from './fake-stripe.ts';
+import { REFUND_SYNC_JOB } from './index.ts';
 import {
   deliver,
   paymentIntent,
@@ -352,7 +353,7 @@ describe('POST /webhooks/stripe', () => {
     );
   });
 
-  it('charge.refunded is recorded (refunds come later) and leaves the order paid', async () => {
+  it('charge.refunded without its refunds is recorded and schedules a reconciliation; alone it leaves the order paid', async () => {
     const { orderId } = await newOrder('refund@example.de');
     await deliver(t.http, stripeEvent('payment_intent.succeeded', paymentIntent(orderId)));
     const r = await deliver(
@@ -368,6 +369,13 @@ describe('POST /webhooks/stripe', () => {
     expect(r.json().outcome).toBe('applied');
     expect(await eventsOf(orderId)).toBe(2);
     expect((await orderState(orderId)).state).toBe('paid');
+    const payment = (await t.app.modules.payments.service.ofOrder(orderId))!;
+    expect(
+      await count(
+        t,
+        sql`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${REFUND_SYNC_JOB} AND data->>'paymentId' = ${payment.id}`,
+      ),
+    ).toBe(1);
   });
 });
 

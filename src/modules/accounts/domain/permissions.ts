@@ -76,6 +76,7 @@ const STAFF_ADMIN = [
   'admin.quotes.manage',
   'admin.orders.read',
   'admin.subscriptions.manage',
+  'admin.orders.refund',
 ] as const;
 
 /** Support reads what helps answer a customer; it changes nothing. */
@@ -133,6 +134,7 @@ export const PERMISSIONS: readonly PermissionDef[] = [
     key: 'admin.subscriptions.manage',
     description: 'Cancel a customer\u2019s subscription on their behalf (audited).',
   },
+  { key: 'admin.orders.refund', description: 'Refund orders, in full or in part (audited).' },
 ];
 
 export interface Grant {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { awaitsPayment, canTransition, IllegalTransitionError, ORDER_STATES, transition } from './state.ts';
+import {
+  awaitsPayment,
+  canTransition,
+  IllegalTransitionError,
+  ORDER_STATES,
+  refundable,
+  transition,
+} from './state.ts';
 import { formatOrderNumber, orderTotals } from './totals.ts';
 
 describe('order state machine', () => {
@@ -40,6 +47,14 @@ describe('order state machine', () => {
 
   it('only unpaid orders await payment', () => {
     expect(ORDER_STATES.filter(awaitsPayment)).toEqual(['pending_payment', 'payment_failed']);
+  });
+
+  it('refunds only what was paid and not refunded in full, each a legal transition', () => {
+    expect(ORDER_STATES.filter(refundable)).toEqual(['paid', 'fulfilled', 'partially_refunded']);
+    for (const s of ORDER_STATES.filter(refundable)) {
+      expect(canTransition(s, 'partially_refunded')).toBe(true);
+      expect(canTransition(s, 'refunded')).toBe(true);
+    }
   });
 });
 

@@ -50,3 +50,8 @@ export function transition(from: OrderState, to: OrderState): OrderState {
 export function awaitsPayment(state: OrderState): boolean {
   return state === 'pending_payment' || state === 'payment_failed';
 }
+
+/** States in which money can still go back to the customer (a refund, full or partial). */
+export function refundable(state: OrderState): boolean {
+  return state === 'paid' || state === 'fulfilled' || state === 'partially_refunded';
+}

@@ -1,6 +1,7 @@
 import { type Currency, formatMoney } from '../../../platform/money.ts';
 import { AdminNav, Alert, Button, Layout, type PageChrome } from '../../../web/index.ts';
-import type { Order } from '../orders.service.ts';
+import { awaitsPayment } from '../domain/state.ts';
+import type { Order, OrderRefundView } from '../orders.service.ts';
 import type { OrderRow } from '../orders.tables.ts';
 
 /** Customer order pages, the confirmation page and the staff order list. */
@@ -20,9 +21,61 @@ const day = (d: Date) => new Date(d).toISOString().slice(0, 10);
 const money = (row: OrderRow, n: number) => formatMoney(Number(n), row.currency as Currency);
 const rate = (bp: number) => `${(bp / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
 
-export function OrderDetails(props: { order: Order; headingLevel?: 2 | 3 }) {
+const REFUND_LABELS: Record<OrderRefundView['status'], string> = {
+  pending: 'Processing',
+  succeeded: 'Refunded',
+  failed: 'Failed',
+};
+
+/**
+ * The customer's view of refunds: money that went back or is on its way. A failed refund moved
+ * no money, so it is not listed (staff see it on their page).
+ */
+function OrderRefunds(props: { row: OrderRow; refunds: OrderRefundView[]; headingLevel: 3 | 4 }) {
+  const { row } = props;
+  const shown = props.refunds.filter((r) => r.status !== 'failed');
+  if (shown.length === 0 && Number(row.refunded_total) === 0) return null;
+  const H = `h${props.headingLevel}` as 'h3' | 'h4';
+  return (
+    <section class="order-refunds" aria-labelledby={`refunds-${row.id}`}>
+      <H id={`refunds-${row.id}`}>Refunds</H>
+      <p>
+        Refunded {money(row, row.refunded_total)} of {money(row, row.gross_total)}, to the payment method you
+        paid with.
+      </p>
+      {shown.length > 0 && (
+        <div class="table-wrap">
+          <table>
+            <caption class="visually-hidden">Refunds of order {row.number}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">
+                  Amount
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((r) => (
+                <tr>
+                  <td>{day(r.succeededAt ?? r.createdAt)}</td>
+                  <td>{REFUND_LABELS[r.status]}</td>
+                  <td class="num">{money(row, r.amount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function OrderDetails(props: { order: Order; headingLevel?: 2 | 3; refunds?: OrderRefundView[] }) {
   const { row, lines } = props.order;
-  const H = `h${props.headingLevel ?? 2}` as 'h2' | 'h3';
+  const level = props.headingLevel ?? 2;
+  const H = `h${level}` as 'h2' | 'h3';
   return (
     <section class="order-details" aria-labelledby={`order-${row.id}`}>
       <H id={`order-${row.id}`}>Order {row.number}</H>
@@ -94,13 +147,18 @@ export function OrderDetails(props: { order: Order; headingLevel?: 2 | 3 }) {
         {row.vat_id ? ` · VAT ID ${row.vat_id}` : ''}
         {row.vat_status === 'pending_verification' ? ' (verification pending)' : ''}
       </p>
+      <OrderRefunds row={row} refunds={props.refunds ?? []} headingLevel={level === 2 ? 3 : 4} />
     </section>
   );
 }
 
-export function ConfirmationPage(props: PageChrome & { order: Order; payUrl: string | null }) {
+export function ConfirmationPage(
+  props: PageChrome & { order: Order; payUrl: string | null; refunds?: OrderRefundView[] },
+) {
   const { row } = props.order;
   const paid = row.paid_at !== null;
+  // Payable, yet no payment page: the provider could not be reached just now (or none is configured).
+  const payPageDown = !paid && awaitsPayment(row.state) && !props.payUrl;
   return (
     <Layout {...props} title={`Order ${row.number} — FHIR IQ`}>
       <div class="container commerce-page">
@@ -116,7 +174,15 @@ export function ConfirmationPage(props: PageChrome & { order: Order; payUrl: str
             <p>{row.last_payment_error ?? 'We have not received the payment for this order yet.'}</p>
           </Alert>
         )}
-        <OrderDetails order={props.order} />
+        {payPageDown && (
+          <Alert kind="error" title="The payment page is temporarily unavailable">
+            <p>
+              Your order {row.number} is saved and nothing was charged. Reload this page in a moment to pay:
+              you will continue with the same order.
+            </p>
+          </Alert>
+        )}
+        <OrderDetails order={props.order} refunds={props.refunds ?? []} />
         {!paid && props.payUrl && <Button href={props.payUrl}>Pay now</Button>}
       </div>
     </Layout>
@@ -179,7 +245,32 @@ function OrderTable(props: { orders: OrderRow[]; href: (o: OrderRow) => string; 
   );
 }
 
-export function AccountOrderPage(props: PageChrome & { order: Order; payUrl: string | null }) {
+/** A genuine confirmation link past its expiry: nothing of the order, only the way to it. */
+export function ConfirmationExpiredPage(props: PageChrome & { orderId: string }) {
+  const next = encodeURIComponent(`/account/orders/${props.orderId}`);
+  return (
+    <Layout {...props} title="This link has expired — FHIR IQ">
+      <div class="container commerce-page">
+        <h1>This link has expired</h1>
+        <p>
+          For your privacy, order confirmation links work for 30 days. Sign in to see your order, its payment
+          and any refunds.
+        </p>
+        <p>
+          <Button href={`/sign-in?next=${next}`}>Sign in to see your order</Button>
+        </p>
+        <p>
+          Ordered as a guest? Your account was created with your order:{' '}
+          <a href="/forgot-password">choose a password</a> with the email address you used, then sign in.
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+export function AccountOrderPage(
+  props: PageChrome & { order: Order; payUrl: string | null; refunds?: OrderRefundView[] },
+) {
   const { row } = props.order;
   return (
     <Layout {...props} title={`Order ${row.number} — FHIR IQ`} currentPath="/account/orders">
@@ -188,7 +279,7 @@ export function AccountOrderPage(props: PageChrome & { order: Order; payUrl: str
           <a href="/account/orders">Your orders</a>
         </p>
         <h1>Order {row.number}</h1>
-        <OrderDetails order={props.order} headingLevel={2} />
+        <OrderDetails order={props.order} headingLevel={2} refunds={props.refunds ?? []} />
         {props.payUrl && <Button href={props.payUrl}>Pay now</Button>}
       </div>
     </Layout>
@@ -211,11 +302,7 @@ export function AdminOrdersPage(props: PageChrome & { orders: OrderRow[]; q: str
         {props.orders.length === 0 ? (
           <p>No orders found.</p>
         ) : (
-          <OrderTable
-            orders={props.orders}
-            href={(o) => `/admin/orders?q=${encodeURIComponent(o.number)}`}
-            staff
-          />
+          <OrderTable orders={props.orders} href={(o) => `/admin/orders/${o.id}`} staff />
         )}
       </div>
     </Layout>
