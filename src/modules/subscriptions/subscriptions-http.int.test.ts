@@ -245,3 +245,52 @@ describe('subscription pages', () => {
     expect((await get('/account/subscriptions', jars.support)).statusCode).toBe(200);
   });
 });
+
+describe('staff', () => {
+  const page = (url: string, jar: CookieJar) =>
+    t.http.inject({ method: 'GET', url, headers: { accept: 'text/html', cookie: jar.header() } });
+
+  it('see a subscription with its history; only admins can end it, with a reason, audited', async () => {
+    const support = await page(`/admin/subscriptions/${subId}`, jars.support);
+    expect(support.statusCode).toBe(200);
+    expect(support.body).toContain('subs-customer@example.com');
+    expect(support.body).not.toContain('End the subscription');
+    expect((await page(`/admin/subscriptions/${subId}`, jars.customer)).statusCode).toBe(403);
+    const detail = await api(t, 'GET', `/api/v1/admin/subscriptions/${subId}`, { jar: jars.support });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json().history.map((h: { type: string }) => h.type)).toContain('plan_changed');
+
+    const url = `/api/v1/admin/subscriptions/${subId}/cancel`;
+    expect(
+      (await api(t, 'POST', url, { jar: jars.support, body: { reason: 'chargeback' } })).statusCode,
+    ).toBe(403);
+    expect(
+      (await api(t, 'POST', url, { jar: jars.customer, body: { reason: 'chargeback' } })).statusCode,
+    ).toBe(403);
+    expect((await api(t, 'POST', url, { body: { reason: 'chargeback' } })).statusCode).toBe(401);
+    const short = await api(t, 'POST', url, { jar: jars.admin, body: { reason: 'x' } });
+    expect([short.statusCode, short.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const audits = () =>
+      count(
+        t,
+        sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_event WHERE action = 'subscription.cancel'`,
+      );
+    expect(await audits()).toBe(0);
+
+    const { token } = await csrfFrom(t, jars.admin, `/admin/subscriptions/${subId}`);
+    const ended = await postForm(t, jars.admin, `/admin/subscriptions/${subId}/cancel`, {
+      _csrf: token,
+      reason: 'Chargeback filed with the bank',
+    });
+    expect(ended.statusCode).toBe(303);
+    expect((await page(ended.headers.location as string, jars.admin)).body).toContain(
+      'The subscription has ended.',
+    );
+    expect(await audits()).toBe(1);
+    const again = await api(t, 'POST', url, { jar: jars.admin, body: { reason: 'chargeback' } });
+    expect([again.statusCode, again.json().error.code]).toEqual([409, 'SUBSCRIPTION_STATE_CONFLICT']);
+    expect(await audits()).toBe(1);
+    const own = await api(t, 'GET', `/api/v1/subscriptions/${subId}`, { jar: jars.customer });
+    expect(own.json()).toMatchObject({ status: 'canceled', entitled: false });
+  });
+});
