@@ -117,6 +117,21 @@ describe('subscriptions in a browser', () => {
     await page.goto(`${server.url}/admin/subscriptions`);
     expect(await page.locator('main').innerText()).toContain(email);
     expect(await axe(page)).toEqual([]);
+    // Staff pages of the subscription and of its orders (with the refund form).
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await Promise.all([
+      page.waitForURL(/\/admin\/subscriptions\/sub_/),
+      page.locator('main table a').first().click(),
+    ]);
+    expect(await page.locator('main').innerText()).toContain('End this subscription now');
+    expect(await axe(page)).toEqual([]);
+    await page.goto(`${server.url}/admin/orders`);
+    await Promise.all([
+      page.waitForURL(/\/admin\/orders\/ord_/),
+      page.locator('main table a').first().click(),
+    ]);
+    expect(await page.locator('main').innerText()).toMatch(/refund/i);
+    expect(await axe(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });
