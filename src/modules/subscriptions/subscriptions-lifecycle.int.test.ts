@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { CookieJar } from '../accounts/test-support.ts';
+import { activePriceId } from '../catalog/test-support.ts';
 import { checkoutAs, count, GERMAN_CONSUMER, guestWithCart, payWithCard } from '../checkout/test-support.ts';
 import { SUBSCRIPTION_MAIL_TEMPLATES, type SubscriptionRow } from './index.ts';
 
@@ -158,11 +159,29 @@ describe('a renewal that fails: past due, retries, grace, suspension, reinstatem
       ['TL-BUILDER-IN-M', 'month', '2026-02-28T08:00:00.000Z'],
       ['TL-QUALITY-ST-A', 'year', '2027-01-31T08:00:00.000Z'],
     ]);
+    // Staff raise the price meanwhile: the subscriber keeps the price they bought at.
+    const staff = {
+      actor: { userId: 'usr_staff', email: 'staff@example.com' },
+      ip: '127.0.0.1',
+      requestId: 'r',
+    };
+    const { price } = await t.app.modules.catalog.service.changePrice(
+      staff,
+      await activePriceId(t, 'TL-BUILDER-IN-M', 'USD'),
+      2900,
+    );
+    expect(price.amount).toBe(2900);
     // The monthly one renews on 28 February, then on 31 March: the anchor does not drift.
     at('2026-02-28T08:00:00Z');
     expect((await sweep()).renewed).toBe(1);
     const monthly = await reload(subs[0]!.id);
     expect(monthly.current_period_end.toISOString()).toBe('2026-03-31T08:00:00.000Z');
+    const renewal = (
+      await sql<{ net_total: number }>`SELECT net_total FROM sales_order WHERE origin = 'renewal'`.execute(
+        t.app.ctx.db,
+      )
+    ).rows[0]!;
+    expect(Number(renewal.net_total)).toBe(1900);
   });
 });
 
