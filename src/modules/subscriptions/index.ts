@@ -27,6 +27,10 @@ export { SUBSCRIPTION_MAIL_TEMPLATES } from './subscriptions.mail.ts';
 export { type ChangePreview, type PlanTarget, SubscriptionService } from './subscriptions.service.ts';
 export type { PlanChange, SubscriptionRow, SubscriptionsTables } from './subscriptions.tables.ts';
 
+const SWEEP_BATCH = 500;
+/** Less than the cron interval, so two runs never overlap for long. */
+const SWEEP_BUDGET_MS = 8 * 60 * 1000;
+
 /** The cron job that renews, retries, suspends and ends what is due. */
 export const SUBSCRIPTIONS_SWEEP_JOB = 'subscriptions.sweep';
 
@@ -63,9 +67,17 @@ export function createSubscriptionsModule(
     retryLimit: 2,
     expireInSeconds: 30 * 60,
     handler: async () => {
-      const counts = await service.sweep();
-      if (Object.entries(counts).some(([k, n]) => k !== 'skipped' && n > 0))
-        ctx.log.info({ ...counts }, 'subscriptions sweep');
+      // Batches until nothing is due or the run's budget is spent (the next run continues):
+      // a busy renewal day is worked off in one run instead of 500 per 10 minutes.
+      const started = Date.now();
+      for (;;) {
+        const counts = await service.sweep(SWEEP_BATCH);
+        if (Object.entries(counts).some(([k, n]) => k !== 'skipped' && n > 0))
+          ctx.log.info({ ...counts }, 'subscriptions sweep');
+        const handled = counts.renewed + counts.failed + counts.suspended + counts.ended;
+        if (handled + counts.skipped < SWEEP_BATCH || handled === 0 || Date.now() - started > SWEEP_BUDGET_MS)
+          break;
+      }
     },
   });
 
