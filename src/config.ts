@@ -260,6 +260,13 @@ export const CONFIG_VARS = {
       'Where the Stripe SDK sends API requests. Empty (the default): `https://api.stripe.com`. Set only to point at a local server speaking the Stripe API (stripe-mock, offline tests).',
     parse: optionalUrl('http:', 'https:'),
   },
+  TAX_CALCULATOR: {
+    name: 'TAX_CALCULATOR',
+    default: 'builtin',
+    description:
+      'Who computes tax amounts: `builtin` (FHIR IQ’s rules and dated rates) or `stripe` (Stripe Tax; needs `STRIPE_SECRET_KEY` and tax registrations in the Stripe account). FHIR IQ still decides reverse charge and VAT-ID status either way.',
+    parse: oneOf('builtin', 'stripe'),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -294,6 +301,8 @@ export interface Config {
   stripeWebhookSecret: string | undefined;
   /** A non-default Stripe API base URL (tests, stripe-mock); undefined: api.stripe.com. */
   stripeApiUrl: string | undefined;
+  /** Who computes tax amounts (the rules stay FHIR IQ's). */
+  taxCalculator: 'builtin' | 'stripe';
   /** true when PUBLIC_URL is https: Secure cookies, HSTS. */
   secureCookies: boolean;
 }
@@ -320,6 +329,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   if (problems.length === 0 && Boolean(values.STRIPE_SECRET_KEY) !== Boolean(values.STRIPE_WEBHOOK_SECRET)) {
     problems.push('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together');
+  }
+  if (problems.length === 0 && values.TAX_CALCULATOR === 'stripe' && !values.STRIPE_SECRET_KEY) {
+    problems.push('TAX_CALCULATOR=stripe needs STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -355,6 +367,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     stripeSecretKey: values.STRIPE_SECRET_KEY as string | undefined,
     stripeWebhookSecret: values.STRIPE_WEBHOOK_SECRET as string | undefined,
     stripeApiUrl: values.STRIPE_API_URL as string | undefined,
+    taxCalculator: values.TAX_CALCULATOR as 'builtin' | 'stripe',
     secureCookies: publicUrl.startsWith('https://'),
   };
 }

@@ -5,10 +5,10 @@ import { type AuditModule, createAuditModule } from './audit/index.ts';
 import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
-import { createPaymentsModule, type PaymentsModule } from './payments/index.ts';
+import { createPaymentsModule, type PaymentsModule, stripeClient } from './payments/index.ts';
 import { createSiteModule } from './site/index.ts';
 import { createSubscriptionsModule, type SubscriptionsModule } from './subscriptions/index.ts';
-import { createTaxModule, type TaxModule } from './tax/index.ts';
+import { createTaxModule, StripeTaxCalculator, type TaxModule } from './tax/index.ts';
 
 export interface Modules {
   accounts: AccountsModule;
@@ -35,7 +35,15 @@ export function createModules(ctx: PlatformContext): Modules {
   const admin = createAdminModule(ctx, { accounts, audit });
   // Quotes price SKUs from the catalog (catalog.service.price fits the tax module's PriceSource);
   // staff edit rates through accounts' guards, audited.
-  const tax = createTaxModule(ctx, { prices: catalog.service, accounts, audit });
+  // TAX_CALCULATOR=stripe: Stripe Tax computes the amounts (the rules stay ours).
+  const tax = createTaxModule(ctx, {
+    prices: catalog.service,
+    accounts,
+    audit,
+    ...(ctx.config.taxCalculator === 'stripe'
+      ? { calculator: new StripeTaxCalculator(stripeClient(ctx.config)) }
+      : {}),
+  });
   // Orders link an unpaid order to its payment page; payments apply provider events to orders.
   let payments: PaymentsModule | undefined;
   const orders = createOrdersModule(ctx, {
