@@ -252,6 +252,49 @@ export class PaymentService {
     });
   }
 
+  /**
+   * A payment the provider collected on its own (a Stripe Billing renewal invoice), for an
+   * order created for it: recorded as succeeded and the order marked paid, in the caller's
+   * transaction. `reference` (the invoice id) is the event key: recording it twice is a no-op.
+   */
+  async recordCollected(
+    input: CreatePaymentInput & { provider: 'stripe'; reference: string; subscriptionId: string | null },
+    trx: DbHandle,
+  ): Promise<void> {
+    const db = view<PaymentsDb>(trx);
+    const now = this.ctx.clock.now();
+    const fresh = await repo.recordEvent(db, {
+      id: `collected:${input.reference}`,
+      provider: input.provider,
+      type: 'payment.succeeded',
+      payment_id: `pay_for_${input.orderId}`,
+      payload: { reference: input.reference, amount: input.amount, currency: input.currency },
+      received_at: now,
+    });
+    if (!fresh) return;
+    await repo.insertPayment(db, {
+      id: newId('pay', this.ctx.clock),
+      order_id: input.orderId,
+      user_id: input.userId,
+      provider: input.provider,
+      amount: input.amount,
+      currency: input.currency,
+      status: 'succeeded',
+      failure_code: null,
+      failure_message: null,
+      created_at: now,
+      updated_at: now,
+      succeeded_at: now,
+      checkout_session_id: null,
+      checkout_url: null,
+      checkout_expires_at: null,
+      checkout_attempt: 0,
+      provider_payment_intent: null,
+      provider_subscription_id: input.subscriptionId,
+    });
+    await this.orders.service.markPaid(input.orderId, trx);
+  }
+
   /** Cancels or resumes a subscription the provider bills (Stripe Billing); its webhooks confirm it later. */
   async updateProviderSubscription(
     providerSubscriptionId: string,

@@ -99,6 +99,8 @@ export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
               invoiceId: inv.id,
               periodEnd: periodEnds.length ? Math.max(...periodEnds) : null,
               nextAttemptAt: inv.next_payment_attempt,
+              amountPaid: inv.amount_paid,
+              currency: inv.currency,
               ...(e.type === 'invoice.payment_failed' ? { message: 'The renewal payment failed.' } : {}),
             }
           : undefined;

@@ -71,6 +71,8 @@ const invoice = (
     object: 'invoice',
     billing_reason: 'subscription_cycle',
     next_payment_attempt: type === 'invoice.payment_failed' ? secs('2026-04-04T00:00:00Z') : null,
+    amount_paid: type === 'invoice.payment_succeeded' ? 11_781 : 0,
+    currency: 'usd',
     parent: { subscription_details: { subscription: STRIPE_SUB, metadata: {} } },
     lines: { data: [{ period: { start: secs('2026-04-01T00:00:00Z'), end: secs(periodEnd) } }] },
   });
@@ -115,6 +117,19 @@ describe('Stripe Billing webhooks move Stripe subscriptions', () => {
     await drain();
     s = await reload();
     expect(s.period_index).toBe(1);
+    // What Stripe collected is a paid renewal order (for receipts, invoicing and refunds), once.
+    const renewals = (
+      await sql<{ id: string; state: string; gross_total: number; tax_total: number }>`
+        SELECT id, state, gross_total, tax_total FROM sales_order WHERE origin = 'renewal'`.execute(
+        t.app.ctx.db,
+      )
+    ).rows;
+    expect(renewals).toHaveLength(1);
+    expect(renewals[0]).toMatchObject({ state: 'paid' });
+    expect([Number(renewals[0]!.gross_total), Number(renewals[0]!.tax_total)]).toEqual([11_781, 1881]);
+    const payment = (await t.app.modules.payments.service.ofOrder(renewals[0]!.id))!;
+    expect(payment).toMatchObject({ provider: 'stripe', status: 'succeeded' });
+    expect(Number(payment.amount)).toBe(11_781);
   });
 
   it('cancellation in Stripe: a newer update wins over an older one; deletion ends it', async () => {

@@ -7,7 +7,13 @@ import type { ProviderSubscriptionUpdate, SubscriptionChange } from '../../platf
 import type { Currency } from '../../platform/money.ts';
 import type { AuditModule, StaffContext } from '../audit/index.ts';
 import type { CatalogModule } from '../catalog/index.ts';
-import { type BillingDetails, type OrderOrigin, type OrdersModule, vatStatusOf } from '../orders/index.ts';
+import {
+  type BillingDetails,
+  type NewOrderLine,
+  type OrderOrigin,
+  type OrdersModule,
+  vatStatusOf,
+} from '../orders/index.ts';
 import type { PaymentsModule, ProviderSubscriptionChange } from '../payments/index.ts';
 import type { PricedItem, TaxModule, TaxQuote } from '../tax/index.ts';
 import { dunningAfter, entitled, type SubscriptionStatus } from './domain/dunning.ts';
@@ -285,9 +291,15 @@ export class SubscriptionService {
    * invoices are applied by the period they cover, so their order does not matter.
    */
   async applyProviderUpdate(u: ProviderSubscriptionUpdate): Promise<number> {
+    // A paid renewal invoice becomes a paid renewal order: what Stripe bills each period is
+    // the first order's lines again (item and tax line as recurring prices), so those are
+    // its lines. Read before the transaction (one connection on PGlite).
+    const renewal =
+      u.kind === 'invoice_paid' && u.invoiceId ? await this.#invoiceLines(u.subscriptionId) : null;
     return inTransaction(this.db, async (tx) => {
       const trx = handle(tx);
       let moved = 0;
+      let invoiceOrder: string | null = null;
       for (const found of await repo.ofProvider(tx, u.subscriptionId)) {
         const sub = await repo.find(tx, found.id, true);
         if (!sub || sub.status === 'canceled') continue;
@@ -309,9 +321,12 @@ export class SubscriptionService {
           };
           await repo.update(tx, sub.id, patch);
           const after = { ...sub, ...patch };
+          if (renewal && !invoiceOrder)
+            invoiceOrder = await this.#invoiceOrder(trx, sub, u, renewal, patch.period_index);
           await this.#record(trx, after, sub.status === 'suspended' ? 'reinstated' : 'renewed', {
             invoiceId: u.invoiceId,
             periodEnd: end.toISOString(),
+            ...(invoiceOrder ? { orderId: invoiceOrder } : {}),
           });
           if (sub.status === 'suspended') await sendSubscriptionMail(this.ctx, trx, after, 'reinstated');
           moved++;
@@ -378,6 +393,89 @@ export class SubscriptionService {
       }
       return moved;
     });
+  }
+
+  /** The lines a provider's renewal invoice bills: every subscription under it, as first ordered. */
+  async #invoiceLines(providerSubscriptionId: string): Promise<NewOrderLine[]> {
+    const lines: NewOrderLine[] = [];
+    for (const sub of await repo.ofProvider(this.db, providerSubscriptionId)) {
+      const origin = await this.deps.orders.service.get(sub.origin_order_id);
+      const line = origin?.lines.find((l) => l.position === sub.origin_line);
+      if (!line) continue;
+      lines.push({
+        sku: line.sku,
+        name: line.name,
+        quantity: line.quantity,
+        unitAmount: Number(line.unit_amount),
+        net: Number(line.net),
+        taxRate: line.tax_rate_bp,
+        taxAmount: Number(line.tax_amount),
+        jurisdiction: line.jurisdiction,
+        reason: line.tax_reason,
+        taxCode: line.tax_code,
+      });
+    }
+    return lines;
+  }
+
+  /** The paid renewal order of a provider invoice (once per invoice), in the caller's transaction. */
+  async #invoiceOrder(
+    trx: DbHandle,
+    sub: SubscriptionRow,
+    u: ProviderSubscriptionUpdate,
+    lines: NewOrderLine[],
+    periodIndex: number,
+  ): Promise<string | null> {
+    const key = `stripe-invoice:${u.invoiceId}`;
+    const existing = await this.deps.orders.service.byIdempotencyKey(key, trx);
+    if (existing || !lines.length) return existing?.id ?? null;
+    const origin = await this.deps.orders.service.byId(sub.origin_order_id, trx);
+    const order = await this.deps.orders.service.create(
+      {
+        userId: sub.user_id,
+        idempotencyKey: key,
+        currency: sub.currency,
+        billing: sub.billing,
+        vatId: origin?.vat_id ?? null,
+        vatStatus: origin?.vat_status ?? 'not_provided',
+        taxDate: this.ctx.clock.now().toISOString().slice(0, 10),
+        taxNotes: origin?.tax_notes ?? [],
+        ip: null,
+        lines,
+        origin: 'renewal',
+        subscriptionId: sub.id,
+      },
+      trx,
+    );
+    const amount = u.amountPaid ?? order.row.gross_total;
+    if (amount !== order.row.gross_total)
+      this.ctx.log.warn(
+        { orderId: order.row.id, invoiceId: u.invoiceId, amount, gross: order.row.gross_total },
+        'a provider invoice does not match the subscription lines',
+      );
+    await repo.insertCharge(view<SubscriptionsDb>(trx), {
+      order_id: order.row.id,
+      subscription_id: sub.id,
+      kind: 'renewal',
+      period_index: periodIndex,
+      change: null,
+      status: 'paid',
+      created_at: this.ctx.clock.now(),
+      applied_at: this.ctx.clock.now(),
+    });
+    await this.deps.payments.service.recordCollected(
+      {
+        orderId: order.row.id,
+        userId: sub.user_id,
+        amount,
+        currency: sub.currency,
+        provider: 'stripe',
+        reference: u.invoiceId ?? key,
+        subscriptionId: u.subscriptionId,
+      },
+      trx,
+    );
+    return order.row.id;
   }
 
   // ---- the sweep: renewals, retries, grace, period ends -----------------------------------------------------

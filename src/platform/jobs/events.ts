@@ -52,6 +52,9 @@ export interface ProviderSubscriptionUpdate {
   invoiceId?: string;
   /** The end (seconds) of the service period a paid invoice covers. */
   periodEnd?: number | null;
+  /** What the provider collected for a paid invoice (minor units) and in which currency (lower case). */
+  amountPaid?: number;
+  currency?: string;
   /** When the provider retries a failed invoice (seconds), if it will. */
   nextAttemptAt?: number | null;
   message?: string;
