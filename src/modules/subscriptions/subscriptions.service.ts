@@ -972,6 +972,8 @@ export class SubscriptionService {
       const locked = await repo.find(tx, sub.id, true);
       if (!locked || locked.period_index !== sub.period_index || locked.status === 'canceled')
         return undefined;
+      // Canceled at period end meanwhile: that period will not come, so it is not billed.
+      if (c.kind === 'renewal' && locked.cancel_at_period_end) return undefined;
       const existing = await this.deps.orders.service.byIdempotencyKey(c.key, trx);
       if (existing) return existing.id;
       // One plan change at a time: a second one priced against the old plan would be wrong.
