@@ -1,11 +1,8 @@
-import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { AppError } from '../../platform/errors.ts';
 import { BODY_ERRORS, errorResponses } from '../../platform/http/schemas.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { percentOf } from './domain/rates.ts';
-import type { StaffContext } from './tax.contract.ts';
 import { NewTaxRateBody, ScheduledRateSchema, TaxRateListQuery, TaxRateSchema } from './tax.schema.ts';
 import type { StaffRate, TaxRateAdminService } from './tax-rates-admin.service.ts';
 
@@ -15,11 +12,9 @@ import type { StaffRate, TaxRateAdminService } from './tax-rates-admin.service.t
  */
 export const TAX_RATES_PERMISSION = 'admin.catalog.manage';
 
-export function staffOf(request: FastifyRequest): StaffContext {
-  const actor = request.actor;
-  if (!actor) throw new AppError('UNAUTHENTICATED');
-  return { actor: { userId: actor.userId, email: actor.email }, ip: request.ip, requestId: request.id };
-}
+import { staffOf } from '../audit/index.ts';
+
+export { staffOf };
 
 export const taxRateJson = (r: StaffRate) => ({
   id: r.id,

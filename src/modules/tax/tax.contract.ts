@@ -60,9 +60,4 @@ export interface VerificationStatus {
   lastError: string | null;
 }
 
-/** Who made a staff change, and from where: what the audit log records. */
-export interface StaffContext {
-  actor: { userId: string; email: string };
-  ip: string;
-  requestId: string;
-}
+export type { StaffContext } from '../audit/index.ts';
