@@ -20,7 +20,11 @@ export async function insertOrder(db: Db, order: OrderRow, lines: OrderLineRow[]
       tax_notes: JSON.stringify(order.tax_notes),
     } as never)
     .execute();
-  if (lines.length) await db.insertInto('order_line').values(lines).execute();
+  if (lines.length)
+    await db
+      .insertInto('order_line')
+      .values(lines.map((l) => ({ ...l, tax_components: JSON.stringify(l.tax_components) })) as never)
+      .execute();
 }
 
 export async function findOrder(db: Db, id: string, forUpdate = false): Promise<OrderRow | undefined> {

@@ -18,7 +18,21 @@ const OrderLineJson = Type.Object({
   quantity: Type.Integer(),
   unitAmount: Type.Integer(),
   net: Type.Integer(),
-  taxRate: Type.Integer({ description: 'Basis points (1900 = 19 %).' }),
+  taxRate: Type.Integer({ description: 'Basis points (1900 = 19 %), rounded: see taxRatePercent.' }),
+  taxRatePercent: Type.String({ description: 'The exact combined rate, percent ("14.975").' }),
+  taxComponents: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      jurisdiction: Type.String(),
+      label: Type.String(),
+      ratePercent: Type.String(),
+      amount: Type.Integer(),
+    }),
+    {
+      description:
+        'Each tax on the line, rounded on its own (Quebec: GST and QST); empty under reverse charge.',
+    },
+  ),
   taxAmount: Type.Integer(),
   gross: Type.Integer(),
   taxReason: Type.String(),
@@ -93,6 +107,8 @@ export const orderJson = ({ row, lines }: Order) => ({
     unitAmount: Number(l.unit_amount),
     net: Number(l.net),
     taxRate: l.tax_rate_bp,
+    taxRatePercent: l.tax_rate_percent ?? String(l.tax_rate_bp / 100),
+    taxComponents: l.tax_components ?? [],
     taxAmount: Number(l.tax_amount),
     gross: Number(l.gross),
     taxReason: l.tax_reason,

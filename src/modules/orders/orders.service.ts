@@ -18,6 +18,7 @@ import type {
   OrderOrigin,
   OrderRow,
   OrdersDb,
+  OrderTaxComponent,
   VatStatus,
 } from './orders.tables.ts';
 
@@ -41,6 +42,9 @@ export interface NewOrderLine {
   jurisdiction: string;
   reason: string;
   taxCode: string;
+  /** The exact combined rate ("14.975") and each tax, when the quote gives them. */
+  taxRatePercent?: string;
+  components?: OrderTaxComponent[];
 }
 
 export interface NewOrder {
@@ -102,6 +106,8 @@ export class OrderService {
       unit_amount: l.unitAmount,
       net: l.net,
       tax_rate_bp: l.taxRate,
+      tax_rate_percent: l.taxRatePercent ?? null,
+      tax_components: l.components ?? [],
       tax_amount: l.taxAmount,
       gross: l.net + l.taxAmount,
       tax_reason: l.reason,

@@ -16,6 +16,15 @@ export interface BillingDetails {
   business: boolean;
 }
 
+/** One tax charged on a line, as the quote computed it. */
+export interface OrderTaxComponent {
+  kind: string;
+  jurisdiction: string;
+  label: string;
+  ratePercent: string;
+  amount: number;
+}
+
 /** What created the order: a checkout, or the billing of an existing subscription. */
 export type OrderOrigin = 'checkout' | 'renewal' | 'plan_change';
 
@@ -68,6 +77,10 @@ export type OrdersTables = {
     unit_amount: number;
     net: number;
     tax_rate_bp: number;
+    /** The exact combined rate ("14.975"); null on lines sold before it was kept. */
+    tax_rate_percent: string | null;
+    /** Each tax on the line, rounded on its own (GST and QST…); [] under reverse charge. */
+    tax_components: OrderTaxComponent[];
     tax_amount: number;
     gross: number;
     tax_reason: string;

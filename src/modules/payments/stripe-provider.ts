@@ -157,7 +157,7 @@ export class StripePaymentProvider implements PaymentProvider {
             currency,
             unit_amount: Number(line.tax_amount),
             product_data: {
-              name: `Tax ${Number(line.tax_rate_bp) / 100} % (${line.jurisdiction}) on ${line.name}`,
+              name: `Tax ${line.tax_rate_percent ?? Number(line.tax_rate_bp) / 100} % (${line.jurisdiction}) on ${line.name}`,
               metadata: { sku: line.sku, tax_for: String(line.position) },
             },
             ...every,

@@ -409,6 +409,8 @@ export class SubscriptionService {
         unitAmount: Number(line.unit_amount),
         net: Number(line.net),
         taxRate: line.tax_rate_bp,
+        ...(line.tax_rate_percent ? { taxRatePercent: line.tax_rate_percent } : {}),
+        components: line.tax_components ?? [],
         taxAmount: Number(line.tax_amount),
         jurisdiction: line.jurisdiction,
         reason: line.tax_reason,

@@ -64,7 +64,6 @@ export interface CheckoutPageProps extends PageChrome {
   quote?: { cartId: string; cartVersion: number; quote: TaxQuote } | null;
 }
 
-const pct = (bp: number) => `${(bp / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
 const REASONS: Record<string, string> = {
   reverse_charge: 'reverse charge',
   standard: 'standard rate',
@@ -104,7 +103,11 @@ function QuoteTable(props: { quote: TaxQuote }) {
                 </td>
                 <td class="num">{money(l.net)}</td>
                 <td class="num" data-tax-rate={l.taxRate}>
-                  {pct(l.taxRate)} ({REASONS[l.reason] ?? l.reason.replaceAll('_', ' ')})
+                  {l.taxRatePercent} %
+                  {l.components.length > 1
+                    ? ` = ${l.components.map((c) => `${c.label} ${c.ratePercent} %`).join(' + ')}`
+                    : ''}{' '}
+                  ({REASONS[l.reason] ?? l.reason.replaceAll('_', ' ')})
                 </td>
                 <td class="num">{money(l.taxAmount)}</td>
               </tr>

@@ -2,7 +2,7 @@ import { type Currency, formatMoney } from '../../../platform/money.ts';
 import { AdminNav, Alert, Button, Layout, type PageChrome } from '../../../web/index.ts';
 import { awaitsPayment } from '../domain/state.ts';
 import type { Order, OrderRefundView } from '../orders.service.ts';
-import type { OrderRow } from '../orders.tables.ts';
+import type { OrderLineRow, OrderRow } from '../orders.tables.ts';
 
 /** Customer order pages, the confirmation page and the staff order list. */
 
@@ -19,7 +19,17 @@ const STATE_LABELS: Record<OrderRow['state'], string> = {
 export const stateLabel = (s: OrderRow['state']) => STATE_LABELS[s];
 const day = (d: Date) => new Date(d).toISOString().slice(0, 10);
 const money = (row: OrderRow, n: number) => formatMoney(Number(n), row.currency as Currency);
-const rate = (bp: number) => `${(bp / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
+/**
+ * A line's tax rate as sold: the exact combined rate ("14.975 %"), and each tax when there are
+ * several ("GST 5 % + QST 9.975 %"). Lines sold before exact rates were kept show basis points.
+ */
+export function lineTaxRate(l: OrderLineRow): string {
+  const combined = `${l.tax_rate_percent ?? (l.tax_rate_bp / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
+  const parts = l.tax_components ?? [];
+  return parts.length > 1
+    ? `${combined} (${parts.map((c) => `${c.label} ${c.ratePercent} %`).join(' + ')})`
+    : combined;
+}
 
 const REFUND_LABELS: Record<OrderRefundView['status'], string> = {
   pending: 'Processing',
@@ -117,7 +127,7 @@ export function OrderDetails(props: { order: Order; headingLevel?: 2 | 3; refund
                 <td class="num">{money(row, l.unit_amount)}</td>
                 <td class="num">{money(row, l.net)}</td>
                 <td class="num">
-                  {rate(l.tax_rate_bp)} · {money(row, l.tax_amount)}
+                  {lineTaxRate(l)} · {money(row, l.tax_amount)}
                 </td>
                 <td class="num">{money(row, l.gross)}</td>
               </tr>

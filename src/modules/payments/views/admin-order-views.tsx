@@ -1,6 +1,6 @@
 import { type Currency, formatMoney, MINOR_DIGITS } from '../../../platform/money.ts';
 import { AdminNav, Alert, CsrfInput, FormField, Layout, type PageChrome } from '../../../web/index.ts';
-import { stateLabel } from '../../orders/index.ts';
+import { lineTaxRate, stateLabel } from '../../orders/index.ts';
 import { dateOnly } from '../refunds.schema.ts';
 import type { StaffOrderView } from '../refunds.service.ts';
 import type { RefundRow } from '../refunds.tables.ts';
@@ -8,7 +8,6 @@ import type { RefundRow } from '../refunds.tables.ts';
 /** /admin/orders/:id — everything staff need about one order, and the refund form. */
 
 const fmt = (d: Date | null) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 16) : '—');
-const rate = (bp: number) => `${(bp / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
 
 const REFUND_STATUS: Record<RefundRow['status'], string> = {
   pending: 'Pending',
@@ -143,7 +142,7 @@ export function StaffOrderPage(props: StaffOrderPageProps) {
                     <td class="num">{money(l.unit_amount)}</td>
                     <td class="num">{money(l.net)}</td>
                     <td>
-                      {rate(l.tax_rate_bp)} · {l.jurisdiction} · {l.tax_reason} ({l.tax_code})
+                      {lineTaxRate(l)} · {l.jurisdiction} · {l.tax_reason} ({l.tax_code})
                     </td>
                     <td class="num">{money(l.tax_amount)}</td>
                     <td class="num">{money(l.gross)}</td>
