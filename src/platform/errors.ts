@@ -167,6 +167,12 @@ export const ERROR_CATALOG = {
     message: 'Your cart is empty.',
     description: 'Checkout (or a quote for it) was asked for a cart with no lines.',
   },
+  CART_MIXED_INTERVALS: {
+    status: 409,
+    message: 'Monthly and annual plans are checked out separately.',
+    description:
+      'With Stripe, one checkout bills one subscription at one interval: remove the monthly or the annual plans from the cart, check out, then buy the others. Nothing was recorded.',
+  },
   CART_CHANGED: {
     status: 409,
     message: 'Your cart changed since you reviewed it. Please review the new total.',

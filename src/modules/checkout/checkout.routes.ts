@@ -174,6 +174,7 @@ export function registerCheckoutRoutes(
             'REGION_REQUIRED',
             'CART_EMPTY',
             'CART_CHANGED',
+            'CART_MIXED_INTERVALS',
             'CHECKOUT_DISABLED',
             'PAYMENT_PAGE_UNAVAILABLE',
           ),

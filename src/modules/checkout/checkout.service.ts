@@ -4,6 +4,7 @@ import { handle, inTransaction } from '../../platform/db/transaction.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import type { Currency } from '../../platform/money.ts';
 import type { AccountsModule } from '../accounts/index.ts';
+import type { CatalogModule } from '../catalog/index.ts';
 import { type OrderRow, type OrdersModule, vatStatusOf } from '../orders/index.ts';
 import type { PaymentsModule } from '../payments/index.ts';
 import type { TaxModule, TaxQuote } from '../tax/index.ts';
@@ -72,6 +73,7 @@ export class CheckoutService {
     private readonly carts: CartService,
     private readonly deps: {
       accounts: AccountsModule;
+      catalog: CatalogModule;
       tax: TaxModule;
       orders: OrdersModule;
       payments: PaymentsModule;
@@ -133,6 +135,7 @@ export class CheckoutService {
     if (input.cartVersion !== undefined && input.cartVersion !== quoted.cartVersion)
       throw new AppError('CART_CHANGED');
     const { billing, quote } = quoted;
+    await this.#checkIntervals(quote.lines.map((l) => l.sku));
     const key = `checkout:${quoted.cartId}:${quoted.cartVersion}`;
 
     const outcome = await inTransaction(this.db, async (tx) => {
@@ -174,6 +177,22 @@ export class CheckoutService {
     if (outcome.created)
       this.ctx.log.info({ orderId: outcome.orderId, cartId: quoted.cartId }, 'order created at checkout');
     return this.#result(outcome.orderId, outcome.created);
+  }
+
+  /**
+   * Stripe bills one subscription per Checkout Session, at one interval: monthly and annual
+   * plans in one cart cannot be paid together there. Refused before anything is written, with
+   * what to do (the built-in provider renews each line on its own, so it takes any mix).
+   */
+  async #checkIntervals(skus: string[]): Promise<void> {
+    const a = this.deps.payments.service.availability();
+    if (!a.ok || a.provider.name !== 'stripe') return;
+    const intervals = new Set<string>();
+    for (const sku of skus) {
+      const found = await this.deps.catalog.service.skuWithPrices(sku).catch(() => undefined);
+      if (found?.sku.billing === 'recurring' && found.sku.interval) intervals.add(found.sku.interval);
+    }
+    if (intervals.size > 1) throw new AppError('CART_MIXED_INTERVALS');
   }
 
   /** The order of an earlier checkout of the cart (and version) the request names, if there was one. */

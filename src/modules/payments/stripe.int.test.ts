@@ -138,6 +138,25 @@ describe('Stripe Checkout Sessions (official SDK against a local server speaking
     expect(s.form['payment_intent_data[metadata][order_id]']).toBeUndefined();
   });
 
+  it('monthly and annual plans in one cart are refused before anything is written (one interval per Stripe subscription)', async () => {
+    const jar = await guestWithCart(t, [
+      { sku: 'TL-MAPPER-PR-M', quantity: 1 },
+      { sku: 'TL-QUALITY-ST-A', quantity: 1 },
+    ]);
+    const before = await commerceCounts(t);
+    const cart = await cartOf(t, jar);
+    const r = await api(t, 'POST', '/api/v1/checkout', {
+      jar,
+      body: {
+        billing: { ...GERMAN_CONSUMER, email: 'mixed@example.de' },
+        cartId: cart.id,
+        cartVersion: cart.version,
+      },
+    });
+    expect([r.statusCode, r.json().error.code]).toEqual([409, 'CART_MIXED_INTERVALS']);
+    expect(await commerceCounts(t)).toEqual(before);
+  });
+
   it('the checkout form redirects to the Checkout Session URL', async () => {
     const jar = await guestWithCart(t);
     const { token } = await csrfFrom(t, jar, '/checkout');
