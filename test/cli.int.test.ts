@@ -83,7 +83,9 @@ async function stop(server: Server): Promise<{ code: number | null; ms: number }
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
-describe('fhiriq CLI', () => {
+// These tests spawn real processes (each boots Node, tsx and the app): on a loaded 2-core
+// machine one test can take half a minute, so they get more time than the in-process tests.
+describe('fhiriq CLI', { timeout: 120_000 }, () => {
   it('documents every command with --help', async () => {
     const r = await run(['--help'], {});
     expect(r.code).toBe(0);
@@ -120,7 +122,7 @@ describe('fhiriq CLI', () => {
   });
 });
 
-describe('fhiriq serve', () => {
+describe('fhiriq serve', { timeout: 120_000 }, () => {
   let dataDir: string;
   let pg: TestDatabase | undefined;
   let env: Record<string, string>;
