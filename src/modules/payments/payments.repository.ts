@@ -60,8 +60,17 @@ export async function paymentByProviderRef(
     paymentIntentId?: string | undefined;
     subscriptionId?: string | undefined;
     sessionId?: string | undefined;
+    invoiceId?: string | undefined;
   },
 ): Promise<PaymentRow | undefined> {
+  if (ref.invoiceId) {
+    const p = await db
+      .selectFrom('payment')
+      .selectAll()
+      .where('provider_invoice_id', '=', ref.invoiceId)
+      .executeTakeFirst();
+    if (p) return p;
+  }
   if (ref.sessionId) {
     const p = await db
       .selectFrom('payment')
@@ -79,11 +88,16 @@ export async function paymentByProviderRef(
     if (p) return p;
   }
   if (ref.subscriptionId) {
-    return db
-      .selectFrom('payment')
-      .selectAll()
-      .where('provider_subscription_id', '=', ref.subscriptionId)
-      .executeTakeFirst();
+    return (
+      db
+        .selectFrom('payment')
+        .selectAll()
+        .where('provider_subscription_id', '=', ref.subscriptionId)
+        // The checkout's payment, not a later renewal's (those carry the subscription id too).
+        .orderBy('created_at')
+        .orderBy('id')
+        .executeTakeFirst()
+    );
   }
   return undefined;
 }
@@ -178,4 +192,22 @@ export async function methodThatPaid(db: Db, orderId: string): Promise<string | 
     .orderBy('payment_attempt.created_at', 'desc')
     .executeTakeFirst();
   return r?.payment_method_id ?? undefined;
+}
+
+/** Remembers which payment intent paid an invoice (first writer wins: it never changes). */
+export async function rememberInvoicePayment(db: Db, invoiceId: string, paymentIntentId: string, at: Date) {
+  await db
+    .insertInto('stripe_invoice_payment')
+    .values({ invoice_id: invoiceId, payment_intent_id: paymentIntentId, received_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function invoicePaymentIntent(db: Db, invoiceId: string): Promise<string | undefined> {
+  const r = await db
+    .selectFrom('stripe_invoice_payment')
+    .select('payment_intent_id')
+    .where('invoice_id', '=', invoiceId)
+    .executeTakeFirst();
+  return r?.payment_intent_id;
 }

@@ -76,6 +76,7 @@ export class PaymentService {
       checkout_attempt: 0,
       provider_payment_intent: null,
       provider_subscription_id: null,
+      provider_invoice_id: null,
     });
     return { id };
   }
@@ -102,12 +103,31 @@ export class PaymentService {
     paymentIntentId?: string | undefined;
     subscriptionId?: string | undefined;
     sessionId?: string | undefined;
+    invoiceId?: string | undefined;
   }): Promise<PaymentRow | undefined> {
     if (ref.orderId) {
       const p = await repo.paymentOfOrder(this.db, ref.orderId);
       if (p) return p;
     }
     return repo.paymentByProviderRef(this.db, ref);
+  }
+
+  /**
+   * Stripe's `invoice_payment.paid` for an invoice none of our payments knows yet: the link is
+   * kept and applied when the invoice's payment is recorded (a renewal's, by the subscriptions job).
+   */
+  async rememberInvoicePayment(invoiceId: string, paymentIntentId: string): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const now = this.ctx.clock.now();
+      await repo.rememberInvoicePayment(tx, invoiceId, paymentIntentId, now);
+      // Recorded meanwhile (its transaction committed between our lookup and this one): link it now.
+      const payment = await repo.paymentByProviderRef(tx, { invoiceId });
+      if (payment && !payment.provider_payment_intent)
+        await repo.updatePayment(tx, payment.id, {
+          provider_payment_intent: paymentIntentId,
+          updated_at: now,
+        });
+    });
   }
 
   /** Applies a provider event once, however often and in whatever order it arrives. */
@@ -135,6 +155,14 @@ export class PaymentService {
       refs.provider_payment_intent = event.refs.paymentIntentId;
     if (event.refs?.subscriptionId && !payment.provider_subscription_id)
       refs.provider_subscription_id = event.refs.subscriptionId;
+    if (event.refs?.invoiceId && !payment.provider_invoice_id)
+      refs.provider_invoice_id = event.refs.invoiceId;
+    // An invoice's payment intent that arrived before this payment knew its invoice.
+    const invoiceId = refs.provider_invoice_id ?? payment.provider_invoice_id;
+    if (invoiceId && !payment.provider_payment_intent && !refs.provider_payment_intent) {
+      const known = await repo.invoicePaymentIntent(db, invoiceId);
+      if (known) refs.provider_payment_intent = known;
+    }
     if (Object.keys(refs).length) await repo.updatePayment(db, payment.id, refs);
     if (event.subscription)
       await repo.upsertStripeSubscription(db, {
@@ -289,8 +317,10 @@ export class PaymentService {
       checkout_url: null,
       checkout_expires_at: null,
       checkout_attempt: 0,
-      provider_payment_intent: null,
+      // `invoice_payment.paid` may have come first.
+      provider_payment_intent: (await repo.invoicePaymentIntent(db, input.reference)) ?? null,
       provider_subscription_id: input.subscriptionId,
+      provider_invoice_id: input.reference,
     });
     await this.orders.service.markPaid(input.orderId, trx);
   }

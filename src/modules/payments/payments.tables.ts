@@ -22,6 +22,8 @@ export type PaymentsTables = {
     checkout_attempt: number;
     provider_payment_intent: string | null;
     provider_subscription_id: string | null;
+    /** Stripe Billing: the invoice this payment paid (the subscription's first, or a renewal's). */
+    provider_invoice_id: string | null;
   };
   payment_method: {
     id: string;
@@ -53,6 +55,11 @@ export type PaymentsTables = {
     received_at: Date;
   };
   stripe_customer: { user_id: string; customer_id: string; created_at: Date };
+  stripe_invoice_payment: {
+    invoice_id: string;
+    payment_intent_id: string;
+    received_at: Date;
+  };
   stripe_subscription: {
     id: string;
     payment_id: string | null;

@@ -28,7 +28,7 @@ export interface PaymentEvent {
   /** The provider's own event type (Stripe: `checkout.session.completed`, …). */
   providerType?: string;
   /** Provider ids the event links to the payment (kept when not known yet). */
-  refs?: { paymentIntentId?: string; subscriptionId?: string };
+  refs?: { paymentIntentId?: string; subscriptionId?: string; invoiceId?: string };
   /** A subscription's status as of the event (recorded in stripe_subscription). */
   subscription?: { id: string; status: string; customerId: string | null; eventCreated: number };
   /** Published to the subscriptions module (`payments.subscription-updated`) with the event. */

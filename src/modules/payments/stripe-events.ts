@@ -20,6 +20,7 @@ export const HANDLED_STRIPE_EVENTS = [
   'payment_intent.payment_failed',
   'invoice.payment_succeeded',
   'invoice.payment_failed',
+  'invoice_payment.paid',
   'customer.subscription.created',
   'customer.subscription.updated',
   'customer.subscription.deleted',
@@ -31,7 +32,13 @@ export const HANDLED_STRIPE_EVENTS = [
 ] as const;
 
 export interface MappedStripeEvent {
-  ref: { orderId?: string; paymentIntentId?: string; subscriptionId?: string; sessionId?: string };
+  ref: {
+    orderId?: string;
+    paymentIntentId?: string;
+    subscriptionId?: string;
+    sessionId?: string;
+    invoiceId?: string;
+  };
   event: Omit<PaymentEvent, 'paymentId'>;
 }
 
@@ -46,6 +53,7 @@ export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
       const s = e.data.object;
       const paymentIntentId = idOf(s.payment_intent);
       const subscriptionId = idOf(s.subscription);
+      const invoiceId = idOf(s.invoice);
       const paid = s.payment_status === 'paid' || s.payment_status === 'no_payment_required';
       return {
         ref: { orderId: s.metadata?.order_id ?? s.client_reference_id ?? undefined, sessionId: s.id },
@@ -56,8 +64,21 @@ export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
           refs: {
             ...(paymentIntentId ? { paymentIntentId } : {}),
             ...(subscriptionId ? { subscriptionId } : {}),
+            ...(invoiceId ? { invoiceId } : {}),
           },
         },
+      };
+    }
+    case 'invoice_payment.paid': {
+      // Which payment intent paid an invoice (Stripe no longer puts it on the invoice): linked to
+      // the payment of that invoice, so refunds of subscription payments reach the right charge.
+      const ip = e.data.object;
+      const invoiceId = idOf(ip.invoice);
+      const paymentIntentId = idOf(ip.payment?.payment_intent);
+      if (!invoiceId) return null;
+      return {
+        ref: { invoiceId },
+        event: { ...base, type: 'payment.noted', ...(paymentIntentId ? { refs: { paymentIntentId } } : {}) },
       };
     }
     case 'payment_intent.succeeded':
@@ -114,7 +135,7 @@ export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
               ? 'payment.succeeded'
               : 'payment.failed',
           attemptId: inv.id,
-          ...(subscriptionId ? { refs: { subscriptionId } } : {}),
+          ...(subscriptionId ? { refs: { subscriptionId, ...(first ? { invoiceId: inv.id } : {}) } } : {}),
           ...(subscriptionUpdate ? { subscriptionUpdate } : {}),
           ...(first && e.type === 'invoice.payment_failed'
             ? { declineCode: 'invoice_payment_failed', message: 'The payment failed.' }
@@ -228,6 +249,17 @@ export async function applyStripeEvent(
   if (!mapped) return 'ignored';
   const payment =
     (await payments.findByRef(mapped.ref)) ?? (await paymentOfUnlinkedRefund(payments, mapped, lookups));
+  // An invoice's payment before the payment of that invoice is recorded (a renewal's comes from
+  // the subscriptions job): kept, and linked when it is.
+  if (
+    !payment &&
+    e.type === 'invoice_payment.paid' &&
+    mapped.ref.invoiceId &&
+    mapped.event.refs?.paymentIntentId
+  ) {
+    await payments.rememberInvoicePayment(mapped.ref.invoiceId, mapped.event.refs.paymentIntentId);
+    return 'applied';
+  }
   // Not one of ours (another integration on the same Stripe account): acknowledged, nothing changes.
   if (payment?.provider !== 'stripe') return 'ignored';
   return payments.handleEvent({ ...mapped.event, paymentId: payment.id });

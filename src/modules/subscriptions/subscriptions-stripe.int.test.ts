@@ -30,7 +30,12 @@ beforeAll(async () => {
     t.http,
     stripeEvent(
       'checkout.session.completed',
-      sessionCompleted(orderId, { mode: 'subscription', payment_intent: null, subscription: STRIPE_SUB }),
+      sessionCompleted(orderId, {
+        mode: 'subscription',
+        payment_intent: null,
+        subscription: STRIPE_SUB,
+        invoice: 'in_first',
+      }),
     ),
   );
   expect(paid.statusCode).toBe(200);
@@ -103,6 +108,14 @@ describe('Stripe Billing webhooks move Stripe subscriptions', () => {
     expect((await t.app.modules.subscriptions.service.sweep()).suspended).toBe(1);
     expect((await reload()).status).toBe('suspended');
 
+    // Which payment intent paid the renewal invoice arrives first, before its order exists.
+    const link = stripeEvent('invoice_payment.paid', {
+      id: 'inpay_1',
+      object: 'invoice_payment',
+      invoice: 'in_renewal_1',
+      payment: { type: 'payment_intent', payment_intent: 'pi_renewal_1' },
+    });
+    expect((await deliver(t.http, link)).statusCode).toBe(200);
     const paid = invoice('invoice.payment_succeeded', 'in_renewal_1', '2026-05-01T00:00:00Z');
     expect((await deliver(t.http, paid)).statusCode).toBe(200);
     // A late copy of the failure (a new event id, as Stripe's retries have) changes nothing.
@@ -128,8 +141,35 @@ describe('Stripe Billing webhooks move Stripe subscriptions', () => {
     expect(renewals[0]).toMatchObject({ state: 'paid' });
     expect([Number(renewals[0]!.gross_total), Number(renewals[0]!.tax_total)]).toEqual([11_781, 1881]);
     const payment = (await t.app.modules.payments.service.ofOrder(renewals[0]!.id))!;
-    expect(payment).toMatchObject({ provider: 'stripe', status: 'succeeded' });
+    expect(payment).toMatchObject({
+      provider: 'stripe',
+      status: 'succeeded',
+      provider_invoice_id: 'in_renewal_1',
+      provider_payment_intent: 'pi_renewal_1',
+    });
     expect(Number(payment.amount)).toBe(11_781);
+    // So staff can refund it, and the refund reaches that charge.
+    const { refund } = await t.app.modules.payments.refunds.request(
+      { userId: 'usr_staff', email: 'staff@example.com' },
+      { orderId: renewals[0]!.id, amount: 5_000, reason: 'goodwill', requestKey: 'renewal-refund-1' },
+      { ip: '127.0.0.1', requestId: 'req_test' },
+    );
+    expect(refund.order_id).toBe(renewals[0]!.id);
+    const sent = fake.requests.filter((r) => r.path === '/v1/refunds');
+    expect(sent.at(-1)?.form).toMatchObject({ payment_intent: 'pi_renewal_1', amount: '5000' });
+
+    // The first invoice's payment intent links to the checkout's payment the same way (after it).
+    await deliver(
+      t.http,
+      stripeEvent('invoice_payment.paid', {
+        id: 'inpay_0',
+        object: 'invoice_payment',
+        invoice: 'in_first',
+        payment: { type: 'payment_intent', payment_intent: 'pi_first' },
+      }),
+    );
+    const first = (await t.app.modules.payments.service.ofOrder(sub.origin_order_id))!;
+    expect(first).toMatchObject({ provider_invoice_id: 'in_first', provider_payment_intent: 'pi_first' });
   });
 
   it('cancellation in Stripe: a newer update wins over an older one; deletion ends it', async () => {
