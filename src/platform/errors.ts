@@ -206,7 +206,7 @@ export const ERROR_CATALOG = {
     status: 409,
     message: 'This subscription is managed by the payment provider.',
     description:
-      'The subscription is billed by Stripe Billing; plan changes are made through the provider, and FHIR IQ follows its webhooks.',
+      'The subscription is billed by a payment provider that cannot make this change for it (its provider id is unknown, or the provider does not offer the operation). Nothing was changed.',
   },
   PLAN_CHANGE_INVALID: {
     status: 422,
@@ -218,7 +218,7 @@ export const ERROR_CATALOG = {
     status: 402,
     message: 'The payment was declined.',
     description:
-      'Charging the saved card failed (the message gives the card’s reason). Nothing changed: the plan change or retry can be tried again with another card.',
+      'Charging the card failed (the message gives the card’s reason), here or at Stripe. Nothing changed: the plan change or payment can be tried again, with another card if needed.',
   },
   REFUND_EXCEEDS_BALANCE: {
     status: 422,

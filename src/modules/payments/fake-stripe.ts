@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
  * A local server speaking the part of Stripe's REST API the payment adapter
  * uses — `POST /v1/customers`, `POST /v1/checkout/sessions`, `POST /v1/refunds`,
  * `GET /v1/refunds?payment_intent=…`, `GET /v1/payment_intents/:id` (the ones
- * listed in `paymentIntents`), `POST` and `DELETE /v1/subscriptions/:id` —
+ * listed in `paymentIntents`), `GET`, `POST` (cancel_at_period_end or items) and `DELETE
+ * /v1/subscriptions/:id` (the ones listed in `subscriptions`), `POST /v1/products` —
  * form-encoded bodies, Bearer key, `Idempotency-Key` replay like Stripe's — for offline tests.
  */
 export interface FakeStripeRequest {
@@ -26,6 +27,10 @@ export interface FakeStripe {
    * Stripe refuses it (400). Refunds of a payment intent not listed here are not limited.
    */
   paymentIntents: Map<string, { amount: number; currency: string; orderId?: string }>;
+  /** Subscriptions `GET /v1/subscriptions/:id` answers and item updates change (tests register them). */
+  subscriptions: Map<string, FakeStripeSubscription>;
+  /** Item updates answer 402 card_declined, as with `payment_behavior: error_if_incomplete`. */
+  declineSubscriptionUpdates: boolean;
   /** Every refund, made through the API or with `dashboardRefund`. */
   refunds: FakeStripeRefund[];
   /** The status new API refunds get (Stripe: `succeeded` for cards, `pending` for some methods). */
@@ -36,6 +41,19 @@ export interface FakeStripe {
   stop(): Promise<void>;
   resume(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface FakeStripeSubscription {
+  currency: string;
+  interval: 'month' | 'year';
+  items: {
+    id: string;
+    productId: string;
+    name: string;
+    metadata: Record<string, string>;
+    unitAmount: number;
+    quantity: number;
+  }[];
 }
 
 export interface FakeStripeRefund {
@@ -82,10 +100,41 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     state.refunds
       .filter((r) => r.payment_intent === paymentIntent && r.status !== 'failed' && r.status !== 'canceled')
       .reduce((s, r) => s + r.amount, 0);
+  const products = new Map<
+    string,
+    { id: string; object: string; name: string; metadata: Record<string, string> }
+  >();
+  const subscriptionBody = (id: string, sub: FakeStripeSubscription) => ({
+    id,
+    object: 'subscription',
+    status: 'active',
+    currency: sub.currency,
+    cancel_at_period_end: false,
+    livemode: false,
+    items: {
+      object: 'list',
+      has_more: false,
+      data: sub.items.map((it) => ({
+        id: it.id,
+        object: 'subscription_item',
+        quantity: it.quantity,
+        price: {
+          id: `price_${it.id}`,
+          object: 'price',
+          currency: sub.currency,
+          unit_amount: it.unitAmount,
+          recurring: { interval: sub.interval },
+          product: { id: it.productId, object: 'product', name: it.name, metadata: it.metadata },
+        },
+      })),
+    },
+  });
   const state: FakeStripe = {
     url: '',
     requests: [],
     failNext: 0,
+    subscriptions: new Map(),
+    declineSubscriptionUpdates: false,
     paymentIntents: new Map(),
     refunds: [],
     refundStatus: 'succeeded',
@@ -166,6 +215,75 @@ export async function startFakeStripe(): Promise<FakeStripe> {
           expires_at: now + 24 * 3600,
           livemode: false,
         };
+      } else if (req.method === 'POST' && path === '/v1/products') {
+        const metadata: Record<string, string> = {};
+        for (const [k, v] of Object.entries(form)) {
+          const m = /^metadata\[(.+)\]$/.exec(k);
+          if (m) metadata[m[1]!] = v;
+        }
+        const product = { id: `prod_fake${++seq}`, object: 'product', name: form.name ?? '', metadata };
+        products.set(product.id, product);
+        body = product;
+      } else if (req.method === 'GET' && /^\/v1\/subscriptions\/[\w-]+$/.test(path)) {
+        const id = path.split('/').pop() ?? '';
+        const sub = state.subscriptions.get(id);
+        if (!sub) {
+          send(404, {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_missing',
+              message: `No such subscription: '${id}'`,
+            },
+          });
+          return;
+        }
+        body = subscriptionBody(id, sub);
+      } else if (
+        req.method === 'POST' &&
+        /^\/v1\/subscriptions\/[\w-]+$/.test(path) &&
+        form['items[0][id]'] !== undefined
+      ) {
+        // Item changes (a plan change): prorated and invoiced at once; a declined card refuses it.
+        const id = path.split('/').pop() ?? '';
+        const sub = state.subscriptions.get(id);
+        if (!sub) {
+          send(404, {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_missing',
+              message: `No such subscription: '${id}'`,
+            },
+          });
+          return;
+        }
+        if (state.declineSubscriptionUpdates) {
+          send(402, {
+            error: {
+              type: 'card_error',
+              code: 'card_declined',
+              decline_code: 'generic_decline',
+              message: 'Your card was declined.',
+            },
+          });
+          return;
+        }
+        for (let i = 0; form[`items[${i}][id]`] !== undefined; i++) {
+          const item = sub.items.find((it) => it.id === form[`items[${i}][id]`]);
+          if (!item) continue;
+          if (form[`items[${i}][deleted]`] === 'true') {
+            sub.items = sub.items.filter((it) => it !== item);
+            continue;
+          }
+          const product = products.get(form[`items[${i}][price_data][product]`] ?? '');
+          if (product) {
+            item.productId = product.id;
+            item.name = product.name;
+            item.metadata = product.metadata;
+          }
+          item.unitAmount = Number(form[`items[${i}][price_data][unit_amount]`] ?? item.unitAmount);
+          item.quantity = Number(form[`items[${i}][quantity]`] ?? item.quantity);
+        }
+        body = subscriptionBody(id, sub);
       } else if (
         /^\/v1\/subscriptions\/[\w-]+$/.test(path) &&
         (req.method === 'POST' || req.method === 'DELETE')

@@ -37,6 +37,7 @@ export type {
   PaymentEvent,
   PaymentEventType,
   PaymentProvider,
+  ProviderPlanChange,
   ProviderSubscriptionChange,
 } from './provider.ts';
 export type { ProviderRefund, RefundGateway } from './refund-gateway.ts';

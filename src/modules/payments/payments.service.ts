@@ -17,6 +17,7 @@ import type {
   CreatePaymentInput,
   PaymentEvent,
   PaymentProvider,
+  ProviderPlanChange,
   ProviderSubscriptionChange,
 } from './provider.ts';
 
@@ -323,6 +324,16 @@ export class PaymentService {
       provider_invoice_id: input.reference,
     });
     await this.orders.service.markPaid(input.orderId, trx);
+  }
+
+  /** Changes the plan of a subscription the provider bills, with its proration, charged now. */
+  async changeProviderPlan(
+    providerSubscriptionId: string,
+    change: ProviderPlanChange,
+    idempotencyKey: string,
+  ): Promise<void> {
+    if (!this.provider?.changeSubscriptionPlan) throw new AppError('SUBSCRIPTION_PROVIDER_MANAGED');
+    await this.provider.changeSubscriptionPlan(providerSubscriptionId, change, idempotencyKey);
   }
 
   /** Cancels or resumes a subscription the provider bills (Stripe Billing); its webhooks confirm it later. */

@@ -62,9 +62,33 @@ export interface PaymentProvider {
     change: ProviderSubscriptionChange,
     idempotencyKey: string,
   ): Promise<void>;
+  /**
+   * Changes the plan now with the provider's proration, charged at once: a declined card
+   * refuses it (402 PAYMENT_DECLINED) and nothing changes.
+   */
+  changeSubscriptionPlan?(
+    providerSubscriptionId: string,
+    change: ProviderPlanChange,
+    idempotencyKey: string,
+  ): Promise<void>;
 }
 
 export type ProviderSubscriptionChange = 'cancel_at_period_end' | 'resume' | 'cancel_now';
+
+/** A plan change of a provider-billed subscription: the item of `fromSku` becomes this plan. */
+export interface ProviderPlanChange {
+  fromSku: string;
+  toSku: string;
+  name: string;
+  /** Net per unit per period, minor units. */
+  unitAmount: number;
+  quantity: number;
+  /** The new plan's tax per period (billed as its own recurring price, like at checkout). */
+  taxAmount: number;
+  taxLabel: string;
+  currency: string;
+  interval: 'month' | 'year';
+}
 
 /** The built-in provider: the page is served by FHIR IQ itself at /pay/test/<paymentId>. */
 export const testProvider: PaymentProvider = {

@@ -118,6 +118,7 @@ export function mapStripeEvent(e: Stripe.Event): MappedStripeEvent | null {
               kind: e.type === 'invoice.payment_succeeded' ? 'invoice_paid' : 'invoice_failed',
               eventCreated: e.created,
               invoiceId: inv.id,
+              ...(inv.billing_reason ? { billingReason: inv.billing_reason } : {}),
               periodEnd: periodEnds.length ? Math.max(...periodEnds) : null,
               nextAttemptAt: inv.next_payment_attempt,
               amountPaid: inv.amount_paid,

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { OrdersModule } from '../orders/index.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentRow, PaymentsDb } from './payments.tables.ts';
-import type { PaymentProvider, ProviderSubscriptionChange } from './provider.ts';
+import type { PaymentProvider, ProviderPlanChange, ProviderSubscriptionChange } from './provider.ts';
 
 /**
  * Stripe on the official SDK: a Checkout Session per payment attempt.
@@ -108,6 +108,75 @@ export class StripePaymentProvider implements PaymentProvider {
         );
     } catch (err) {
       this.ctx.log.error({ err, subscriptionId: id, change }, 'Stripe subscription not updated');
+      throw new AppError(
+        'SERVICE_UNAVAILABLE',
+        'Stripe could not be reached; nothing was changed. Try again shortly.',
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  async changeSubscriptionPlan(
+    id: string,
+    change: ProviderPlanChange,
+    idempotencyKey: string,
+  ): Promise<void> {
+    try {
+      const sub = await this.stripe.subscriptions.retrieve(id, { expand: ['items.data.price.product'] });
+      const meta = (item: Stripe.SubscriptionItem) => {
+        const p = item.price.product;
+        return typeof p === 'object' && !p.deleted ? p.metadata : {};
+      };
+      const main = sub.items.data.find((i) => meta(i).sku === change.fromSku && !meta(i).tax_for);
+      const tax = sub.items.data.find((i) => meta(i).sku === change.fromSku && meta(i).tax_for);
+      if (!main)
+        throw new AppError(
+          'SUBSCRIPTION_PROVIDER_MANAGED',
+          `Stripe subscription ${id} has no ${change.fromSku} item.`,
+        );
+      const currency = change.currency.toLowerCase();
+      const recurring = { interval: change.interval };
+      const product = await this.stripe.products.create(
+        { name: change.name, metadata: { sku: change.toSku } },
+        { idempotencyKey: `${idempotencyKey}:product` },
+      );
+      const items: Stripe.SubscriptionUpdateParams.Item[] = [
+        {
+          id: main.id,
+          quantity: change.quantity,
+          price_data: {
+            currency,
+            product: product.id,
+            unit_amount: change.unitAmount,
+            recurring,
+            tax_behavior: 'exclusive',
+          },
+        },
+      ];
+      if (change.taxAmount > 0) {
+        const taxProduct = await this.stripe.products.create(
+          { name: `${change.taxLabel} on ${change.name}`, metadata: { sku: change.toSku, tax_for: '1' } },
+          { idempotencyKey: `${idempotencyKey}:tax-product` },
+        );
+        const price_data = { currency, product: taxProduct.id, unit_amount: change.taxAmount, recurring };
+        items.push(tax ? { id: tax.id, quantity: 1, price_data } : { quantity: 1, price_data });
+      } else if (tax) {
+        items.push({ id: tax.id, deleted: true });
+      }
+      await this.stripe.subscriptions.update(
+        id,
+        // Stripe prorates to the second and invoices the difference now; a failed payment
+        // refuses the whole change instead of leaving it half-applied.
+        { items, proration_behavior: 'always_invoice', payment_behavior: 'error_if_incomplete' },
+        { idempotencyKey },
+      );
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (err instanceof Stripe.errors.StripeCardError)
+        throw new AppError('PAYMENT_DECLINED', err.message, { cause: err });
+      this.ctx.log.error({ err, subscriptionId: id }, 'Stripe plan change failed');
       throw new AppError(
         'SERVICE_UNAVAILABLE',
         'Stripe could not be reached; nothing was changed. Try again shortly.',

@@ -172,6 +172,83 @@ describe('Stripe Billing webhooks move Stripe subscriptions', () => {
     expect(first).toMatchObject({ provider_invoice_id: 'in_first', provider_payment_intent: 'pi_first' });
   });
 
+  it('plan changes go through Stripe: both prices replaced, prorated and charged there; a decline changes nothing', async () => {
+    const service = t.app.modules.subscriptions.service;
+    fake.subscriptions.set(STRIPE_SUB, {
+      currency: 'usd',
+      interval: 'month',
+      items: [
+        {
+          id: 'si_main',
+          productId: 'prod_main',
+          name: 'Mapper Pro',
+          metadata: { sku: 'TL-MAPPER-PR-M' },
+          unitAmount: 9900,
+          quantity: 1,
+        },
+        {
+          id: 'si_tax',
+          productId: 'prod_tax',
+          name: 'Tax 19 % (DE)',
+          metadata: { sku: 'TL-MAPPER-PR-M', tax_for: '1' },
+          unitAmount: 1881,
+          quantity: 1,
+        },
+      ],
+    });
+    // A declined card refuses the change at Stripe: nothing changes here either.
+    fake.declineSubscriptionUpdates = true;
+    await expect(
+      service.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-ST-M', quantity: 1 }),
+    ).rejects.toMatchObject({ code: 'PAYMENT_DECLINED' });
+    fake.declineSubscriptionUpdates = false;
+    expect((await reload()).sku).toBe('TL-MAPPER-PR-M');
+
+    // Downgrade: Stripe credits the unused time itself; no order here.
+    const down = await service.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-ST-M', quantity: 1 });
+    expect(down.orderId).toBeNull();
+    expect(down.subscription).toMatchObject({ sku: 'TL-MAPPER-ST-M', unit_amount: 2900 });
+    const update = fake.requests
+      .filter((r) => r.path === `/v1/subscriptions/${STRIPE_SUB}` && r.form['items[0][id]'])
+      .at(-1)!;
+    expect(update.form).toMatchObject({
+      'items[0][id]': 'si_main',
+      'items[0][price_data][unit_amount]': '2900',
+      'items[1][id]': 'si_tax',
+      'items[1][price_data][unit_amount]': '551',
+      proration_behavior: 'always_invoice',
+      payment_behavior: 'error_if_incomplete',
+    });
+    expect(fake.subscriptions.get(STRIPE_SUB)!.items.map((i) => [i.metadata.sku, i.unitAmount])).toEqual([
+      ['TL-MAPPER-ST-M', 2900],
+      ['TL-MAPPER-ST-M', 551],
+    ]);
+
+    // Upgrade: the prorated charge is an order, paid when Stripe reports its invoice paid.
+    const up = await service.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-PR-M', quantity: 1 });
+    expect(up.orderId).not.toBeNull();
+    const order = async () => (await t.app.modules.orders.service.get(up.orderId!))!.row;
+    expect(await order()).toMatchObject({ origin: 'plan_change', state: 'pending_payment' });
+    const prorated = stripeEvent('invoice.payment_succeeded', {
+      id: 'in_update_1',
+      object: 'invoice',
+      billing_reason: 'subscription_update',
+      amount_paid: Number((await order()).gross_total),
+      currency: 'usd',
+      next_payment_attempt: null,
+      parent: { subscription_details: { subscription: STRIPE_SUB, metadata: {} } },
+      lines: {
+        data: [{ period: { start: secs('2026-04-08T01:01:00Z'), end: secs('2026-05-01T00:00:00Z') } }],
+      },
+    });
+    expect((await deliver(t.http, prorated)).statusCode).toBe(200);
+    expect((await deliver(t.http, prorated)).statusCode).toBe(200);
+    await drain();
+    expect(await order()).toMatchObject({ state: 'paid' });
+    const s = await reload();
+    expect(s).toMatchObject({ sku: 'TL-MAPPER-PR-M', status: 'active', period_index: 1 });
+  });
+
   it('cancellation in Stripe: a newer update wins over an older one; deletion ends it', async () => {
     const base = secs('2026-04-10T00:00:00Z');
     await deliver(
@@ -196,7 +273,9 @@ describe('Stripe Billing webhooks move Stripe subscriptions', () => {
     const service = t.app.modules.subscriptions.service;
     const resumed = await service.resume(sub.user_id, sub.id);
     expect(resumed.cancel_at_period_end).toBe(false);
-    const call = fake.requests.find((r) => r.path === `/v1/subscriptions/${STRIPE_SUB}`)!;
+    const call = fake.requests.find(
+      (r) => r.path === `/v1/subscriptions/${STRIPE_SUB}` && r.form.cancel_at_period_end !== undefined,
+    )!;
     expect(call.form).toMatchObject({ cancel_at_period_end: 'false' });
     expect(call.idempotencyKey).toMatch(new RegExp(`^subscription:${sub.id}:resume:\\d+$`));
     // Stripe unreachable: a clear 503, nothing changed here.
@@ -208,10 +287,6 @@ describe('Stripe Billing webhooks move Stripe subscriptions', () => {
     fake.failNext = 0;
     fake.failPath = undefined;
     expect((await reload()).cancel_at_period_end).toBe(false);
-    // Plan changes of Stripe subscriptions go through Stripe.
-    await expect(
-      service.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-ST-M', quantity: 1 }),
-    ).rejects.toMatchObject({ code: 'SUBSCRIPTION_PROVIDER_MANAGED' });
 
     await deliver(
       t.http,
@@ -228,6 +303,8 @@ describe('Stripe Billing webhooks move Stripe subscriptions', () => {
       'past_due',
       'suspended',
       'reinstated',
+      'plan_changed',
+      'plan_changed',
       'cancel_scheduled',
       'resumed',
       'ended',

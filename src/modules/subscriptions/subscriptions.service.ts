@@ -304,7 +304,26 @@ export class SubscriptionService {
         const sub = await repo.find(tx, found.id, true);
         if (!sub || sub.status === 'canceled') continue;
         const now = this.ctx.clock.now();
-        if (u.kind === 'invoice_paid') {
+        if (u.kind === 'invoice_paid' && u.billingReason === 'subscription_update') {
+          // The prorated charge of a plan change made here: its order is now paid.
+          const open = (await repo.openCharges(tx, sub.id)).find((c) => c.kind === 'plan_change');
+          if (!open || !u.invoiceId) continue;
+          await repo.setChargeStatus(tx, open.order_id, 'paid', now);
+          const order = await this.deps.orders.service.byId(open.order_id, trx);
+          await this.deps.payments.service.recordCollected(
+            {
+              orderId: open.order_id,
+              userId: sub.user_id,
+              amount: u.amountPaid ?? Number(order?.gross_total ?? 0),
+              currency: sub.currency,
+              provider: 'stripe',
+              reference: u.invoiceId,
+              subscriptionId: u.subscriptionId,
+            },
+            trx,
+          );
+          moved++;
+        } else if (u.kind === 'invoice_paid') {
           const end = u.periodEnd ? new Date(u.periodEnd * 1000) : null;
           if (!end || end <= sub.current_period_end) continue;
           const patch = {
@@ -330,6 +349,7 @@ export class SubscriptionService {
           });
           if (sub.status === 'suspended') await sendSubscriptionMail(this.ctx, trx, after, 'reinstated');
           moved++;
+        } else if (u.kind === 'invoice_failed' && u.billingReason === 'subscription_update') {
         } else if (u.kind === 'invoice_failed') {
           // A failure of an invoice whose period is already paid (a late, reordered event) is history.
           const covers = u.periodEnd ? new Date(u.periodEnd * 1000) : null;
@@ -703,6 +723,7 @@ export class SubscriptionService {
     const sub = await this.#changeable(userId, id);
     const plan = await this.#target(sub, target);
     const preview = await this.#preview(sub, plan);
+    if (sub.provider !== 'test') return this.#changeAtProvider(userId, sub, preview);
     if (preview.proration.net > 0 && preview.quote) {
       const orderId = await this.#createChargeOrder(sub, preview.quote, {
         kind: 'plan_change',
@@ -763,6 +784,86 @@ export class SubscriptionService {
       });
     });
     return { subscription: await this.getForUser(id, userId), preview, orderId: null };
+  }
+
+  /**
+   * A Stripe-billed subscription changes plan at Stripe: both recurring prices (the plan and
+   * its tax, as at checkout) are replaced, Stripe prorates to the second and charges now, and
+   * a declined card refuses the whole change. The prorated charge is a `plan_change` order,
+   * paid when Stripe reports its invoice paid; a downgrade's credit stays with Stripe, which
+   * takes it off the next invoice.
+   */
+  async #changeAtProvider(
+    userId: string,
+    sub: SubscriptionRow,
+    preview: ChangePreview,
+  ): Promise<{ subscription: SubscriptionRow; preview: ChangePreview; orderId: string | null }> {
+    const plan = preview.target;
+    const full = await this.#quote(sub, [
+      await this.#item(sub, plan.name, plan.unitAmount, plan.quantity, plan.sku),
+    ]);
+    const line = full.lines[0];
+    const key = `plan-change:${sub.id}:${await repo.countCharges(this.db, sub.id, 'plan_change')}:${plan.sku}:${plan.quantity}`;
+    let orderId: string | null = null;
+    if (preview.proration.net > 0 && preview.quote) {
+      orderId =
+        (await this.#createChargeOrder(sub, preview.quote, {
+          kind: 'plan_change',
+          origin: 'plan_change',
+          periodIndex: sub.period_index,
+          key,
+          change: plan,
+          payment: false,
+        })) ?? null;
+      if (!orderId) throw new AppError('SUBSCRIPTION_STATE_CONFLICT', 'The subscription changed meanwhile.');
+    }
+    try {
+      await this.deps.payments.service.changeProviderPlan(
+        sub.provider_subscription_id ?? '',
+        {
+          fromSku: sub.sku,
+          toSku: plan.sku,
+          name: plan.name,
+          unitAmount: plan.unitAmount,
+          quantity: plan.quantity,
+          taxAmount: line?.taxAmount ?? 0,
+          taxLabel: `Tax ${line?.taxRatePercent ?? '0'} % (${line?.jurisdiction ?? sub.billing.country})`,
+          currency: sub.currency,
+          interval: sub.interval,
+        },
+        key,
+      );
+    } catch (err) {
+      if (orderId) {
+        const voided = orderId;
+        await inTransaction(this.db, async (tx) => {
+          await repo.setChargeStatus(tx, voided, 'void', this.ctx.clock.now());
+          await this.deps.orders.service.cancelUnpaid(voided, handle(tx));
+        });
+      }
+      throw err;
+    }
+    await inTransaction(this.db, async (tx) => {
+      const locked = await repo.find(tx, sub.id, true);
+      if (!locked) return;
+      const patch = {
+        sku: plan.sku,
+        name: plan.name,
+        price_id: plan.priceId,
+        unit_amount: plan.unitAmount,
+        quantity: plan.quantity,
+        updated_at: this.ctx.clock.now(),
+      };
+      await repo.update(tx, sub.id, patch);
+      await this.#record(handle(tx), { ...locked, ...patch }, 'plan_changed', {
+        from: { sku: sub.sku, quantity: sub.quantity },
+        to: { sku: plan.sku, quantity: plan.quantity },
+        prorationNet: preview.proration.net,
+        provider: sub.provider,
+        ...(orderId ? { orderId } : {}),
+      });
+    });
+    return { subscription: await this.getForUser(sub.id, userId), preview, orderId };
   }
 
   /** Cancel at the period end (access until then, can be resumed) or now (access ends now, no automatic refund). */
@@ -851,7 +952,8 @@ export class SubscriptionService {
 
   async #changeable(userId: string, id: string): Promise<SubscriptionRow> {
     const sub = await this.getForUser(id, userId);
-    if (sub.provider !== 'test') throw new AppError('SUBSCRIPTION_PROVIDER_MANAGED');
+    if (sub.provider !== 'test' && !sub.provider_subscription_id)
+      throw new AppError('SUBSCRIPTION_PROVIDER_MANAGED');
     if (sub.status !== 'active')
       throw new AppError(
         'SUBSCRIPTION_STATE_CONFLICT',
@@ -967,6 +1069,8 @@ export class SubscriptionService {
       periodIndex: number;
       key: string;
       change: PlanChange | null;
+      /** false: the provider collects it (Stripe Billing); the payment is recorded when it reports it. */
+      payment?: boolean;
     },
   ): Promise<string | undefined> {
     return inTransaction(this.db, async (tx) => {
@@ -1003,15 +1107,16 @@ export class SubscriptionService {
         },
         trx,
       );
-      await this.deps.payments.service.createPayment(
-        {
-          orderId: order.row.id,
-          userId: sub.user_id,
-          amount: order.row.gross_total - order.row.credit_applied,
-          currency: quote.currency,
-        },
-        trx,
-      );
+      if (c.payment !== false)
+        await this.deps.payments.service.createPayment(
+          {
+            orderId: order.row.id,
+            userId: sub.user_id,
+            amount: order.row.gross_total - order.row.credit_applied,
+            currency: quote.currency,
+          },
+          trx,
+        );
       await repo.insertCharge(tx, {
         order_id: order.row.id,
         subscription_id: sub.id,

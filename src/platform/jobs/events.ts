@@ -50,6 +50,8 @@ export interface ProviderSubscriptionUpdate {
   /** The provider event's creation time (seconds): orders updates that arrive out of order. */
   eventCreated: number;
   invoiceId?: string;
+  /** Why the provider invoiced: `subscription_cycle` (a renewal), `subscription_update` (a plan change)… */
+  billingReason?: string;
   /** The end (seconds) of the service period a paid invoice covers. */
   periodEnd?: number | null;
   /** What the provider collected for a paid invoice (minor units) and in which currency (lower case). */

@@ -185,8 +185,8 @@ export function AccountSubscriptionPage(props: SubscriptionPageProps) {
 
         {managed && sub.status !== 'canceled' && (
           <p>
-            This subscription is billed by Stripe, which charges your card each period. To change its plan,
-            contact us; you can cancel or resume it here.
+            This subscription is billed by Stripe, which charges your card each period (and any plan change,
+            prorated by Stripe).
           </p>
         )}
 
@@ -207,7 +207,7 @@ export function AccountSubscriptionPage(props: SubscriptionPageProps) {
           </section>
         )}
 
-        {!managed && sub.status === 'active' && props.options.length > 0 && (
+        {sub.status === 'active' && props.options.length > 0 && (
           <section aria-labelledby="change-heading">
             <h2 id="change-heading">Change plan</h2>
             <p>
