@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import path from 'node:path';
 // A pure function (format and check digit): configuration checks the seller's VAT ID like every other value.
 import { parseVatId } from './modules/tax/domain/vat-id.ts';
@@ -260,6 +261,26 @@ export const CONFIG_VARS = {
       'Where the Stripe SDK sends API requests. Empty (the default): `https://api.stripe.com`. Set only to point at a local server speaking the Stripe API (stripe-mock, offline tests).',
     parse: optionalUrl('http:', 'https:'),
   },
+  LICENSE_SIGNING_KEY: {
+    name: 'LICENSE_SIGNING_KEY',
+    default: '',
+    description:
+      'PKCS#8 PEM private key (Ed25519, or RSA-2048 for RSA-PSS/SHA-256) that signs license files; `\\n` may stand for newlines. Empty: a key is generated on first start and kept encrypted in the database. Setting a new one rotates: the previous key stays published so its files still verify.',
+    secret: true,
+    parse: (raw: string): Parsed<string | undefined> => {
+      if (raw === '') return ok(undefined);
+      const pem = raw.replace(/\\n/g, '\n');
+      try {
+        const key = createPrivateKey(pem);
+        const type = key.asymmetricKeyType;
+        if (type === 'ed25519') return ok(pem);
+        if (type === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) return ok(pem);
+        return bad('must be an Ed25519 or an RSA (2048 bits or more) private key');
+      } catch {
+        return bad('must be a PKCS#8 PEM private key');
+      }
+    },
+  },
   TAX_CALCULATOR: {
     name: 'TAX_CALCULATOR',
     default: 'builtin',
@@ -301,6 +322,8 @@ export interface Config {
   stripeWebhookSecret: string | undefined;
   /** A non-default Stripe API base URL (tests, stripe-mock); undefined: api.stripe.com. */
   stripeApiUrl: string | undefined;
+  /** PEM of the license signing key from configuration, or undefined (generated and stored). */
+  licenseSigningKey: string | undefined;
   /** Who computes tax amounts (the rules stay FHIR IQ's). */
   taxCalculator: 'builtin' | 'stripe';
   /** true when PUBLIC_URL is https: Secure cookies, HSTS. */
@@ -368,6 +391,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     stripeWebhookSecret: values.STRIPE_WEBHOOK_SECRET as string | undefined,
     stripeApiUrl: values.STRIPE_API_URL as string | undefined,
     taxCalculator: values.TAX_CALCULATOR as 'builtin' | 'stripe',
+    licenseSigningKey: values.LICENSE_SIGNING_KEY as string | undefined,
     secureCookies: publicUrl.startsWith('https://'),
   };
 }

@@ -4,6 +4,7 @@ import { createAdminModule } from './admin/index.ts';
 import { type AuditModule, createAuditModule } from './audit/index.ts';
 import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
+import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
 import { createPaymentsModule, type PaymentsModule, stripeClient } from './payments/index.ts';
 import { createSiteModule } from './site/index.ts';
@@ -19,6 +20,7 @@ export interface Modules {
   payments: PaymentsModule;
   checkout: CheckoutModule;
   subscriptions: SubscriptionsModule;
+  licensing: LicensingModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -65,6 +67,7 @@ export function createModules(ctx: PlatformContext): Modules {
   });
   const checkout = createCheckoutModule(ctx, { accounts, catalog, tax, orders, payments });
   const subscriptions = createSubscriptionsModule(ctx, { accounts, audit, orders, payments, catalog, tax });
+  const licensing = createLicensingModule(ctx);
   return {
     accounts,
     audit,
@@ -74,6 +77,7 @@ export function createModules(ctx: PlatformContext): Modules {
     payments,
     checkout,
     subscriptions,
-    all: [audit, accounts, catalog, tax, orders, payments, checkout, subscriptions, site, admin],
+    licensing,
+    all: [audit, accounts, catalog, tax, orders, payments, checkout, subscriptions, licensing, site, admin],
   };
 }

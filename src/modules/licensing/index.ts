@@ -1,8 +1,15 @@
+import Type from 'typebox';
+import type { AppModule, PlatformContext } from '../../platform/context.ts';
+import type { HttpServer } from '../../platform/http/server.ts';
+import { publicJwk } from './domain/certificate.ts';
+import type { LicensingDb } from './licensing.tables.ts';
+import { SigningKeyStore } from './signing-keys.ts';
+
 /**
  * Licensing (issue 4, being built): license keys with a check group, the
- * validation codes and their fixed order, signed license and machine files.
- * The pure rules come first; fulfillment, storage and the public license API
- * build on them.
+ * validation codes and their fixed order, signed license and machine files,
+ * and the signing keys (generated or configured, published with their ids).
+ * Fulfillment, license storage and the public license API build on these.
  */
 
 export {
@@ -11,6 +18,7 @@ export {
   generateSigningKey,
   keyId,
   type PublicKeyInfo,
+  type PublishedJwk,
   publicJwk,
   type SignedFile,
   type SigningAlgorithm,
@@ -36,3 +44,47 @@ export {
   type ValidationScope,
   validateLicense,
 } from './domain/validation.ts';
+export { SigningKeyStore } from './signing-keys.ts';
+
+export interface LicensingModule extends AppModule {
+  name: 'licensing';
+  signingKeys: SigningKeyStore;
+}
+
+const Jwk = Type.Object(
+  {
+    kid: Type.String(),
+    alg: Type.Enum(['ed25519', 'rsa-pss-sha256']),
+    use: Type.Literal('sig'),
+    kty: Type.String(),
+  },
+  { additionalProperties: true },
+);
+
+export function createLicensingModule(ctx: PlatformContext): LicensingModule {
+  const signingKeys = new SigningKeyStore(ctx, ctx.db.withTables<LicensingDb>());
+  return {
+    name: 'licensing',
+    signingKeys,
+    seeders: [signingKeys.seeder()],
+    async registerRoutes(app: HttpServer) {
+      app.get(
+        '/.well-known/fhiriq/keys.json',
+        {
+          schema: {
+            tags: ['licensing'],
+            summary: 'The public keys that verify license and machine files',
+            description:
+              'Every key that ever signed a file, as JWKs with their `kid` and `alg` (`ed25519`, or `rsa-pss-sha256` for RSA-PSS/SHA-256 with a 32-byte salt). A file names the key that signed it; keys are never removed, so files signed before a rotation keep verifying.',
+            response: { 200: Type.Object({ keys: Type.Array(Jwk) }) },
+          },
+        },
+        async (_request, reply) => {
+          const keys = (await signingKeys.published()).map(publicJwk);
+          reply.header('cache-control', 'public, max-age=300');
+          return { keys };
+        },
+      );
+    },
+  };
+}

@@ -143,6 +143,15 @@ export function verifyFile(file: string, keys: readonly PublicKeyInfo[], now: Da
 }
 
 /** The published form of a public key (`GET /.well-known/fhiriq/keys.json`): a JWK with its id and algorithm. */
-export function publicJwk(key: PublicKeyInfo): Record<string, unknown> {
-  return { ...key.publicKey.export({ format: 'jwk' }), kid: key.kid, alg: key.alg, use: 'sig' };
+export interface PublishedJwk {
+  kty: string;
+  kid: string;
+  alg: SigningAlgorithm;
+  use: 'sig';
+  [member: string]: unknown;
+}
+
+export function publicJwk(key: PublicKeyInfo): PublishedJwk {
+  const jwk = key.publicKey.export({ format: 'jwk' });
+  return { ...jwk, kty: jwk.kty ?? '', kid: key.kid, alg: key.alg, use: 'sig' };
 }
