@@ -1,7 +1,10 @@
 import Type from 'typebox';
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
+import type { CatalogModule } from '../catalog/index.ts';
 import { publicJwk } from './domain/certificate.ts';
+import { registerLicenseRoutes } from './licenses.routes.ts';
+import { LicenseService } from './licenses.service.ts';
 import type { LicensingDb } from './licensing.tables.ts';
 import { SigningKeyStore } from './signing-keys.ts';
 
@@ -23,8 +26,10 @@ export {
   type SignedFile,
   type SigningAlgorithm,
   type SigningKey,
+  signBytes,
   signFile,
   signingKeyFromPem,
+  verifyBytes,
   verifyFile,
 } from './domain/certificate.ts';
 export {
@@ -44,11 +49,14 @@ export {
   type ValidationScope,
   validateLicense,
 } from './domain/validation.ts';
-export { SigningKeyStore } from './signing-keys.ts';
+export { VALIDATE_LIMITS } from './licenses.routes.ts';
+export { type IssuedLicense, type IssueInput, LicenseService, type LicenseView } from './licenses.service.ts';
+export { SigningKeyStore, signBody } from './signing-keys.ts';
 
 export interface LicensingModule extends AppModule {
   name: 'licensing';
   signingKeys: SigningKeyStore;
+  licenses: LicenseService;
 }
 
 const Jwk = Type.Object(
@@ -61,13 +69,20 @@ const Jwk = Type.Object(
   { additionalProperties: true },
 );
 
-export function createLicensingModule(ctx: PlatformContext): LicensingModule {
-  const signingKeys = new SigningKeyStore(ctx, ctx.db.withTables<LicensingDb>());
+export function createLicensingModule(
+  ctx: PlatformContext,
+  deps: { catalog: CatalogModule },
+): LicensingModule {
+  const db = ctx.db.withTables<LicensingDb>();
+  const signingKeys = new SigningKeyStore(ctx, db);
+  const licenses = new LicenseService(ctx, db, deps.catalog);
   return {
     name: 'licensing',
     signingKeys,
+    licenses,
     seeders: [signingKeys.seeder()],
     async registerRoutes(app: HttpServer) {
+      registerLicenseRoutes(app, { licenses, signingKeys, now: () => ctx.clock.now() });
       app.get(
         '/.well-known/fhiriq/keys.json',
         {

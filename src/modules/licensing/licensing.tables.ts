@@ -1,8 +1,54 @@
 import type { PlatformTables } from '../../platform/db/client.ts';
 import type { SigningAlgorithm } from './domain/certificate.ts';
+import type { LicenseStatus } from './domain/validation.ts';
 
-/** The tables of migrations/202611250100_licensing_signing_keys.sql. */
+export type LicenseType = 'SEAT' | 'ORGANIZATION' | 'USAGE';
+
+/** The tables of the licensing migrations. */
 export type LicensingTables = {
+  license: {
+    id: string;
+    key_hash: string;
+    key_enc: string;
+    key_last4: string;
+    user_id: string | null;
+    email: string | null;
+    sku: string;
+    product_key: string;
+    type: LicenseType;
+    status: LicenseStatus;
+    seats: number;
+    max_machines: number;
+    limits: Record<string, number | boolean | string>;
+    allowed_domains: string[];
+    allowed_countries: string[];
+    heartbeat_window_seconds: number | null;
+    valid_from: Date;
+    valid_until: Date | null;
+    source: 'order' | 'staff';
+    source_ref: string;
+    created_at: Date;
+    updated_at: Date;
+  };
+  license_machine: {
+    id: string;
+    license_id: string;
+    fingerprint: string;
+    name: string | null;
+    platform: string | null;
+    hostname: string | null;
+    activated_at: Date;
+    last_heartbeat_at: Date | null;
+  };
+  license_event: {
+    id: string;
+    license_id: string | null;
+    type: string;
+    code: string | null;
+    detail: Record<string, unknown>;
+    ip: string | null;
+    at: Date;
+  };
   license_signing_key: {
     kid: string;
     alg: SigningAlgorithm;
@@ -16,3 +62,5 @@ export type LicensingTables = {
 };
 
 export type LicensingDb = PlatformTables & LicensingTables;
+export type LicenseRow = LicensingTables['license'];
+export type MachineRow = LicensingTables['license_machine'];

@@ -8,6 +8,7 @@ import {
   type PublicKeyInfo,
   type SigningAlgorithm,
   type SigningKey,
+  signBytes,
   signingKeyFromPem,
 } from './domain/certificate.ts';
 import type { LicensingDb } from './licensing.tables.ts';
@@ -122,4 +123,11 @@ export class SigningKeyStore {
     }));
     return this.#published;
   }
+}
+
+/** The `FHIRIQ-Signature` header of a response body: key id, algorithm, signature over its bytes. */
+export async function signBody(store: SigningKeyStore, body: string): Promise<string> {
+  const key = await store.current();
+  const sig = signBytes(key, Buffer.from(body, 'utf8')).toString('base64url');
+  return `keyid="${key.kid}", algorithm="${key.alg}", signature="${sig}"`;
 }

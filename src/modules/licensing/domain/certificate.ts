@@ -67,13 +67,14 @@ export function canonicalJson(value: unknown): string {
 
 const RSA_PSS = { padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
 
-function signBytes(key: SigningKey, data: Buffer): Buffer {
+/** A detached signature over exact bytes (signed API responses). */
+export function signBytes(key: SigningKey, data: Buffer): Buffer {
   return key.alg === 'ed25519'
     ? sign(null, data, key.privateKey)
     : sign('sha256', data, { key: key.privateKey, ...RSA_PSS });
 }
 
-function verifyBytes(key: PublicKeyInfo, data: Buffer, signature: Buffer): boolean {
+export function verifyBytes(key: PublicKeyInfo, data: Buffer, signature: Buffer): boolean {
   return key.alg === 'ed25519'
     ? verify(null, data, key.publicKey, signature)
     : verify('sha256', data, { key: key.publicKey, ...RSA_PSS }, signature);
