@@ -39,5 +39,5 @@ export {
 } from './layout.tsx';
 export { ErrorPage, type ErrorPageProps, renderErrorPage } from './pages/error-page.tsx';
 export { HomePage } from './pages/home-page.tsx';
-export { renderPage } from './render.ts';
+export { renderPage, sendPage } from './render.ts';
 export { tokens } from './tokens.ts';

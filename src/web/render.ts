@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
@@ -8,4 +9,18 @@ import { renderToString } from 'preact-render-to-string';
  */
 export function renderPage(vnode: VNode): string {
   return `<!doctype html>${renderToString(vnode)}`;
+}
+
+/**
+ * Sends a rendered page. `private: true` for pages about one customer (orders, payments,
+ * subscriptions, checkout): `no-store`, so no cache or back button keeps them.
+ */
+export function sendPage(
+  reply: FastifyReply,
+  page: VNode,
+  options: { status?: number; private?: boolean } = {},
+): FastifyReply {
+  reply.code(options.status ?? 200).type('text/html; charset=utf-8');
+  if (options.private) reply.header('cache-control', 'no-store');
+  return reply.send(renderPage(page));
 }

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import Type, { type TProperties } from 'typebox';
 import { AppError, type ErrorCode } from '../../platform/errors.ts';
-import { renderPage } from '../../web/index.ts';
+import { sendPage } from '../../web/index.ts';
 import type { Actor } from './accounts.contract.ts';
 import type { FormState } from './views/shared.tsx';
 
@@ -23,7 +23,7 @@ export function formBody<P extends TProperties>(fields: P) {
 export const field = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 
 export function html(reply: FastifyReply, page: VNode, status = 200) {
-  return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
+  return sendPage(reply, page, { status });
 }
 
 /** Codes a form shows above itself instead of answering with an error page. */

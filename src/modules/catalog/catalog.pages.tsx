@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { renderPage } from '../../web/index.ts';
+import { sendPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { staffOf } from './catalog.http.ts';
 import type { CatalogService } from './catalog.service.ts';
@@ -29,7 +29,7 @@ const hidden = { hide: true } as const;
 const formField = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 
 function html(reply: FastifyReply, page: VNode, status = 200) {
-  return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
+  return sendPage(reply, page, { status });
 }
 
 const LISTINGS: Record<'TL' | 'TR' | 'CS', Pick<ListingPageProps, 'path' | 'title' | 'lead'>> = {

@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import Type from 'typebox';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { renderPage } from '../../web/index.ts';
+import { sendPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { CartService, CartView } from './cart.service.ts';
 import { applyCookie, ownerOf } from './checkout.http.ts';
@@ -18,11 +18,7 @@ import {
 } from './views/checkout-views.tsx';
 
 function html(reply: FastifyReply, page: VNode, status = 200) {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
+  return sendPage(reply, page, { status, private: true });
 }
 
 const field = (maxLength: number) => Type.Optional(Type.String({ maxLength }));

@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { renderPage } from '../../web/index.ts';
+import { sendPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { TokenCheck } from './confirmation-link.ts';
 import { OrderIdParams } from './orders.schema.ts';
@@ -17,11 +17,7 @@ import {
 } from './views/order-views.tsx';
 
 function html(reply: FastifyReply, page: VNode, status = 200) {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
+  return sendPage(reply, page, { status, private: true });
 }
 
 const hidden = { hide: true } as const;

@@ -3,18 +3,14 @@ import type { VNode } from 'preact';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { renderPage } from '../../web/index.ts';
+import { sendPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { OrdersModule } from '../orders/index.ts';
 import type { PaymentService } from './payments.service.ts';
 import { TestPayPage } from './views/pay-views.tsx';
 
 function html(reply: FastifyReply, page: VNode, status = 200) {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
+  return sendPage(reply, page, { status, private: true });
 }
 
 const Params = Type.Object({ paymentId: Type.String({ pattern: '^pay_[0-9a-hjkmnp-tv-z]{26}$' }) });

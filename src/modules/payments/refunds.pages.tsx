@@ -4,7 +4,7 @@ import { randomToken } from '../../platform/crypto/secrets.ts';
 import { isAppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { type Currency, MINOR_DIGITS, toMinor } from '../../platform/money.ts';
-import { renderPage } from '../../web/index.ts';
+import { sendPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { OrderIdParams } from '../orders/index.ts';
 import { REFUND_PERMISSION, staffOf } from './refunds.routes.ts';
@@ -64,21 +64,17 @@ export function registerRefundPages(
       error: null,
       ...options.form,
     };
-    return reply
-      .code(options.status ?? 200)
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(
-        renderPage(
-          StaffOrderPage({
-            ...accounts.pageChrome(request, reply),
-            view,
-            canRefund: accounts.can(request.actor, REFUND_PERMISSION),
-            form,
-            justRecorded: view.refunds.find((r) => r.id === options.justRecorded) ?? null,
-          }),
-        ),
-      );
+    return sendPage(
+      reply,
+      StaffOrderPage({
+        ...accounts.pageChrome(request, reply),
+        view,
+        canRefund: accounts.can(request.actor, REFUND_PERMISSION),
+        form,
+        justRecorded: view.refunds.find((r) => r.id === options.justRecorded) ?? null,
+      }),
+      { status: options.status ?? 200, private: true },
+    );
   }
 
   app.get(

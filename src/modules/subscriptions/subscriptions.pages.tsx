@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { renderPage } from '../../web/index.ts';
+import { sendPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { staffOf } from '../audit/index.ts';
 import type { PaymentsModule } from '../payments/index.ts';
@@ -19,11 +19,7 @@ import {
 } from './views/subscription-views.tsx';
 
 function html(reply: FastifyReply, page: VNode, status = 200) {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
+  return sendPage(reply, page, { status, private: true });
 }
 
 const hidden = { hide: true } as const;

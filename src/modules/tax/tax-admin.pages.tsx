@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { renderPage } from '../../web/index.ts';
+import { sendPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { dayOf } from './domain/rates.ts';
 import { staffOf, TAX_RATES_PERMISSION, taxRateJson } from './tax-admin.routes.ts';
@@ -41,7 +41,7 @@ export function registerTaxAdminPages(
       notice: query.done === 'added' ? 'The rate is added.' : null,
       form,
     });
-    return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
+    return sendPage(reply, page, { status, private: true });
   }
 
   app.get(
