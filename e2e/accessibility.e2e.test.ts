@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2EServer, launchBrowser, startServer } from './support/harness.ts';
+import { type E2EServer, launchBrowser, signedInAdmin, startServer } from './support/harness.ts';
 
 // axe-core (WCAG 2.1 A and AA rules) on every page the foundation ships, signed
 // out and signed in, at desktop and phone widths: zero violations.
@@ -14,22 +14,8 @@ const password = 'accessible passphrase 2026';
 
 beforeAll(async () => {
   server = await startServer();
-  const created = await server.cli(
-    ['admin', 'create', '--email', email, '--password-stdin'],
-    `${password}\n`,
-  );
-  expect(created.code, created.stderr).toBe(0);
   browser = await launchBrowser();
-  admin = await browser.newContext();
-  const page = await admin.newPage();
-  await page.goto(`${server.url}/sign-in`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await Promise.all([
-    page.waitForURL(/\/account/),
-    page.locator('main form button[type="submit"]').first().click(),
-  ]);
-  await page.close();
+  admin = await signedInAdmin(server, browser, email, password);
   // A quote request, so that /admin/quotes shows its status form.
   const quote = await fetch(`${server.url}/api/v1/quotes`, {
     method: 'POST',

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axe, fillBilling, pay, watchConsole } from './support/commerce.ts';
-import { type E2EServer, launchBrowser, startServer } from './support/harness.ts';
+import { type E2EServer, launchBrowser, signedInAdmin, startServer } from './support/harness.ts';
 
 // A signed-in customer buys a monthly plan, finds it under "Your subscriptions"
 // (created by the worker from "order paid"), previews and confirms an upgrade
@@ -16,22 +16,8 @@ const password = 'subscription passphrase 2026';
 
 beforeAll(async () => {
   server = await startServer();
-  const created = await server.cli(
-    ['admin', 'create', '--email', email, '--password-stdin'],
-    `${password}\n`,
-  );
-  expect(created.code, created.stderr).toBe(0);
   browser = await launchBrowser();
-  context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/sign-in`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await Promise.all([
-    page.waitForURL(/\/account/),
-    page.locator('main form button[type="submit"]').first().click(),
-  ]);
-  await page.close();
+  context = await signedInAdmin(server, browser, email, password);
 });
 
 afterAll(async () => {

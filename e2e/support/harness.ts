@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/fhiriq.js');
@@ -94,4 +94,29 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A browser context signed in as a new staff admin (created through the CLI, as an operator would). */
+export async function signedInAdmin(
+  server: E2EServer,
+  browser: Browser,
+  email: string,
+  password: string,
+): Promise<BrowserContext> {
+  const created = await server.cli(
+    ['admin', 'create', '--email', email, '--password-stdin'],
+    `${password}\n`,
+  );
+  if (created.code !== 0) throw new Error(`admin create failed: ${created.stderr}`);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/sign-in`);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([
+    page.waitForURL(/\/account/),
+    page.locator('main form button[type="submit"]').first().click(),
+  ]);
+  await page.close();
+  return context;
 }
