@@ -185,6 +185,33 @@ describe('a renewal that fails: past due, retries, grace, suspension, reinstatem
   });
 });
 
+describe('paying an overdue renewal with the saved card', () => {
+  it('an expired card fails the renewal and the retry; once it is valid again, "charge now" renews', async () => {
+    t = await createTestApp({ clockAt: '2026-03-01T00:00:00Z' });
+    const sub = await subscribe('TL-MAPPER-ST-M', '4242424242424242');
+    const service = t.app.modules.subscriptions.service;
+    const setExpiry = (year: number) =>
+      sql`UPDATE payment_method SET exp_year = ${year} WHERE id = ${sub.payment_method_id}`.execute(
+        t.app.ctx.db,
+      );
+    await setExpiry(2025);
+    at('2026-04-01T00:05:00Z');
+    expect((await sweep()).failed).toBe(1);
+    await expect(service.retryPayment(sub.user_id, sub.id)).rejects.toMatchObject({
+      code: 'PAYMENT_DECLINED',
+      message: 'Your card has expired.',
+    });
+    expect((await reload(sub.id)).status).toBe('past_due');
+    await setExpiry(2030);
+    const s = await service.retryPayment(sub.user_id, sub.id);
+    expect(s).toMatchObject({ status: 'active', period_index: 1, failures: 0 });
+    expect(s.current_period_end.toISOString()).toBe('2026-05-01T00:00:00.000Z');
+    await expect(service.retryPayment(sub.user_id, sub.id)).rejects.toMatchObject({
+      code: 'SUBSCRIPTION_STATE_CONFLICT',
+    });
+  });
+});
+
 describe('cancellation', () => {
   it('at period end keeps access until then, can be resumed, then ends without charging', async () => {
     t = await createTestApp({ clockAt: '2026-03-01T00:00:00Z' });

@@ -52,6 +52,13 @@ const SHOWN = new Set([
   'SUBSCRIPTION_PROVIDER_MANAGED',
 ]);
 
+/** A refusal the customer (or staff) can act on, shown on the page; undefined: an error page. */
+function refusal(err: unknown): { message: string; status: number } | undefined {
+  if (!(err instanceof AppError) || !SHOWN.has(err.code)) return undefined;
+  const message = err.details?.length ? err.details.map((d) => d.message).join(' ') : err.message;
+  return { message, status: err.status };
+}
+
 export function registerSubscriptionPages(
   app: HttpServer,
   deps: { subscriptions: SubscriptionService; accounts: AccountsModule; payments: PaymentsModule },
@@ -98,11 +105,9 @@ export function registerSubscriptionPages(
     try {
       await action();
     } catch (err) {
-      if (err instanceof AppError && SHOWN.has(err.code)) {
-        const message = err.details?.length ? err.details.map((d) => d.message).join(' ') : err.message;
-        return detail(request, reply, id, { error: message }, err.status);
-      }
-      throw err;
+      const r = refusal(err);
+      if (!r) throw err;
+      return detail(request, reply, id, { error: r.message }, r.status);
     }
     return reply.redirect(`/account/subscriptions/${id}?done=${notice}`, 303);
   }
@@ -149,11 +154,9 @@ export function registerSubscriptionPages(
         const preview = await subscriptions.previewChange(request.actor!.userId, id, target);
         return html(reply, ChangePreviewPage({ ...chrome(request, reply), sub, preview }));
       } catch (err) {
-        if (err instanceof AppError && SHOWN.has(err.code)) {
-          const message = err.details?.length ? err.details.map((d) => d.message).join(' ') : err.message;
-          return detail(request, reply, id, { error: message }, err.status);
-        }
-        throw err;
+        const r = refusal(err);
+        if (!r) throw err;
+        return detail(request, reply, id, { error: r.message }, r.status);
       }
     },
   );
@@ -255,9 +258,9 @@ export function registerSubscriptionPages(
       try {
         await subscriptions.staffCancel(staffOf(request), id, reason);
       } catch (err) {
-        if (err instanceof AppError && SHOWN.has(err.code))
-          return staffDetail(request, reply, id, { error: err.message }, err.status);
-        throw err;
+        const r = refusal(err);
+        if (!r) throw err;
+        return staffDetail(request, reply, id, { error: r.message }, r.status);
       }
       return reply.redirect(`/admin/subscriptions/${id}?done=canceled`, 303);
     },

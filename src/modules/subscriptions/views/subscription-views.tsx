@@ -33,6 +33,24 @@ const BRANDS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard',
 const brand = (b: string) => BRANDS[b] ?? b;
 const per = (s: SubscriptionRow) => (s.interval === 'month' ? 'month' : 'year');
 
+/** What the last action did: done, or refused with nothing changed. */
+function Outcome(props: { notice?: string | null | undefined; error?: string | null | undefined }) {
+  return (
+    <>
+      {props.notice && (
+        <Alert kind="success" title="Done">
+          <p>{props.notice}</p>
+        </Alert>
+      )}
+      {props.error && (
+        <Alert kind="error" title="Nothing was changed">
+          <p>{props.error}</p>
+        </Alert>
+      )}
+    </>
+  );
+}
+
 function statusLine(s: SubscriptionRow): string {
   if (s.status === 'canceled') return `Ended on ${day(s.ended_at)}.`;
   if (s.status === 'suspended')
@@ -139,16 +157,7 @@ export function AccountSubscriptionPage(props: SubscriptionPageProps) {
           <a href="/account/subscriptions">Your subscriptions</a>
         </p>
         <h1>{sub.name}</h1>
-        {props.notice && (
-          <Alert kind="success" title="Done">
-            <p>{props.notice}</p>
-          </Alert>
-        )}
-        {props.error && (
-          <Alert kind="error" title="Nothing was changed">
-            <p>{props.error}</p>
-          </Alert>
-        )}
+        <Outcome notice={props.notice} error={props.error} />
         <Alert kind={alertKind} title={STATUS_LABELS[sub.status]}>
           <p>{statusLine(sub)}</p>
         </Alert>
@@ -408,16 +417,7 @@ export function AdminSubscriptionPage(
       <div class="container admin-page">
         <h1>{sub.name}</h1>
         <AdminNav current="/admin/subscriptions" />
-        {props.notice && (
-          <Alert kind="success" title="Done">
-            <p>{props.notice}</p>
-          </Alert>
-        )}
-        {props.error && (
-          <Alert kind="error" title="Nothing was changed">
-            <p>{props.error}</p>
-          </Alert>
-        )}
+        <Outcome notice={props.notice} error={props.error} />
         <dl class="facts">
           <dt>Customer</dt>
           <dd>
