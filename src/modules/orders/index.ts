@@ -47,7 +47,7 @@ export {
   type VatStatus,
   vatStatusOf,
 } from './orders.tables.ts';
-export { lineTaxRate, stateLabel } from './views/order-views.tsx';
+export { lineTaxRate, OrderLinesTable, stateLabel } from './views/order-views.tsx';
 
 export interface OrdersModule extends AppModule {
   name: 'orders';

@@ -82,8 +82,80 @@ function OrderRefunds(props: { row: OrderRow; refunds: OrderRefundView[]; headin
   );
 }
 
-export function OrderDetails(props: { order: Order; headingLevel?: 2 | 3; refunds?: OrderRefundView[] }) {
+/**
+ * An order's lines as sold (price and tax snapshots) with their totals. Staff also see the tax
+ * rule of each line: jurisdiction, reason and tax code.
+ */
+export function OrderLinesTable(props: { order: Order; staff?: boolean }) {
   const { row, lines } = props.order;
+  return (
+    <div class="table-wrap">
+      <table class="order-lines">
+        <caption class="visually-hidden">Items of order {row.number}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col" class="num">
+              Qty
+            </th>
+            <th scope="col" class="num">
+              Unit price
+            </th>
+            <th scope="col" class="num">
+              Net
+            </th>
+            <th scope="col" class="num">
+              Tax
+            </th>
+            {props.staff && <th scope="col">Tax rule</th>}
+            <th scope="col" class="num">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l) => (
+            <tr>
+              <td>
+                {l.name}
+                <br />
+                <span class="sku-code">{l.sku}</span>
+              </td>
+              <td class="num">{l.quantity}</td>
+              <td class="num">{money(row, l.unit_amount)}</td>
+              <td class="num">{money(row, l.net)}</td>
+              <td class="num">
+                {lineTaxRate(l)} · {money(row, l.tax_amount)}
+              </td>
+              {props.staff && (
+                <td>
+                  {l.jurisdiction} · {l.tax_reason} ({l.tax_code})
+                </td>
+              )}
+              <td class="num">{money(row, l.gross)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={3}>
+              Totals
+            </th>
+            <td class="num">{money(row, row.net_total)}</td>
+            <td class="num">{money(row, row.tax_total)}</td>
+            {props.staff && <td />}
+            <td class="num">
+              <strong>{money(row, row.gross_total)}</strong>
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
+export function OrderDetails(props: { order: Order; headingLevel?: 2 | 3; refunds?: OrderRefundView[] }) {
+  const { row } = props.order;
   const level = props.headingLevel ?? 2;
   const H = `h${level}` as 'h2' | 'h3';
   return (
@@ -92,61 +164,7 @@ export function OrderDetails(props: { order: Order; headingLevel?: 2 | 3; refund
       <p>
         Placed {day(row.created_at)} · <strong>{stateLabel(row.state)}</strong>
       </p>
-      <div class="table-wrap">
-        <table class="order-lines">
-          <caption class="visually-hidden">Items of order {row.number}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col" class="num">
-                Qty
-              </th>
-              <th scope="col" class="num">
-                Unit price
-              </th>
-              <th scope="col" class="num">
-                Net
-              </th>
-              <th scope="col" class="num">
-                Tax
-              </th>
-              <th scope="col" class="num">
-                Total
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((l) => (
-              <tr>
-                <td>
-                  {l.name}
-                  <br />
-                  <span class="sku-code">{l.sku}</span>
-                </td>
-                <td class="num">{l.quantity}</td>
-                <td class="num">{money(row, l.unit_amount)}</td>
-                <td class="num">{money(row, l.net)}</td>
-                <td class="num">
-                  {lineTaxRate(l)} · {money(row, l.tax_amount)}
-                </td>
-                <td class="num">{money(row, l.gross)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row" colSpan={3}>
-                Totals
-              </th>
-              <td class="num">{money(row, row.net_total)}</td>
-              <td class="num">{money(row, row.tax_total)}</td>
-              <td class="num">
-                <strong>{money(row, row.gross_total)}</strong>
-              </td>
-            </tr>
-          </tfoot>
-        </table>
-      </div>
+      <OrderLinesTable order={props.order} />
       {row.tax_notes.map((n) => (
         <p class="tax-note">{n}</p>
       ))}

@@ -1,6 +1,6 @@
 import { type Currency, formatMoney, MINOR_DIGITS } from '../../../platform/money.ts';
 import { AdminNav, Alert, CsrfInput, FormField, Layout, type PageChrome } from '../../../web/index.ts';
-import { lineTaxRate, stateLabel } from '../../orders/index.ts';
+import { OrderLinesTable, stateLabel } from '../../orders/index.ts';
 import { dateOnly } from '../refunds.schema.ts';
 import type { StaffOrderView } from '../refunds.service.ts';
 import type { RefundRow } from '../refunds.tables.ts';
@@ -64,7 +64,7 @@ function RecordedNotice(props: { refund: RefundRow; money: (n: number) => string
 
 export function StaffOrderPage(props: StaffOrderPageProps) {
   const { order, payment, attempts, events, refunds } = props.view;
-  const { row, lines } = order;
+  const { row } = order;
   const money = (n: number) => formatMoney(Number(n), row.currency as Currency);
   const f = props.form;
   const amountError = f.errors.amount ?? null;
@@ -106,62 +106,7 @@ export function StaffOrderPage(props: StaffOrderPageProps) {
         <section aria-labelledby="lines">
           <h2 id="lines">Lines</h2>
           <p>Prices and tax as sold (snapshots taken at checkout).</p>
-          <div class="table-wrap">
-            <table>
-              <caption class="visually-hidden">Lines of order {row.number}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Item</th>
-                  <th scope="col" class="num">
-                    Qty
-                  </th>
-                  <th scope="col" class="num">
-                    Unit price
-                  </th>
-                  <th scope="col" class="num">
-                    Net
-                  </th>
-                  <th scope="col">Tax rule</th>
-                  <th scope="col" class="num">
-                    Tax
-                  </th>
-                  <th scope="col" class="num">
-                    Total
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {lines.map((l) => (
-                  <tr>
-                    <td>
-                      {l.name}
-                      <br />
-                      <span class="sku-code">{l.sku}</span>
-                    </td>
-                    <td class="num">{l.quantity}</td>
-                    <td class="num">{money(l.unit_amount)}</td>
-                    <td class="num">{money(l.net)}</td>
-                    <td>
-                      {lineTaxRate(l)} · {l.jurisdiction} · {l.tax_reason} ({l.tax_code})
-                    </td>
-                    <td class="num">{money(l.tax_amount)}</td>
-                    <td class="num">{money(l.gross)}</td>
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
-                  <th scope="row" colSpan={3}>
-                    Totals
-                  </th>
-                  <td class="num">{money(row.net_total)}</td>
-                  <td />
-                  <td class="num">{money(row.tax_total)}</td>
-                  <td class="num">{money(row.gross_total)}</td>
-                </tr>
-              </tfoot>
-            </table>
-          </div>
+          <OrderLinesTable order={order} staff />
         </section>
 
         <section aria-labelledby="evidence">
