@@ -220,6 +220,30 @@ export const ERROR_CATALOG = {
     description:
       'Charging the card failed (the message gives the card’s reason), here or at Stripe. Nothing changed: the plan change or payment can be tried again, with another card if needed.',
   },
+  LICENSE_STATE_CONFLICT: {
+    status: 409,
+    message: 'The license cannot change like that in its current state.',
+    description:
+      'A staff or system action asked for a status move the license does not allow: a revoked license is final; an expired one is reinstated only with a new term (`extend`). The message names both states. Nothing changed.',
+  },
+  SEAT_LIMIT_REACHED: {
+    status: 409,
+    message: 'Every seat of this license is assigned.',
+    description:
+      'Assigning a named user to a seat license that has as many users as seats. Release a seat first (that counts as a transfer). Nothing changed.',
+  },
+  SEAT_TRANSFER_LIMIT: {
+    status: 429,
+    message: 'This license has used its seat transfers for this month.',
+    description:
+      'Releasing a named user’s seat (to give it to someone else) is limited per calendar month (UTC) by the product’s policy (2 by default, as in the specification). `details` gives the limit and when the next transfer is possible. Nothing changed.',
+  },
+  SEAT_DOMAIN_NOT_ALLOWED: {
+    status: 422,
+    message: 'This email domain may not use the license.',
+    description:
+      'The license lists allowed email domains and the user’s email is in none of them. Nothing changed.',
+  },
   REFUND_EXCEEDS_BALANCE: {
     status: 422,
     message: 'The refund is larger than what can still be refunded on this order.',

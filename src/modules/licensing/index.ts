@@ -1,18 +1,24 @@
 import Type from 'typebox';
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
+import type { AuditModule } from '../audit/index.ts';
 import type { CatalogModule } from '../catalog/index.ts';
 import { publicJwk } from './domain/certificate.ts';
 import { registerLicenseRoutes } from './licenses.routes.ts';
 import { LicenseService } from './licenses.service.ts';
 import type { LicensingDb } from './licensing.tables.ts';
+import { MachineService } from './machines.service.ts';
+import { SeatService } from './seats.service.ts';
 import { SigningKeyStore } from './signing-keys.ts';
 
 /**
- * Licensing (issue 4, being built): license keys with a check group, the
- * validation codes and their fixed order, signed license and machine files,
- * and the signing keys (generated or configured, published with their ids).
- * Fulfillment, license storage and the public license API build on these.
+ * Licensing: license keys with a check group (stored hashed and encrypted),
+ * the validation codes and their fixed order, product policies, machines
+ * (activation limits under concurrency, heartbeats, signed machine files),
+ * named seats with monthly transfer limits, allowed domains and countries,
+ * the signing keys (generated or configured, published with their ids), and
+ * the trail of every license event. Fulfillment issues licenses and moves
+ * them through their lifecycle.
  */
 
 export {
@@ -41,6 +47,14 @@ export {
   parseLicenseKey,
 } from './domain/license-key.ts';
 export {
+  DEFAULT_POLICY,
+  domainAllowed,
+  type LicensePolicy,
+  machineAlive,
+  maxMachinesFor,
+  seatsFor,
+} from './domain/policy.ts';
+export {
   type LicenseFacts,
   type LicenseStatus,
   VALIDATION_CODES,
@@ -50,13 +64,31 @@ export {
   validateLicense,
 } from './domain/validation.ts';
 export { VALIDATE_LIMITS } from './licenses.routes.ts';
-export { type IssuedLicense, type IssueInput, LicenseService, type LicenseView } from './licenses.service.ts';
+export {
+  type IssuedLicense,
+  type IssueInput,
+  type LicenseActor,
+  type LicenseEventView,
+  LicenseService,
+  type LicenseView,
+  licenseView,
+} from './licenses.service.ts';
+export type { LicenseRow, LicenseType } from './licensing.tables.ts';
+export {
+  type MachineInput,
+  type MachineOutcome,
+  MachineService,
+  type MachineView,
+} from './machines.service.ts';
+export { SeatService } from './seats.service.ts';
 export { SigningKeyStore, signBody } from './signing-keys.ts';
 
 export interface LicensingModule extends AppModule {
   name: 'licensing';
   signingKeys: SigningKeyStore;
   licenses: LicenseService;
+  machines: MachineService;
+  seats: SeatService;
 }
 
 const Jwk = Type.Object(
@@ -71,18 +103,22 @@ const Jwk = Type.Object(
 
 export function createLicensingModule(
   ctx: PlatformContext,
-  deps: { catalog: CatalogModule },
+  deps: { catalog: CatalogModule; audit: AuditModule },
 ): LicensingModule {
   const db = ctx.db.withTables<LicensingDb>();
   const signingKeys = new SigningKeyStore(ctx, db);
-  const licenses = new LicenseService(ctx, db, deps.catalog);
+  const licenses = new LicenseService(ctx, db, deps.catalog, deps.audit);
+  const machines = new MachineService(ctx, licenses, signingKeys);
+  const seats = new SeatService(ctx, licenses);
   return {
     name: 'licensing',
     signingKeys,
     licenses,
+    machines,
+    seats,
     seeders: [signingKeys.seeder()],
     async registerRoutes(app: HttpServer) {
-      registerLicenseRoutes(app, { licenses, signingKeys, now: () => ctx.clock.now() });
+      registerLicenseRoutes(app, { licenses, machines, signingKeys, now: () => ctx.clock.now() });
       app.get(
         '/.well-known/fhiriq/keys.json',
         {

@@ -6,6 +6,7 @@ import type { HttpServer } from '../../platform/http/server.ts';
 import { parseLicenseKey } from './domain/license-key.ts';
 import { VALIDATION_CODES } from './domain/validation.ts';
 import type { LicenseService } from './licenses.service.ts';
+import type { MachineOutcome, MachineService } from './machines.service.ts';
 import { type SigningKeyStore, signBody } from './signing-keys.ts';
 
 /** Per IP and per key, per minute: generous for real clients, a wall for key guessing. */
@@ -15,13 +16,17 @@ export const VALIDATE_LIMITS = { perIp: 600, perKey: 300, windowMs: 60_000 } as 
 // make two "equal" fingerprints.
 const Fingerprint = Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7E]+$' });
 
+const Nonce = Type.Optional(Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7E]+$' }));
+const Sku = Type.Optional(Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Z0-9-]+$' }));
+const User = Type.Optional(Type.String({ minLength: 3, maxLength: 254 }));
+
 const ValidateBody = Type.Object(
   {
     key: Type.String({ minLength: 1, maxLength: 64 }),
     fingerprint: Type.Optional(Fingerprint),
-    sku: Type.Optional(Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Z0-9-]+$' })),
-    user: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
-    nonce: Type.Optional(Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7E]+$' })),
+    sku: Sku,
+    user: User,
+    nonce: Nonce,
   },
   { additionalProperties: false },
 );
@@ -39,17 +44,74 @@ const LicenseJson = Type.Object({
   validUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
+const MachineJson = Type.Object({
+  id: Type.String(),
+  fingerprint: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  platform: Type.Union([Type.String(), Type.Null()]),
+  hostname: Type.Union([Type.String(), Type.Null()]),
+  user: Type.Union([Type.String(), Type.Null()]),
+  activatedAt: Type.String({ format: 'date-time' }),
+  lastHeartbeatAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  heartbeatDueBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'Floating licenses: the machine is released unless it sends a heartbeat before this time.',
+  }),
+});
+
+const Meta = Type.Object({
+  nonce: Type.Union([Type.String(), Type.Null()], { description: 'The request’s nonce, echoed and signed.' }),
+  ts: Type.String({ format: 'date-time' }),
+});
+
+const Label = (description: string) =>
+  Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description }),
+  );
+
+const ActivateBody = Type.Object(
+  {
+    key: Type.String({ minLength: 1, maxLength: 64 }),
+    fingerprint: Fingerprint,
+    name: Label('A name the customer recognizes (shown in the portal).'),
+    platform: Label('e.g. `linux-x64`.'),
+    hostname: Label('The machine’s host name.'),
+    user: User,
+    sku: Sku,
+    nonce: Nonce,
+  },
+  { additionalProperties: false },
+);
+
+const MachineBody = Type.Object(
+  { key: Type.String({ minLength: 1, maxLength: 64 }), fingerprint: Fingerprint, nonce: Nonce },
+  { additionalProperties: false },
+);
+
+const KeyBody = Type.Object(
+  { key: Type.String({ minLength: 1, maxLength: 64 }), nonce: Nonce },
+  { additionalProperties: false },
+);
+
+const MachineOutcomeJson = Type.Object({
+  ok: Type.Boolean({ description: 'True only when `code` is VALID.' }),
+  code: Type.Enum([...VALIDATION_CODES]),
+  detail: Type.String(),
+  license: Type.Union([LicenseJson, Type.Null()]),
+  machine: Type.Union([MachineJson, Type.Null()]),
+  machineFile: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'A signed machine file (PEM-like armor around base64 JSON: payload, alg, kid, sig) for offline verification until its `expiresAt`.',
+  }),
+  created: Type.Boolean(),
+  meta: Meta,
+});
+
 const ValidateJson = Type.Object({
   valid: Type.Boolean({ description: 'True only when `code` is VALID.' }),
   code: Type.Enum([...VALIDATION_CODES]),
   detail: Type.String(),
   license: Type.Union([LicenseJson, Type.Null()]),
-  meta: Type.Object({
-    nonce: Type.Union([Type.String(), Type.Null()], {
-      description: 'The request’s nonce, echoed and signed.',
-    }),
-    ts: Type.String({ format: 'date-time' }),
-  }),
+  meta: Meta,
 });
 
 /**
@@ -60,7 +122,7 @@ const ValidateJson = Type.Object({
  */
 export function registerLicenseRoutes(
   app: HttpServer,
-  deps: { licenses: LicenseService; signingKeys: SigningKeyStore; now: () => Date },
+  deps: { licenses: LicenseService; machines: MachineService; signingKeys: SigningKeyStore; now: () => Date },
 ): void {
   const perIp = app.createRateLimit({
     max: VALIDATE_LIMITS.perIp,
@@ -87,16 +149,120 @@ export function registerLicenseRoutes(
     }
   }
 
+  // Signed after serialization: the signature covers the exact bytes sent.
+  const signed = {
+    preHandler: limit,
+    onSend: async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (typeof payload === 'string' && reply.statusCode === 200)
+        reply.header('fhiriq-signature', await signBody(deps.signingKeys, payload));
+      reply.header('cache-control', 'no-store');
+      return payload;
+    },
+  };
+  const meta = (nonce: string | undefined) => ({ nonce: nonce ?? null, ts: deps.now().toISOString() });
+  const answer = (o: MachineOutcome, nonce: string | undefined) => ({ ...o, meta: meta(nonce) });
+  const tags = ['licensing'];
+  const machineErrors = errorResponses(...BODY_ERRORS, 'RATE_LIMITED');
+
+  app.post(
+    '/api/v1/licenses/activate',
+    {
+      ...signed,
+      schema: {
+        tags,
+        summary: 'Activate a machine on a license (answers a signed machine file)',
+        description:
+          'Checks the license like validation (format, existence, revoked, suspended, expired, product, user), then the machine limit (`license.maxMachines`, the product’s policy: seats × machines per seat). The limit holds under any concurrency. Activating a fingerprint that is already active answers the same activation (`created: false`) with a fresh machine file. A refusal answers 200 with `ok: false` and its code (TOO_MANY_MACHINES when the limit is reached). Signed like validation.',
+        body: ActivateBody,
+        response: { 200: MachineOutcomeJson, ...machineErrors },
+      },
+    },
+    async (request) => {
+      const { key, nonce, ...input } = request.body;
+      return answer(await deps.machines.activate(key, input, { ip: request.ip }), nonce);
+    },
+  );
+
+  app.post(
+    '/api/v1/licenses/deactivate',
+    {
+      ...signed,
+      schema: {
+        tags,
+        summary: 'Deactivate a machine, freeing its place',
+        description:
+          'NO_MACHINE (`ok: false`) when the fingerprint is not activated. Works on any license the key finds, whatever its status.',
+        body: MachineBody,
+        response: { 200: MachineOutcomeJson, ...machineErrors },
+      },
+    },
+    async (request) => {
+      const { key, fingerprint, nonce } = request.body;
+      return answer(await deps.machines.deactivate(key, fingerprint, { ip: request.ip }), nonce);
+    },
+  );
+
+  app.post(
+    '/api/v1/licenses/heartbeat',
+    {
+      ...signed,
+      schema: {
+        tags,
+        summary: 'A floating machine’s heartbeat (answers a fresh machine file)',
+        description:
+          'Floating licenses (a product policy with a heartbeat window) release machines that miss their window: they no longer count against the limit, and their next heartbeat answers HEARTBEAT_DEAD (activate again). `machine.heartbeatDueBy` says when the next beat is due.',
+        body: MachineBody,
+        response: { 200: MachineOutcomeJson, ...machineErrors },
+      },
+    },
+    async (request) => {
+      const { key, fingerprint, nonce } = request.body;
+      return answer(await deps.machines.heartbeat(key, fingerprint), nonce);
+    },
+  );
+
+  app.post(
+    '/api/v1/licenses/certificate',
+    {
+      ...signed,
+      schema: {
+        tags,
+        summary: 'A signed license certificate (the license’s terms, for offline entitlement checks)',
+        description:
+          'Answers the certificate whatever the license’s status: the status is inside it. Unknown or malformed keys answer `certificate: null` with their code.',
+        body: KeyBody,
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            code: Type.Enum([...VALIDATION_CODES]),
+            certificate: Type.Union([Type.String(), Type.Null()]),
+            meta: Meta,
+          }),
+          ...machineErrors,
+        },
+      },
+    },
+    async (request) => {
+      const { key, nonce } = request.body;
+      const parsed = parseLicenseKey(key);
+      const license = parsed.ok ? await deps.licenses.byKey(parsed.key) : undefined;
+      return {
+        ok: license !== undefined,
+        code: !parsed.ok
+          ? ('INVALID_KEY_FORMAT' as const)
+          : license
+            ? ('VALID' as const)
+            : ('NOT_FOUND' as const),
+        certificate: license ? await deps.machines.certificate(license) : null,
+        meta: meta(nonce),
+      };
+    },
+  );
+
   app.post(
     '/api/v1/licenses/validate',
     {
-      preHandler: limit,
-      // Signed after serialization: the signature covers the exact bytes sent.
-      onSend: async (_request, reply, payload) => {
-        if (typeof payload === 'string' && reply.statusCode === 200)
-          reply.header('fhiriq-signature', await signBody(deps.signingKeys, payload));
-        return payload;
-      },
+      ...signed,
       schema: {
         tags: ['licensing'],
         summary: 'Validate a license key (optionally for a machine, product and user)',
@@ -105,17 +271,10 @@ export function registerLicenseRoutes(
         response: { 200: ValidateJson, ...errorResponses(...BODY_ERRORS, 'RATE_LIMITED') },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { key, nonce, ...scope } = request.body;
       const { result, license } = await deps.licenses.validate(key, scope, { ip: request.ip });
-      reply.header('cache-control', 'no-store');
-      return {
-        valid: result.valid,
-        code: result.code,
-        detail: result.detail,
-        license,
-        meta: { nonce: nonce ?? null, ts: deps.now().toISOString() },
-      };
+      return { valid: result.valid, code: result.code, detail: result.detail, license, meta: meta(nonce) };
     },
   );
 }

@@ -27,8 +27,26 @@ export type LicensingTables = {
     valid_until: Date | null;
     source: 'order' | 'staff';
     source_ref: string;
+    /** Why the license is suspended, revoked or expired (staff note, "refund", "subscription suspended"). */
+    status_reason: string | null;
     created_at: Date;
     updated_at: Date;
+  };
+  license_policy: {
+    product_key: string;
+    machines_per_seat: number;
+    heartbeat_window_seconds: number | null;
+    machine_file_ttl_seconds: number;
+    transfers_per_month: number;
+    signing_alg: SigningAlgorithm | null;
+    updated_at: Date;
+  };
+  license_seat: {
+    id: string;
+    license_id: string;
+    email: string;
+    assigned_at: Date;
+    assigned_by: string | null;
   };
   license_machine: {
     id: string;
@@ -39,6 +57,8 @@ export type LicensingTables = {
     hostname: string | null;
     activated_at: Date;
     last_heartbeat_at: Date | null;
+    /** The user the machine was activated for (seat licenses), lower case. */
+    user_email: string | null;
   };
   license_event: {
     id: string;
@@ -64,3 +84,5 @@ export type LicensingTables = {
 export type LicensingDb = PlatformTables & LicensingTables;
 export type LicenseRow = LicensingTables['license'];
 export type MachineRow = LicensingTables['license_machine'];
+export type PolicyRow = LicensingTables['license_policy'];
+export type SeatRow = LicensingTables['license_seat'];

@@ -30,13 +30,19 @@ function algorithmOf(pem: string): SigningAlgorithm {
  * generated once. Private keys are stored encrypted; they never leave this class.
  */
 export class SigningKeyStore {
-  #active: SigningKey | undefined;
+  #active = new Map<SigningAlgorithm, SigningKey>();
   #published: PublicKeyInfo[] | undefined;
 
   constructor(
     private readonly ctx: PlatformContext,
     private readonly db: Kysely<LicensingDb>,
   ) {}
+
+  /** The algorithm files are signed with unless a product's policy says otherwise: the configured key's, else Ed25519. */
+  get defaultAlg(): SigningAlgorithm {
+    const configured = this.ctx.config.licenseSigningKey;
+    return configured ? algorithmOf(configured) : 'ed25519';
+  }
 
   seeder(): Seeder {
     return {
@@ -48,16 +54,19 @@ export class SigningKeyStore {
 
   async #ensure(trx: Executor<LicensingDb>): Promise<void> {
     const now = this.ctx.clock.now();
+    const configured = this.ctx.config.licenseSigningKey;
+    const alg = this.defaultAlg;
+    // One active key per algorithm: a configured key replaces the active key of its own algorithm.
     const active = await trx
       .selectFrom('license_signing_key')
       .selectAll()
       .where('status', '=', 'active')
+      .where('alg', '=', alg)
       .executeTakeFirst();
-    const configured = this.ctx.config.licenseSigningKey;
     let wanted: SigningKey | undefined;
     let source: 'generated' | 'config' = 'generated';
     if (configured) {
-      wanted = signingKeyFromPem(algorithmOf(configured), configured);
+      wanted = signingKeyFromPem(alg, configured);
       source = 'config';
       if (active?.kid === wanted.kid) return;
     } else if (active) {
@@ -90,21 +99,60 @@ export class SigningKeyStore {
       .onConflict((oc) => oc.column('kid').doUpdateSet({ status: 'active', retired_at: null }))
       .execute();
     this.ctx.log.info({ kid: wanted.kid, alg: wanted.alg, source }, 'license signing key activated');
-    this.#active = undefined;
+    this.#active.clear();
     this.#published = undefined;
   }
 
-  /** The key that signs new files. */
-  async current(): Promise<SigningKey> {
-    if (this.#active) return this.#active;
-    const row = await this.db
+  /**
+   * The key that signs new files with an algorithm (default: the configured key's, else
+   * Ed25519); a key of another algorithm is generated the first time a product's policy asks
+   * for one.
+   */
+  async current(alg: SigningAlgorithm | null = null): Promise<SigningKey> {
+    alg ??= this.defaultAlg;
+    const cached = this.#active.get(alg);
+    if (cached) return cached;
+    let row = await this.#activeRow(alg);
+    if (!row) {
+      await this.#generate(alg);
+      row = await this.#activeRow(alg);
+    }
+    if (!row) throw new Error(`No active ${alg} license signing key: the licensing seeder has not run`);
+    const key = signingKeyFromPem(row.alg, this.ctx.secrets.decrypt(PURPOSE, row.private_key_enc));
+    this.#active.set(alg, key);
+    return key;
+  }
+
+  #activeRow(alg: SigningAlgorithm) {
+    return this.db
       .selectFrom('license_signing_key')
       .selectAll()
       .where('status', '=', 'active')
+      .where('alg', '=', alg)
       .executeTakeFirst();
-    if (!row) throw new Error('No active license signing key: the licensing seeder has not run');
-    this.#active = signingKeyFromPem(row.alg, this.ctx.secrets.decrypt(PURPOSE, row.private_key_enc));
-    return this.#active;
+  }
+
+  /** A new active key of an algorithm that has none; two processes racing keep the first (unique index). */
+  async #generate(alg: SigningAlgorithm): Promise<void> {
+    const key = generateSigningKey(alg);
+    await this.db
+      .insertInto('license_signing_key')
+      .values({
+        kid: key.kid,
+        alg,
+        private_key_enc: this.ctx.secrets.encrypt(
+          PURPOSE,
+          key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        ),
+        public_key_pem: key.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+        status: 'active',
+        source: 'generated',
+        created_at: this.ctx.clock.now(),
+        retired_at: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    this.#published = undefined;
   }
 
   /** Every public key, active and retired, oldest first: what clients verify files with. */

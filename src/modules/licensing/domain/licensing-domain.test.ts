@@ -68,7 +68,13 @@ const base: LicenseFacts = {
   productKey: 'TL-MAPPER',
   validUntil: new Date('2027-01-01T00:00:00Z'),
   maxMachines: 2,
-  machines: [{ fingerprint: 'fp-1', lastHeartbeatAt: new Date('2026-06-01T11:59:00Z') }],
+  machines: [
+    {
+      fingerprint: 'fp-1',
+      activatedAt: new Date('2026-05-01T00:00:00Z'),
+      lastHeartbeatAt: new Date('2026-06-01T11:59:00Z'),
+    },
+  ],
   heartbeatWindowSeconds: null,
   assignedUsers: null,
   allowedDomains: [],
@@ -93,7 +99,10 @@ describe('validation codes, one table row each, in their fixed order', () => {
         {
           ...base,
           maxMachines: 1,
-          machines: [...base.machines, { fingerprint: 'fp-2', lastHeartbeatAt: null }],
+          machines: [
+            ...base.machines,
+            { fingerprint: 'fp-2', activatedAt: new Date('2026-05-01T00:00:00Z'), lastHeartbeatAt: null },
+          ],
         },
         {},
       ],

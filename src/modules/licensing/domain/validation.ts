@@ -10,6 +10,8 @@
  * usage. Documented in docs and relied on by clients: do not reorder.
  */
 
+import { domainAllowed, machineAlive } from './policy.ts';
+
 export const VALIDATION_CODES = [
   'VALID',
   'INVALID_KEY_FORMAT',
@@ -37,7 +39,7 @@ export interface LicenseFacts {
   productKey: string;
   validUntil: Date | null;
   maxMachines: number;
-  machines: readonly { fingerprint: string; lastHeartbeatAt: Date | null }[];
+  machines: readonly { fingerprint: string; activatedAt: Date; lastHeartbeatAt: Date | null }[];
   /** Floating use: machines must beat within this window (seconds); null = no heartbeat required. */
   heartbeatWindowSeconds: number | null;
   /** Seat licenses: the emails assigned (lower case); null = not a named-user license. */
@@ -91,21 +93,17 @@ export function validateLicense(license: LicenseFacts | undefined, scope: Valida
   if (scope.fingerprint !== undefined) {
     const machine = license.machines.find((m) => m.fingerprint === scope.fingerprint);
     if (!machine) return fail('NO_MACHINE', 'This machine is not activated for the license.');
-    if (license.heartbeatWindowSeconds !== null) {
-      const last = machine.lastHeartbeatAt?.getTime() ?? 0;
-      if (scope.now.getTime() - last > license.heartbeatWindowSeconds * 1000)
-        return fail('HEARTBEAT_DEAD', 'This machine stopped sending heartbeats.');
-    }
+    if (!machineAlive(machine, license.heartbeatWindowSeconds, scope.now))
+      return fail('HEARTBEAT_DEAD', 'This machine stopped sending heartbeats.');
   }
-  if (license.machines.length > license.maxMachines)
+  const counted = license.machines.filter((m) => machineAlive(m, license.heartbeatWindowSeconds, scope.now));
+  if (counted.length > license.maxMachines)
     return fail('TOO_MANY_MACHINES', `More machines are activated than the ${license.maxMachines} allowed.`);
   const user = scope.user?.trim().toLowerCase();
   if (user && license.assignedUsers && !license.assignedUsers.includes(user))
     return fail('USER_NOT_ASSIGNED', 'This user has no seat on the license.');
-  if (user && license.allowedDomains.length) {
-    const domain = user.split('@')[1] ?? '';
-    if (!license.allowedDomains.includes(domain))
-      return fail('DOMAIN_NOT_ALLOWED', 'This email domain is not allowed by the license.');
+  if (user && !domainAllowed(user, license.allowedDomains)) {
+    return fail('DOMAIN_NOT_ALLOWED', 'This email domain is not allowed by the license.');
   }
   if (scope.country && !anyCountry(license.allowedCountries)) {
     if (!license.allowedCountries.some((c) => c.toUpperCase() === scope.country?.toUpperCase()))
