@@ -1,10 +1,12 @@
 import { Command, Option } from 'commander';
 import { App } from './app.ts';
 import { type Config, ConfigError, describeConfig, loadConfig } from './config.ts';
+import { LICENSE_COMMAND_NAMES } from './modules/licensing/index.ts';
 import { type ControlHandlers, runControlCommand, startControlServer } from './platform/control.ts';
 import { DatabaseUnavailableError } from './platform/db/client.ts';
 import { DataDirLockedError } from './platform/db/data-dir-lock.ts';
 import { MigrationError } from './platform/db/migrator.ts';
+import { AppError } from './platform/errors.ts';
 import { createLogger } from './platform/log.ts';
 
 /**
@@ -59,6 +61,12 @@ const DB_COMMANDS: Record<string, (app: App, args: Record<string, unknown>) => P
     }
     return lines.join('\n');
   },
+  ...Object.fromEntries(
+    LICENSE_COMMAND_NAMES.map((name) => [
+      name,
+      (app: App, args: Record<string, unknown>) => app.modules.licensing.commands[name]!(args),
+    ]),
+  ),
 };
 
 function controlHandlers(app: App): ControlHandlers {
@@ -190,6 +198,60 @@ admin
     await runDbCommand('admin create', { email: opts.email, name: opts.name, password });
   });
 
+const license = program
+  .command('license')
+  .description('Software licenses: issue without an order, inspect, suspend, reinstate, revoke, extend');
+const json = new Option('--json', 'print JSON (with the key)');
+const reason = new Option('--reason <text>', 'why (kept on the license’s trail and in the audit log)');
+license
+  .command('issue')
+  .description('Issue a license without an order and print its key')
+  .requiredOption('--sku <sku>', 'a software SKU, e.g. TL-MAPPER-PR-A')
+  .requiredOption('--email <email>', 'the owner’s email address')
+  .option('--seats <n>', 'number of seats (default 1)')
+  .option('--valid-until <date>', 'end of validity (default: from the SKU’s term; perpetual SKUs have none)')
+  .addOption(json)
+  .addOption(reason)
+  .action((opts: Record<string, unknown>) => runDbCommand('license issue', opts));
+license
+  .command('show <license>')
+  .description('Show a license (by id or key): status, machines, users, recent events')
+  .addOption(json)
+  .action((id: string, opts: Record<string, unknown>) =>
+    runDbCommand('license show', { ...opts, license: id }),
+  );
+for (const [verb, what] of [
+  ['suspend', 'Suspend a license (validation answers SUSPENDED until reinstated)'],
+  ['reinstate', 'Reinstate a suspended or expired (with a current term) license'],
+  ['revoke', 'Revoke a license for good'],
+  ['reset-activations', 'Deactivate every machine of a license'],
+] as const) {
+  license
+    .command(`${verb} <license>`)
+    .description(what)
+    .addOption(reason)
+    .action((id: string, opts: Record<string, unknown>) =>
+      runDbCommand(`license ${verb}`, { ...opts, license: id }),
+    );
+}
+license
+  .command('extend <license>')
+  .description('Set the end of a license’s term (an expired license with a current term is active again)')
+  .option('--until <date>', 'new end, e.g. 2027-12-31')
+  .option('--perpetual', 'no end')
+  .addOption(reason)
+  .action((id: string, opts: Record<string, unknown>) =>
+    runDbCommand('license extend', { ...opts, license: id }),
+  );
+license
+  .command('seats <license>')
+  .description('List, assign or release the named users of a seat license')
+  .option('--assign <email>', 'give this user a seat')
+  .option('--release <email>', 'take this user’s seat away (staff releases do not count as transfers)')
+  .action((id: string, opts: Record<string, unknown>) =>
+    runDbCommand('license seats', { ...opts, license: id }),
+  );
+
 program
   .command('config')
   .description('Print the effective configuration (secrets redacted) and check it')
@@ -221,7 +283,10 @@ async function readStdin(): Promise<string> {
 }
 
 function fail(err: unknown): never {
-  if (err instanceof ConfigError) {
+  if (err instanceof AppError) {
+    const details = err.details?.map((d) => `  ${d.path}: ${d.message}`).join('\n');
+    process.stderr.write(`fhiriq: ${err.message}${details ? `\n${details}` : ''}\n`);
+  } else if (err instanceof ConfigError) {
     process.stderr.write(`fhiriq: ${err.message}\nSee README.md, "Configuration".\n`);
   } else if (
     err instanceof DatabaseUnavailableError ||

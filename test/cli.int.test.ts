@@ -191,4 +191,72 @@ describe('fhiriq serve', { timeout: 120_000 }, () => {
       expect((await stop(server)).code).toBe(0);
     }
   });
+  it('issues and manages licenses from the command line, through the running server', async () => {
+    const server = await startServer(env);
+    try {
+      const issued = await run(
+        [
+          'license',
+          'issue',
+          '--sku',
+          'TL-MAPPER-PR-A',
+          '--email',
+          'Buyer@Hospital.org',
+          '--seats',
+          '3',
+          '--json',
+        ],
+        env,
+      );
+      expect(issued.stderr).toBe('');
+      expect(issued.code).toBe(0);
+      const license = JSON.parse(issued.stdout) as {
+        id: string;
+        key: string;
+        seats: number;
+        maxMachines: number;
+      };
+      expect(license).toMatchObject({
+        seats: 3,
+        maxMachines: 3,
+        key: expect.stringMatching(/^FHIR(-[0-9A-Z]{4}){5}$/),
+      });
+      const validate = async () =>
+        (
+          (await (
+            await fetch(`${server.url}/api/v1/licenses/validate`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ key: license.key }),
+            })
+          ).json()) as { code: string }
+        ).code;
+      expect(await validate()).toBe('VALID');
+      expect((await run(['license', 'suspend', license.key, '--reason', 'unpaid'], env)).stdout).toContain(
+        'suspended',
+      );
+      expect(await validate()).toBe('SUSPENDED');
+      expect((await run(['license', 'reinstate', license.id], env)).code).toBe(0);
+      expect(await validate()).toBe('VALID');
+      expect((await run(['license', 'revoke', license.id, '--reason', 'refund'], env)).code).toBe(0);
+      expect(await validate()).toBe('REVOKED');
+      const refused = await run(['license', 'reinstate', license.id], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/revoked license cannot become active/);
+      noStack(refused.stderr);
+      const shown = JSON.parse((await run(['license', 'show', license.id, '--json'], env)).stdout) as {
+        status: string;
+        events: { type: string }[];
+      };
+      expect(shown.status).toBe('REVOKED');
+      expect(shown.events.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['issued', 'suspended', 'reinstated', 'revoked']),
+      );
+      const bad = await run(['license', 'issue', '--sku', 'NOPE-1', '--email', 'x@y.org'], env);
+      expect(bad.code).toBe(1);
+      noStack(bad.stderr);
+    } finally {
+      expect((await stop(server)).code).toBe(0);
+    }
+  });
 });

@@ -4,6 +4,7 @@ import type { HttpServer } from '../../platform/http/server.ts';
 import type { AuditModule } from '../audit/index.ts';
 import type { CatalogModule } from '../catalog/index.ts';
 import { publicJwk } from './domain/certificate.ts';
+import { licenseCommands } from './licenses.cli.ts';
 import { registerLicenseRoutes } from './licenses.routes.ts';
 import { LicenseService } from './licenses.service.ts';
 import type { LicensingDb } from './licensing.tables.ts';
@@ -89,7 +90,21 @@ export interface LicensingModule extends AppModule {
   licenses: LicenseService;
   machines: MachineService;
   seats: SeatService;
+  /** `fhiriq license …` (see licenses.cli.ts), by command name. */
+  commands: Record<string, (args: Record<string, unknown>) => Promise<string>>;
 }
+
+/** The `fhiriq license …` commands the CLI registers. */
+export const LICENSE_COMMAND_NAMES = [
+  'license issue',
+  'license show',
+  'license suspend',
+  'license reinstate',
+  'license revoke',
+  'license extend',
+  'license reset-activations',
+  'license seats',
+] as const;
 
 const Jwk = Type.Object(
   {
@@ -116,6 +131,7 @@ export function createLicensingModule(
     licenses,
     machines,
     seats,
+    commands: licenseCommands({ licenses, machines, seats }),
     seeders: [signingKeys.seeder()],
     async registerRoutes(app: HttpServer) {
       registerLicenseRoutes(app, { licenses, machines, signingKeys, now: () => ctx.clock.now() });
