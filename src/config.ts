@@ -281,6 +281,20 @@ export const CONFIG_VARS = {
       }
     },
   },
+  LICENSE_RATE_LIMIT_PER_KEY: {
+    name: 'LICENSE_RATE_LIMIT_PER_KEY',
+    default: '300',
+    description:
+      'Requests a minute one license key may make to the machine-facing license API (validate, activate, deactivate, heartbeat, certificate, usage). Above it: 429 `RATE_LIMITED` with `Retry-After`.',
+    parse: int(1, 10_000_000),
+  },
+  LICENSE_RATE_LIMIT_PER_IP: {
+    name: 'LICENSE_RATE_LIMIT_PER_IP',
+    default: '600',
+    description:
+      'Requests a minute one client address may make to the machine-facing license API, whatever the keys (a wall for key guessing).',
+    parse: int(1, 10_000_000),
+  },
   TAX_CALCULATOR: {
     name: 'TAX_CALCULATOR',
     default: 'builtin',
@@ -324,6 +338,8 @@ export interface Config {
   stripeApiUrl: string | undefined;
   /** PEM of the license signing key from configuration, or undefined (generated and stored). */
   licenseSigningKey: string | undefined;
+  /** Per minute: one key's and one address's requests to the machine-facing license API. */
+  licenseRateLimit: { perKey: number; perIp: number };
   /** Who computes tax amounts (the rules stay FHIR IQ's). */
   taxCalculator: 'builtin' | 'stripe';
   /** true when PUBLIC_URL is https: Secure cookies, HSTS. */
@@ -392,6 +408,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     stripeApiUrl: values.STRIPE_API_URL as string | undefined,
     taxCalculator: values.TAX_CALCULATOR as 'builtin' | 'stripe',
     licenseSigningKey: values.LICENSE_SIGNING_KEY as string | undefined,
+    licenseRateLimit: {
+      perKey: values.LICENSE_RATE_LIMIT_PER_KEY as number,
+      perIp: values.LICENSE_RATE_LIMIT_PER_IP as number,
+    },
     secureCookies: publicUrl.startsWith('https://'),
   };
 }

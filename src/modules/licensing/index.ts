@@ -64,7 +64,7 @@ export {
   type ValidationScope,
   validateLicense,
 } from './domain/validation.ts';
-export { VALIDATE_LIMITS } from './licenses.routes.ts';
+export { LICENSE_API_PATHS } from './licenses.routes.ts';
 export {
   type IssuedLicense,
   type IssueInput,
@@ -134,7 +134,13 @@ export function createLicensingModule(
     commands: licenseCommands({ licenses, machines, seats }),
     seeders: [signingKeys.seeder()],
     async registerRoutes(app: HttpServer) {
-      registerLicenseRoutes(app, { licenses, machines, signingKeys, now: () => ctx.clock.now() });
+      registerLicenseRoutes(app, {
+        licenses,
+        machines,
+        signingKeys,
+        now: () => ctx.clock.now(),
+        limits: ctx.config.licenseRateLimit,
+      });
       app.get(
         '/.well-known/fhiriq/keys.json',
         {

@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { verifyBytes } from './index.ts';
-import { VALIDATE_LIMITS } from './licenses.routes.ts';
 
 /** Issuing licenses and the public validation route: codes, signed answers, bad input, limits. */
 
@@ -64,6 +63,28 @@ describe('issuing', () => {
 });
 
 describe('POST /api/v1/licenses/validate', () => {
+  it('may be called from a browser app on any origin (CORS, no cookies), with the signature header exposed', async () => {
+    const pre = await t.http.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/licenses/validate',
+      headers: { origin: 'https://smart-app.example', 'access-control-request-method': 'POST' },
+    });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe('*');
+    expect(pre.headers['access-control-allow-headers']).toBe('content-type');
+    const r = await t.http.inject({
+      method: 'POST',
+      url: '/api/v1/licenses/validate',
+      headers: { origin: 'https://smart-app.example' },
+      payload: { key },
+      remoteAddress: nextIp(),
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['access-control-allow-origin']).toBe('*');
+    expect(r.headers['access-control-expose-headers']).toContain('fhiriq-signature');
+    expect(r.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
   it('answers VALID with the license, signed over the exact body, the nonce echoed', async () => {
     const r = await validate({ key: key.toLowerCase(), sku: 'TL-MAPPER', nonce: 'nonce-123456' });
     expect(r.statusCode).toBe(200);
@@ -138,9 +159,11 @@ describe('POST /api/v1/licenses/validate', () => {
     t.clock!.set('2026-06-01T12:00:00Z');
   });
 
-  it(`limits one key to ${VALIDATE_LIMITS.perKey} validations a minute, from any number of addresses`, async () => {
+  it('limits one key to LICENSE_RATE_LIMIT_PER_KEY (300) validations a minute, from any number of addresses', async () => {
+    const perKey = t.app.ctx.config.licenseRateLimit.perKey;
+    expect(perKey).toBe(300);
     let limited: Awaited<ReturnType<typeof validate>> | undefined;
-    for (let i = 0; i <= VALIDATE_LIMITS.perKey && !limited; i++) {
+    for (let i = 0; i <= perKey && !limited; i++) {
       const r = await validate({ key });
       if (r.statusCode === 429) limited = r;
     }

@@ -9,8 +9,17 @@ import type { LicenseService } from './licenses.service.ts';
 import type { MachineOutcome, MachineService } from './machines.service.ts';
 import { type SigningKeyStore, signBody } from './signing-keys.ts';
 
-/** Per IP and per key, per minute: generous for real clients, a wall for key guessing. */
-export const VALIDATE_LIMITS = { perIp: 600, perKey: 300, windowMs: 60_000 } as const;
+/** The machine-facing routes: callable from any origin (see `signed` below). */
+export const LICENSE_API_PATHS = [
+  '/api/v1/licenses/validate',
+  '/api/v1/licenses/activate',
+  '/api/v1/licenses/deactivate',
+  '/api/v1/licenses/heartbeat',
+  '/api/v1/licenses/certificate',
+] as const;
+
+/** The rate limits' window; the limits per key and per address are configuration (LICENSE_RATE_LIMIT_PER_*). */
+const WINDOW_MS = 60_000;
 
 // Fingerprints are opaque client strings; printable ASCII only, so look-alike Unicode cannot
 // make two "equal" fingerprints.
@@ -122,16 +131,23 @@ const ValidateJson = Type.Object({
  */
 export function registerLicenseRoutes(
   app: HttpServer,
-  deps: { licenses: LicenseService; machines: MachineService; signingKeys: SigningKeyStore; now: () => Date },
+  deps: {
+    licenses: LicenseService;
+    machines: MachineService;
+    signingKeys: SigningKeyStore;
+    now: () => Date;
+    /** Requests a minute per key and per client address (generous for clients, a wall for key guessing). */
+    limits: { perKey: number; perIp: number };
+  },
 ): void {
   const perIp = app.createRateLimit({
-    max: VALIDATE_LIMITS.perIp,
-    timeWindow: VALIDATE_LIMITS.windowMs,
+    max: deps.limits.perIp,
+    timeWindow: WINDOW_MS,
     keyGenerator: (req) => `license:ip:${req.ip}`,
   });
   const perKey = app.createRateLimit({
-    max: VALIDATE_LIMITS.perKey,
-    timeWindow: VALIDATE_LIMITS.windowMs,
+    max: deps.limits.perKey,
+    timeWindow: WINDOW_MS,
     keyGenerator: (req) => {
       const key = (req.body as { key?: unknown } | undefined)?.key;
       const parsed = typeof key === 'string' ? parseLicenseKey(key) : undefined;
@@ -152,13 +168,29 @@ export function registerLicenseRoutes(
   // Signed after serialization: the signature covers the exact bytes sent.
   const signed = {
     preHandler: limit,
+    // The key in the body is the only credential (no cookie is read), so a cross-site caller gains
+    // nothing a direct client lacks: browser apps (SMART on FHIR apps, our hosted tools) may call
+    // the license API, with CORS and without the CSRF/Origin policy that protects cookie sessions.
+    config: { csrf: false },
     onSend: async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       if (typeof payload === 'string' && reply.statusCode === 200)
         reply.header('fhiriq-signature', await signBody(deps.signingKeys, payload));
       reply.header('cache-control', 'no-store');
+      reply.header('access-control-allow-origin', '*');
+      reply.header('access-control-expose-headers', 'fhiriq-signature, retry-after');
       return payload;
     },
   };
+  for (const path of LICENSE_API_PATHS)
+    app.options(path, { schema: { hide: true } }, async (_request, reply) => {
+      reply
+        .header('access-control-allow-origin', '*')
+        .header('access-control-allow-methods', 'POST')
+        .header('access-control-allow-headers', 'content-type')
+        .header('access-control-max-age', '600')
+        .code(204);
+      return reply.send();
+    });
   const meta = (nonce: string | undefined) => ({ nonce: nonce ?? null, ts: deps.now().toISOString() });
   const answer = (o: MachineOutcome, nonce: string | undefined) => ({ ...o, meta: meta(nonce) });
   const tags = ['licensing'];

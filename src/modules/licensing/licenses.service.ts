@@ -361,8 +361,7 @@ export class LicenseService {
       .selectFrom('license_seat')
       .select('email')
       .where('license_id', '=', licenseId)
-      .orderBy('assigned_at')
-      .orderBy('id')
+      .orderBy('seq')
       .execute();
     return rows.map((r) => r.email);
   }

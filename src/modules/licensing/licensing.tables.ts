@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { PlatformTables } from '../../platform/db/client.ts';
 import type { SigningAlgorithm } from './domain/certificate.ts';
 import type { LicenseStatus } from './domain/validation.ts';
@@ -47,6 +48,7 @@ export type LicensingTables = {
     email: string;
     assigned_at: Date;
     assigned_by: string | null;
+    seq: Generated<string>;
   };
   license_machine: {
     id: string;

@@ -2,6 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { AppError } from '../errors.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: the route is outside the CSRF policy (signed webhooks; APIs authenticated by a key in the body). */
+    csrf?: boolean;
+  }
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -22,8 +29,7 @@ export function installCsrfPolicy(app: FastifyInstance, config: Config): void {
   // schema validation, so a forged request learns nothing about the route's schema.
   app.addHook('preValidation', async (request, reply) => {
     if (SAFE_METHODS.has(request.method)) return;
-    const routeConfig = request.routeOptions.config as { csrf?: boolean } | undefined;
-    if (routeConfig?.csrf === false) return;
+    if (request.routeOptions.config?.csrf === false) return;
     if (isBearer(request)) return;
     const origin = request.headers.origin;
     if (origin && origin !== ownOrigin && origin !== hostOrigin(request)) throw new AppError('CSRF_INVALID');

@@ -28,6 +28,8 @@ CREATE TABLE license_seat (
   email text NOT NULL,
   assigned_at timestamptz NOT NULL,
   assigned_by text,
+  -- Assignment order (timestamps tie within a millisecond): a seat reduction releases the latest.
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   UNIQUE (license_id, email)
 );
 
