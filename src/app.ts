@@ -154,6 +154,7 @@ export class App {
       Promise.race([p, new Promise<void>((resolve) => setTimeout(resolve, timeout).unref())]);
     await bounded(this.http?.close() ?? Promise.resolve());
     await bounded(this.ctx.jobs.stop(timeout));
+    for (const m of this.modules.all) if (m.stop) await bounded(m.stop());
     await this.ctx.mail.close();
     if (this.ownsDatabase) await this.ctx.database.close();
   }

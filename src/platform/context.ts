@@ -33,4 +33,6 @@ export interface AppModule {
   name: string;
   seeders?: Seeder[];
   registerRoutes?(app: HttpServer): Promise<void>;
+  /** Called on shutdown after HTTP has drained and before the database closes (flush buffers). */
+  stop?(): Promise<void>;
 }

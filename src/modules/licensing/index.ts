@@ -132,6 +132,7 @@ export function createLicensingModule(
     machines,
     seats,
     commands: licenseCommands({ licenses, machines, seats }),
+    stop: () => licenses.trail.flush(),
     seeders: [signingKeys.seeder()],
     async registerRoutes(app: HttpServer) {
       registerLicenseRoutes(app, {

@@ -113,6 +113,7 @@ describe('POST /api/v1/licenses/validate', () => {
     expect(await codes({ key: unknownButWellFormed })).toBe('NOT_FOUND');
     expect(await codes({ key, sku: 'TL-QUALITY-PR-A' })).toBe('PRODUCT_MISMATCH');
     expect(await codes({ key, fingerprint: 'machine-fingerprint-1' })).toBe('NO_MACHINE');
+    await t.app.modules.licensing.licenses.trail.flush();
     const events = (
       await sql<{
         code: string;
@@ -128,9 +129,11 @@ describe('POST /api/v1/licenses/validate', () => {
   });
 
   it('refuses bad input with a code and writes nothing', async () => {
-    const count = async () =>
-      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM license_event`.execute(t.app.ctx.db)).rows[0]!
-        .n;
+    const count = async () => {
+      await t.app.modules.licensing.licenses.trail.flush();
+      return (await sql<{ n: number }>`SELECT count(*)::int AS n FROM license_event`.execute(t.app.ctx.db))
+        .rows[0]!.n;
+    };
     const before = await count();
     for (const body of [
       {},

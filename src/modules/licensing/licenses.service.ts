@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { PlatformContext } from '../../platform/context.ts';
 import { type DbHandle, handle, inTransaction, view } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -16,6 +17,7 @@ import {
   validateLicense,
 } from './domain/validation.ts';
 import type { LicenseRow, LicensingDb, MachineRow } from './licensing.tables.ts';
+import { ValidationTrail } from './validation-trail.ts';
 
 const KEY_PURPOSE = 'license-key';
 
@@ -112,12 +114,17 @@ export const licenseView = (license: LicenseRow, machines: number): LicenseView 
  * seats they have. Every validation is recorded with its code.
  */
 export class LicenseService {
+  /** Validations are recorded in batches (the hot path); see ValidationTrail. */
+  readonly trail: ValidationTrail;
+
   constructor(
     private readonly ctx: PlatformContext,
     private readonly db: Kysely<LicensingDb>,
     private readonly catalog: CatalogModule,
     private readonly audit: AuditModule,
-  ) {}
+  ) {
+    this.trail = new ValidationTrail(ctx, db);
+  }
 
   #hash(canonicalKey: string): string {
     return this.ctx.secrets.keyedHash(KEY_PURPOSE, canonicalKey);
@@ -371,6 +378,7 @@ export class LicenseService {
     licenseId: string,
     options: { limit?: number; type?: string; before?: Date } = {},
   ): Promise<LicenseEventView[]> {
+    await this.trail.flush();
     let q = this.db
       .selectFrom('license_event')
       .selectAll()
@@ -632,25 +640,39 @@ export class LicenseService {
     const now = this.ctx.clock.now();
     const parsed = parseLicenseKey(key);
     if (!parsed.ok) return { result: validateLicense(undefined, { now, malformedKey: true }), license: null };
-    const license = await this.byKey(parsed.key);
-    const machines = license ? await this.machinesOf(license.id) : [];
+    // One round trip: the license and its machines (validation is the hot path).
+    const license = await this.db
+      .selectFrom('license')
+      .selectAll('license')
+      .select((eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('license_machine')
+            .select(['fingerprint', 'activated_at', 'last_heartbeat_at'])
+            .whereRef('license_machine.license_id', '=', 'license.id'),
+        ).as('machine_list'),
+      )
+      .where('key_hash', '=', this.#hash(parsed.key))
+      .executeTakeFirst();
+    const machines = license?.machine_list ?? [];
     const seats = license?.type === 'SEAT' && scope.user ? await this.seatsOf(license.id) : null;
     const facts: LicenseFacts | undefined = license && this.facts(license, machines, seats);
     const result = validateLicense(facts, { ...scope, now });
-    if (license)
-      await this.event(
-        null,
-        license.id,
-        'validated',
-        result.code,
-        scope.sku ? { sku: scope.sku } : {},
-        meta.ip,
-      );
+    if (license) this.trail.record(license.id, result.code, scope.sku ? { sku: scope.sku } : {}, meta.ip);
     return { result, license: license ? licenseView(license, machines.length) : null };
   }
 
   /** The facts the pure validation rules read. */
-  facts(license: LicenseRow, machines: readonly MachineRow[], seats: string[] | null): LicenseFacts {
+  facts(
+    license: LicenseRow,
+    // Rows, or the JSON of a joined query (timestamps as strings).
+    machines: readonly {
+      fingerprint: string;
+      activated_at: Date | string;
+      last_heartbeat_at: Date | string | null;
+    }[],
+    seats: string[] | null,
+  ): LicenseFacts {
     return {
       status: license.status,
       sku: license.sku,
