@@ -187,6 +187,40 @@ describe('POST /api/v1/licenses/activate', () => {
   });
 });
 
+describe('signing per product', () => {
+  it('a product whose policy asks for RSA-PSS gets RSA-signed files from a key generated once and published', async () => {
+    const svc = t.app.modules.licensing.licenses;
+    await svc.setPolicy('TL-BUILDER', { signingAlg: 'rsa-pss-sha256' }, { kind: 'cli' });
+    const before = (await t.app.modules.licensing.signingKeys.published()).length;
+    const files: string[] = [];
+    for (const n of [1, 2]) {
+      const { key } = await svc.issue({
+        sku: 'TL-BUILDER-PR-A',
+        email: 'dev@hospital.org',
+        source: 'staff',
+        sourceRef: `staff:rsa-${n}`,
+      });
+      files.push(
+        (await post('/api/v1/licenses/activate', { key, fingerprint: `rsa-machine-${n}` })).json()
+          .machineFile,
+      );
+    }
+    const keys = await t.app.modules.licensing.signingKeys.published();
+    expect(keys).toHaveLength(before + 1);
+    const rsa = keys.find((k) => k.alg === 'rsa-pss-sha256')!;
+    for (const file of files) {
+      const v = verifyFile(file, keys, t.clock!.now());
+      expect(v).toMatchObject({ ok: true, kid: rsa.kid });
+    }
+    // Other products keep Ed25519.
+    const { key } = await issue(1);
+    const other = (await post('/api/v1/licenses/activate', { key, fingerprint: 'ed-machine-1' })).json()
+      .machineFile;
+    expect(verifyFile(other, keys, t.clock!.now())).toMatchObject({ ok: true });
+    expect((verifyFile(other, keys, t.clock!.now()) as { kid: string }).kid).not.toBe(rsa.kid);
+  });
+});
+
 describe('floating licenses (a product policy with a heartbeat window)', () => {
   it('machines that stop beating stop counting, and their next heartbeat answers HEARTBEAT_DEAD', async () => {
     const svc = t.app.modules.licensing.licenses;
