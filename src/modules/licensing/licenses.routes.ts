@@ -35,6 +35,13 @@ const ValidateBody = Type.Object(
     fingerprint: Type.Optional(Fingerprint),
     sku: Sku,
     user: User,
+    country: Type.Optional(
+      Type.String({
+        pattern: '^[A-Z]{2}$',
+        description:
+          'ISO 3166-1 alpha-2 code of where the software runs (organization licenses may be limited to countries).',
+      }),
+    ),
     nonce: Nonce,
   },
   { additionalProperties: false },

@@ -308,6 +308,14 @@ describe('seats', () => {
     await expect(seats.setDomains(license.id, ['not a domain'], { kind: 'cli' })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
+    // Countries (organization licenses in 002; any license here): empty means anywhere.
+    expect((await post('/api/v1/licenses/validate', { key, country: 'FR' })).json().code).toBe('VALID');
+    await seats.setCountries(license.id, ['us', 'CA'], { kind: 'cli' });
+    expect((await post('/api/v1/licenses/validate', { key, country: 'FR' })).json().code).toBe(
+      'COUNTRY_NOT_ALLOWED',
+    );
+    expect((await post('/api/v1/licenses/validate', { key, country: 'US' })).json().code).toBe('VALID');
+    expect((await post('/api/v1/licenses/validate', { key, country: 'usa' })).statusCode).toBe(400);
   });
 });
 
