@@ -381,23 +381,42 @@ export function AccountLicensePage(props: AccountLicensePageProps) {
             {l.namedUsers.length === 0 ? (
               <p>No seat is assigned yet.</p>
             ) : (
-              <ul>
-                {l.namedUsers.map((email) => (
-                  <li>
-                    {email}{' '}
-                    <PostForm action={`${base}/seats/release`} csrfToken={csrfToken} class="inline-form">
-                      <input type="hidden" name="email" value={email} />
-                      <button
-                        type="submit"
-                        class="btn btn-secondary btn-small"
-                        aria-label={`Release the seat of ${email}`}
-                      >
-                        Release
-                      </button>
-                    </PostForm>
-                  </li>
-                ))}
-              </ul>
+              <div class="table-wrap">
+                <table>
+                  <caption class="visually-hidden">Named users</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Email</th>
+                      <th scope="col">
+                        <span class="visually-hidden">Action</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {l.namedUsers.map((email) => (
+                      <tr>
+                        <td>{email}</td>
+                        <td>
+                          <PostForm
+                            action={`${base}/seats/release`}
+                            csrfToken={csrfToken}
+                            class="inline-form"
+                          >
+                            <input type="hidden" name="email" value={email} />
+                            <button
+                              type="submit"
+                              class="btn btn-secondary btn-small"
+                              aria-label={`Release the seat of ${email}`}
+                            >
+                              Release
+                            </button>
+                          </PostForm>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
 
             <h3>Assign a seat</h3>
@@ -662,10 +681,14 @@ export function AdminLicensePage(props: AdminLicensePageProps) {
   return (
     <Layout {...props} title={`License ${l.id} — FHIR IQ admin`} currentPath="/admin/licenses">
       <div class="container admin-page">
-        <h1>License {l.id}</h1>
+        <h1>{l.name}</h1>
         <AdminNav current="/admin/licenses" />
         <Outcome notice={props.notice} error={props.error} />
         <LicenseFacts license={l}>
+          <dt>License</dt>
+          <dd>
+            <code>{l.id}</code>
+          </dd>
           <dt>Status</dt>
           <dd>
             {STATUS_LABELS[l.status]}
@@ -716,8 +739,6 @@ export function AdminLicensePage(props: AdminLicensePageProps) {
             <p>{list(l.namedUsers, 'No seat is assigned.')}</p>
           </>
         )}
-
-        {props.canManage && <StaffActions license={l} csrfToken={props.csrfToken} />}
 
         <section id="trail" aria-labelledby="trail-heading">
           <h2 id="trail-heading">Trail</h2>
@@ -772,6 +793,8 @@ export function AdminLicensePage(props: AdminLicensePageProps) {
             {older && <a href={older}>Older events</a>}
           </p>
         </section>
+
+        {props.canManage && <StaffActions license={l} csrfToken={props.csrfToken} />}
       </div>
     </Layout>
   );
