@@ -67,7 +67,7 @@ export function createModules(ctx: PlatformContext): Modules {
   });
   const checkout = createCheckoutModule(ctx, { accounts, catalog, tax, orders, payments });
   const subscriptions = createSubscriptionsModule(ctx, { accounts, audit, orders, payments, catalog, tax });
-  const licensing = createLicensingModule(ctx, { catalog, audit });
+  const licensing = createLicensingModule(ctx, { catalog, audit, accounts });
   return {
     accounts,
     audit,

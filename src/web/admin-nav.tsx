@@ -7,6 +7,7 @@ export const ADMIN_SECTIONS: ReadonlyArray<readonly [href: string, label: string
   ['/admin/catalog', 'Catalog'],
   ['/admin/orders', 'Orders'],
   ['/admin/subscriptions', 'Subscriptions'],
+  ['/admin/licenses', 'Licenses'],
   ['/admin/quotes', 'Quotes'],
   ['/admin/tax-rates', 'Tax rates'],
   ['/admin/outbox', 'Outbox'],

@@ -14,7 +14,8 @@ export function permissionSeeder(clock: Clock): Seeder {
   return {
     name: 'accounts.permissions',
     // 5: admin.quotes.manage, admin.orders.refund. 6: admin.subscriptions.manage.
-    version: 6,
+    // 7: admin.licenses.read, admin.licenses.manage.
+    version: 7,
     run: async (trx) => {
       const db = view<AccountsDb>(handle(trx));
       await insertMissingPermissions(db, PERMISSIONS);

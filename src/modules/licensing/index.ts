@@ -1,9 +1,12 @@
 import Type from 'typebox';
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
+import type { AccountsModule } from '../accounts/index.ts';
 import type { AuditModule } from '../audit/index.ts';
 import type { CatalogModule } from '../catalog/index.ts';
 import { publicJwk } from './domain/certificate.ts';
+import { registerAccountLicenses } from './licenses.account.ts';
+import { registerAdminLicenses } from './licenses.admin.ts';
 import { licenseCommands } from './licenses.cli.ts';
 import { registerLicenseRoutes } from './licenses.routes.ts';
 import { LicenseService } from './licenses.service.ts';
@@ -118,7 +121,7 @@ const Jwk = Type.Object(
 
 export function createLicensingModule(
   ctx: PlatformContext,
-  deps: { catalog: CatalogModule; audit: AuditModule },
+  deps: { catalog: CatalogModule; audit: AuditModule; accounts: AccountsModule },
 ): LicensingModule {
   const db = ctx.db.withTables<LicensingDb>();
   const signingKeys = new SigningKeyStore(ctx, db);
@@ -142,6 +145,18 @@ export function createLicensingModule(
         now: () => ctx.clock.now(),
         limits: ctx.config.licenseRateLimit,
       });
+      // The customer's portal and the staff console, over the same services.
+      const portal = {
+        db,
+        licenses,
+        machines,
+        seats,
+        catalog: deps.catalog,
+        accounts: deps.accounts,
+        now: () => ctx.clock.now(),
+      };
+      registerAccountLicenses(app, portal);
+      registerAdminLicenses(app, portal);
       app.get(
         '/.well-known/fhiriq/keys.json',
         {

@@ -77,6 +77,8 @@ const STAFF_ADMIN = [
   'admin.orders.read',
   'admin.subscriptions.manage',
   'admin.orders.refund',
+  'admin.licenses.read',
+  'admin.licenses.manage',
 ] as const;
 
 /** Support reads what helps answer a customer; it changes nothing. */
@@ -88,6 +90,7 @@ const STAFF_SUPPORT = [
   'admin.orgs.read',
   'admin.quotes.read',
   'admin.orders.read',
+  'admin.licenses.read',
 ];
 
 const STAFF: Record<StaffRole, readonly string[]> = { admin: STAFF_ADMIN, support: STAFF_SUPPORT };
@@ -135,6 +138,15 @@ export const PERMISSIONS: readonly PermissionDef[] = [
     description: 'Cancel a customer\u2019s subscription on their behalf (audited).',
   },
   { key: 'admin.orders.refund', description: 'Refund orders, in full or in part (audited).' },
+  {
+    key: 'admin.licenses.read',
+    description: 'Look up and search licenses, their machines, named users and trail (keys stay masked).',
+  },
+  {
+    key: 'admin.licenses.manage',
+    description:
+      'Suspend, reinstate, revoke and extend licenses, reset their activations, restrict their domains and countries, and set product license policies (audited).',
+  },
 ];
 
 export interface Grant {
