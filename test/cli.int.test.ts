@@ -89,7 +89,8 @@ describe('fhiriq CLI', { timeout: 120_000 }, () => {
   it('documents every command with --help', async () => {
     const r = await run(['--help'], {});
     expect(r.code).toBe(0);
-    for (const c of ['serve', 'worker', 'migrate', 'seed', 'admin', 'license', 'config']) expect(r.stdout).toContain(c);
+    for (const c of ['serve', 'worker', 'migrate', 'seed', 'admin', 'license', 'config'])
+      expect(r.stdout).toContain(c);
     const serve = await run(['serve', '--help'], {});
     expect(serve.stdout).toContain('--no-worker');
     const admin = await run(['admin', 'create', '--help'], {});

@@ -501,6 +501,8 @@ export async function trail(
   licenseId: string,
   options: { type?: string | undefined; before?: string | undefined; limit: number },
 ): Promise<{ items: LicenseEventView[]; nextBefore: string | null }> {
+  // Validations are written in batches: flush so the page shows every one answered so far.
+  await deps.licenses.trail.flush();
   let q = deps.db.selectFrom('license_event').selectAll().where('license_id', '=', licenseId);
   if (options.type) q = q.where('type', '=', options.type);
   const before = options.before;
