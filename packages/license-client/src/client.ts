@@ -16,13 +16,7 @@ import {
   utf8Decode,
   utf8Encode,
 } from './encoding.ts';
-import {
-  type KeyResolver,
-  type KeyVerdict,
-  PublicKeySet,
-  type PublishedJwk,
-  type PublishedKeys,
-} from './keys.ts';
+import { type KeyResolver, type KeyVerdict, PublicKeySet, type PublicKeysInput } from './keys.ts';
 import { type LicenseStorage, MemoryStorage } from './storage.ts';
 import {
   type CertificateResult,
@@ -62,7 +56,7 @@ export interface LicenseClientOptions {
    * keys are fetched from `/.well-known/fhiriq/keys.json` on first use, cached in storage, and
    * fetched again once when an answer names an unknown key.
    */
-  publicKeys?: PublishedKeys | readonly PublishedJwk[];
+  publicKeys?: PublicKeysInput;
   /** Default: the global fetch. */
   fetch?: FetchLike;
   /** The local clock (default: `new Date()`); tests control time with it. */
@@ -198,8 +192,14 @@ const LICENSE_LEVEL: readonly RefusalCode[] = [
   'SUSPENDED',
   'EXPIRED',
 ];
-// Refusals after which the machine file no longer stands: the license's, and the machine's activation.
-const ENDS_MACHINE_FILE: readonly RefusalCode[] = [...LICENSE_LEVEL, 'NO_MACHINE', 'HEARTBEAT_DEAD'];
+// Refusals after which the machine file no longer stands: the license's, the machine's activation,
+// and a license activated on more machines than it now allows (seats reduced).
+const ENDS_MACHINE_FILE: readonly RefusalCode[] = [
+  ...LICENSE_LEVEL,
+  'NO_MACHINE',
+  'HEARTBEAT_DEAD',
+  'TOO_MANY_MACHINES',
+];
 
 const CLIENT_CODE_LIST: readonly string[] = CLIENT_CODES;
 
@@ -340,7 +340,13 @@ export class LicenseClient {
         'NO_FINGERPRINT',
         'This call needs a machine fingerprint: pass `fingerprint`',
       );
-    this.#resolvedFingerprint ??= Promise.resolve(typeof source === 'function' ? source() : source);
+    this.#resolvedFingerprint ??= (async () => (typeof source === 'function' ? source() : source))().catch(
+      (err: unknown) => {
+        // A failed computation is tried again next time rather than remembered.
+        this.#resolvedFingerprint = undefined;
+        throw err;
+      },
+    );
     return this.#resolvedFingerprint;
   }
 
@@ -411,8 +417,7 @@ export class LicenseClient {
     if (exchange.kind === 'answer') {
       const { body, ts } = exchange;
       state.validation = { scope, body: exchange.raw, signature: exchange.signature };
-      if (!body.valid && (machineScoped || ENDS_MACHINE_FILE.includes(body.code as RefusalCode)))
-        state.machineFile = null;
+      if (!body.valid && ENDS_MACHINE_FILE.includes(body.code as RefusalCode)) state.machineFile = null;
       await this.#save(state);
       if (!body.valid || !body.license)
         return this.#refused(body.code as RefusalCode, body.detail, 'online', body.license, ts, ts);
@@ -678,14 +683,21 @@ export class LicenseClient {
       );
     const last = state.validation ? await this.#readValidation(state.validation) : null;
     const cached = state.validation?.scope === scope ? last : null;
-    // A refusal of the license itself (revoked, suspended, expired, unknown) holds for every scope.
-    if (last && !cached && !last.valid && LICENSE_LEVEL.includes(last.code as RefusalCode))
+    // The last signed word wins: a refusal for this scope, or a refusal of the license itself
+    // (revoked, suspended, expired, unknown) for any scope, is answered again rather than the file.
+    const refusal =
+      cached && !cached.valid
+        ? cached
+        : last && !last.valid && LICENSE_LEVEL.includes(last.code as RefusalCode)
+          ? last
+          : null;
+    if (refusal)
       return this.#refused(
-        last.code as RefusalCode,
-        last.detail,
+        refusal.code as RefusalCode,
+        refusal.detail,
         'cache',
-        last.license,
-        timeOf(last.meta.ts),
+        refusal.license,
+        timeOf(refusal.meta.ts),
         now,
       );
     const grace = this.options.gracePeriodMs;
@@ -736,10 +748,8 @@ export class LicenseClient {
       };
     }
 
-    if (cached) {
+    if (cached?.license) {
       const ts = timeOf(cached.meta.ts);
-      if (!cached.valid || !cached.license)
-        return this.#refused(cached.code as RefusalCode, cached.detail, 'cache', cached.license, ts, now);
       const validUntil =
         cached.license.validUntil === null ? Number.POSITIVE_INFINITY : timeOf(cached.license.validUntil);
       if (now >= validUntil)

@@ -25,6 +25,12 @@ export interface PublishedKeys {
   keys: readonly PublishedJwk[];
 }
 
+/**
+ * Keys as an application holds them: keys.json's content (`{ keys: [...] }`, e.g. a JSON import,
+ * whose `alg` TypeScript widens to string), a bare array of JWKs, or a PublicKeySet. Checked when used.
+ */
+export type PublicKeysInput = PublicKeySet | PublishedKeys | { keys: readonly object[] } | readonly object[];
+
 /** What a signature check found: the key's verdict, or that no key has that id and algorithm. */
 export type KeyVerdict = 'ok' | 'bad' | 'unknown';
 
@@ -92,11 +98,13 @@ export class PublicKeySet implements KeyResolver {
     this.keys = keys;
   }
 
-  /** From keys.json (`{ keys: [...] }`), a bare array of JWKs, or a set. */
-  static from(input: PublicKeySet | PublishedKeys | readonly PublishedJwk[] | unknown): PublicKeySet {
+  /** From keys.json (`{ keys: [...] }`), a bare array of JWKs, or a set; throws without a usable key. */
+  static from(input: PublicKeysInput | unknown): PublicKeySet {
     if (input instanceof PublicKeySet) return input;
     const keys = parsePublishedKeys(input);
-    if (!keys) throw new TypeError('Not a key set: expected { keys: [JWK + kid + alg] } or an array of JWKs');
+    // An empty set would refuse every signature: a configuration mistake, said at once.
+    if (!keys?.length)
+      throw new TypeError('Not a key set: expected { keys: [JWK + kid + alg (ed25519 | rsa-pss-sha256)] }');
     return new PublicKeySet(keys);
   }
 

@@ -1,5 +1,5 @@
 import { base64ToBytes, base64UrlToBytes, isRecord, parseJson, timeOf, utf8Decode } from './encoding.ts';
-import { type KeyResolver, PublicKeySet, type PublishedJwk, type PublishedKeys } from './keys.ts';
+import { type KeyResolver, PublicKeySet, type PublicKeysInput } from './keys.ts';
 import type {
   FileLicenseTerms,
   FileMachine,
@@ -92,8 +92,8 @@ export function parseLicenseFile(file: string): SignedFileEnvelope | null {
 }
 
 export interface VerifyFileOptions {
-  /** The published keys (keys.json, an array of JWKs, a PublicKeySet) or a resolver. */
-  keys: KeyResolver | PublishedKeys | readonly PublishedJwk[];
+  /** The published keys (keys.json's content, an array of JWKs, a PublicKeySet) or a resolver. */
+  keys: KeyResolver | PublicKeysInput;
   /** Default: the current time. */
   now?: Date;
   /** The file type expected; default: either. */
@@ -105,6 +105,9 @@ export interface VerifyFileOptions {
   /** How far in the future `issuedAt` may be (clock differences); default 5 minutes, as the server. */
   clockToleranceMs?: number;
 }
+
+const isResolver = (v: KeyResolver | PublicKeysInput): v is KeyResolver =>
+  'verify' in v && typeof v.verify === 'function';
 
 const reject = (code: FileRejection['code'], detail: string): FileRejection => ({ ok: false, code, detail });
 
@@ -186,10 +189,7 @@ export async function verifyLicenseFile(file: string, options: VerifyFileOptions
   if (!envelope) return reject('FILE_MALFORMED', 'Not a FHIR IQ license file.');
   const sig = base64UrlToBytes(envelope.sig);
   if (!sig) return reject('FILE_MALFORMED', 'The file’s signature is not base64url.');
-  const keys: KeyResolver =
-    'verify' in options.keys && typeof options.keys.verify === 'function'
-      ? options.keys
-      : PublicKeySet.from(options.keys);
+  const keys: KeyResolver = isResolver(options.keys) ? options.keys : PublicKeySet.from(options.keys);
   const verdict = await keys.verify(envelope.kid, envelope.alg, envelope.payloadBytes, sig);
   if (verdict === 'unknown')
     return reject('UNKNOWN_KEY', `No published ${envelope.alg} key has the id ${envelope.kid}.`);

@@ -19,6 +19,7 @@ export {
   type KeyResolver,
   type KeyVerdict,
   PublicKeySet,
+  type PublicKeysInput,
   type PublishedJwk,
   type PublishedKeys,
   parsePublishedKeys,

@@ -198,7 +198,11 @@ describe('online', () => {
     expect(await c.machineFile()).toBeNull();
     tap.mode = 'down';
     expect(await c.validate()).toMatchObject({ valid: false, code: 'REVOKED', source: 'cache' });
-    expect(await c.validate({ scope: 'machine' })).toMatchObject({ valid: false });
+    expect(await c.validate({ scope: 'machine' })).toMatchObject({
+      valid: false,
+      code: 'REVOKED',
+      source: 'cache',
+    });
     tap.mode = 'pass';
     expect(await c.heartbeat()).toMatchObject({ ok: false, code: 'REVOKED' });
   });

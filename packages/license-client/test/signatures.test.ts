@@ -268,6 +268,8 @@ describe('keys and headers', () => {
     ]);
     expect(parsePublishedKeys('nope')).toBeNull();
     expect(() => PublicKeySet.from({ nope: true })).toThrow(/Not a key set/);
+    // Pinned keys that contain no usable key are a mistake to report, not a set that refuses everything.
+    expect(() => PublicKeySet.from({ keys: [{ ...ed, alg: 'ES256' }] })).toThrow(/Not a key set/);
   });
 
   it('refuses misuse at construction', () => {
