@@ -10,7 +10,7 @@ import {
   type NodeLicenseClientOptions,
   type ValidateResult,
 } from '../src/index.ts';
-import { DAY, HOUR, type Server, START, startServer, Tap, tempDir } from './support.ts';
+import { DAY, HOUR, removeTempDirs, type Server, START, startServer, Tap, tempDir } from './support.ts';
 
 /**
  * The client against the real server, in process and listening: activation limits, signed and
@@ -29,7 +29,10 @@ beforeAll(async () => {
     { kind: 'system', reason: 'test' },
   );
 });
-afterAll(async () => s?.close());
+afterAll(async () => {
+  removeTempDirs();
+  await s?.close();
+});
 
 let fp = 0;
 const fingerprint = () => `test-machine-${process.pid}-${++fp}`;

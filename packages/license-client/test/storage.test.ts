@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FileStorage, MemoryStorage } from '../src/index.ts';
-import { tempDir } from './support.ts';
+import { removeTempDirs, tempDir } from './temp.ts';
+
+afterAll(removeTempDirs);
 
 /** The cache stores: owner-only files written atomically, and memory. */
 

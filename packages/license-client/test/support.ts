@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import type { FetchLike } from '../src/index.ts';
 
@@ -48,9 +45,7 @@ export async function startServer(): Promise<Server> {
   };
 }
 
-export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'fhiriq-license-client-'));
-}
+export { removeTempDirs, tempDir } from './temp.ts';
 
 export interface Captured {
   status: number;
