@@ -7,12 +7,17 @@ import { registerLicenseRoutes } from './licenses.routes.ts';
 import { LicenseService } from './licenses.service.ts';
 import type { LicensingDb } from './licensing.tables.ts';
 import { SigningKeyStore } from './signing-keys.ts';
+import { createUsage } from './usage.module.ts';
+import { registerUsageRoutes } from './usage.routes.ts';
+import type { UsageService } from './usage.service.ts';
 
 /**
  * Licensing (issue 4, being built): license keys with a check group, the
  * validation codes and their fixed order, signed license and machine files,
  * and the signing keys (generated or configured, published with their ids).
  * Fulfillment, license storage and the public license API build on these.
+ * Usage metering (usage.*.ts): meters from the limits, POST /api/v1/usage,
+ * monthly periods closed into statements for billing.
  */
 
 export {
@@ -41,6 +46,20 @@ export {
   parseLicenseKey,
 } from './domain/license-key.ts';
 export {
+  type BillingLine,
+  calculateUsageBilling,
+  crossedThresholds,
+  type MeterDef,
+  metersOf,
+  type Period as UsagePeriod,
+  periodOf,
+  USAGE_THRESHOLDS,
+  type UsageBilling,
+  type UsagePlan,
+  type UsagePolicy,
+  usagePlanOf,
+} from './domain/usage.ts';
+export {
   type LicenseFacts,
   type LicenseStatus,
   VALIDATION_CODES,
@@ -51,12 +70,17 @@ export {
 } from './domain/validation.ts';
 export { VALIDATE_LIMITS } from './licenses.routes.ts';
 export { type IssuedLicense, type IssueInput, LicenseService, type LicenseView } from './licenses.service.ts';
-export { SigningKeyStore, signBody } from './signing-keys.ts';
+export { SigningKeyStore, signAnswers, signBody } from './signing-keys.ts';
+export { USAGE_WARNING_TEMPLATE } from './usage.mail.ts';
+export { USAGE_CLOSE_JOB } from './usage.module.ts';
+export { USAGE_LIMITS } from './usage.routes.ts';
+export { type MeterTotals, type UsageAnswer, type UsageEventInput, UsageService } from './usage.service.ts';
 
 export interface LicensingModule extends AppModule {
   name: 'licensing';
   signingKeys: SigningKeyStore;
   licenses: LicenseService;
+  usage: UsageService;
 }
 
 const Jwk = Type.Object(
@@ -76,13 +100,16 @@ export function createLicensingModule(
   const db = ctx.db.withTables<LicensingDb>();
   const signingKeys = new SigningKeyStore(ctx, db);
   const licenses = new LicenseService(ctx, db, deps.catalog);
+  const usage = createUsage(ctx, db, licenses);
   return {
     name: 'licensing',
     signingKeys,
     licenses,
+    usage,
     seeders: [signingKeys.seeder()],
     async registerRoutes(app: HttpServer) {
       registerLicenseRoutes(app, { licenses, signingKeys, now: () => ctx.clock.now() });
+      registerUsageRoutes(app, { usage, signingKeys, now: () => ctx.clock.now() });
       app.get(
         '/.well-known/fhiriq/keys.json',
         {

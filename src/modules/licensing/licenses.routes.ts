@@ -6,7 +6,7 @@ import type { HttpServer } from '../../platform/http/server.ts';
 import { parseLicenseKey } from './domain/license-key.ts';
 import { VALIDATION_CODES } from './domain/validation.ts';
 import type { LicenseService } from './licenses.service.ts';
-import { type SigningKeyStore, signBody } from './signing-keys.ts';
+import { type SigningKeyStore, signAnswers } from './signing-keys.ts';
 
 /** Per IP and per key, per minute: generous for real clients, a wall for key guessing. */
 export const VALIDATE_LIMITS = { perIp: 600, perKey: 300, windowMs: 60_000 } as const;
@@ -91,12 +91,7 @@ export function registerLicenseRoutes(
     '/api/v1/licenses/validate',
     {
       preHandler: limit,
-      // Signed after serialization: the signature covers the exact bytes sent.
-      onSend: async (_request, reply, payload) => {
-        if (typeof payload === 'string' && reply.statusCode === 200)
-          reply.header('fhiriq-signature', await signBody(deps.signingKeys, payload));
-        return payload;
-      },
+      onSend: signAnswers(deps.signingKeys),
       schema: {
         tags: ['licensing'],
         summary: 'Validate a license key (optionally for a machine, product and user)',

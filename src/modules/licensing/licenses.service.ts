@@ -61,6 +61,9 @@ function months(from: Date, n: number): Date {
  * machines they have. Every validation is recorded with its code.
  */
 export class LicenseService {
+  /** Usage facts for validation, set by usage metering (usage.module.ts); unset: no usage check. */
+  usageFacts: ((license: LicenseRow, now: Date) => Promise<LicenseFacts['usage']>) | undefined;
+
   constructor(
     private readonly ctx: PlatformContext,
     private readonly db: Kysely<LicensingDb>,
@@ -207,7 +210,7 @@ export class LicenseService {
       assignedUsers: null,
       allowedDomains: license.allowed_domains,
       allowedCountries: license.allowed_countries,
-      usage: null,
+      usage: (await this.usageFacts?.(license, now)) ?? null,
     };
     const result = validateLicense(facts, { ...scope, now });
     if (license)

@@ -131,3 +131,19 @@ export async function signBody(store: SigningKeyStore, body: string): Promise<st
   const sig = signBytes(key, Buffer.from(body, 'utf8')).toString('base64url');
   return `keyid="${key.kid}", algorithm="${key.alg}", signature="${sig}"`;
 }
+
+/**
+ * A route's `onSend` hook that signs its 200 answers with the `FHIRIQ-Signature` header. It runs
+ * after serialization, so the signature covers the exact bytes sent.
+ */
+export function signAnswers(store: SigningKeyStore) {
+  return async (
+    _request: unknown,
+    reply: { statusCode: number; header(name: string, value: string): unknown },
+    payload: unknown,
+  ): Promise<unknown> => {
+    if (typeof payload === 'string' && reply.statusCode === 200)
+      reply.header('fhiriq-signature', await signBody(store, payload));
+    return payload;
+  };
+}
