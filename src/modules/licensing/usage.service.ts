@@ -205,11 +205,8 @@ export class UsageService {
           .selectFrom('license_usage_event')
           .select(['idempotency_key', 'meter', 'quantity'])
           .where('license_id', '=', licenseId)
-          .where(
-            'idempotency_key',
-            'in',
-            events.map((e) => e.key),
-          )
+          // One array parameter rather than up to 1,000 (a retried batch asks for all of them).
+          .where('idempotency_key', '=', sql<string>`ANY(${events.map((e) => e.key)}::text[])`)
           .execute()
       ).map((r) => [r.idempotency_key, r]),
     );
