@@ -268,6 +268,36 @@ export const ERROR_CATALOG = {
     description:
       'A provider webhook (`POST /webhooks/stripe`) came without a valid signature over its raw body, or with a timestamp outside the tolerance (5 minutes). Nothing was recorded.',
   },
+  LICENSE_KEY_INVALID: {
+    status: 401,
+    message: 'The license key is not valid.',
+    description:
+      'A key-authenticated license API (usage reporting) got a key that is malformed (its check group does not match) or names no license. Nothing was recorded.',
+  },
+  LICENSE_NOT_ACTIVE: {
+    status: 403,
+    message: 'The license is not active.',
+    description:
+      'The license exists but is revoked, suspended, expired or not valid yet; the message says which (the validation code). Nothing was recorded.',
+  },
+  USAGE_METER_UNKNOWN: {
+    status: 422,
+    message: 'The license has no such usage meter.',
+    description:
+      'A usage event names a meter the license does not meter (its limits define a meter per `<meter>PerMonth` key, e.g. `records`). `details` names each event and the license’s meters. Nothing was recorded.',
+  },
+  USAGE_PERIOD_CLOSED: {
+    status: 422,
+    message: 'This usage belongs to a period that is closed.',
+    description:
+      'A usage event’s `occurredAt` is before the license’s current monthly period; late usage for an ended period is not accepted (its statement is, or is about to be, written). `details` names each event. Nothing was recorded.',
+  },
+  USAGE_LIMIT_EXCEEDED: {
+    status: 409,
+    message: 'The usage included in this period is used up.',
+    description:
+      'The license’s product blocks usage above the included quantity (`usagePolicy: block`) and the request would go above it for a meter. The whole request was refused and nothing was recorded; usage is accepted again when the next period starts.',
+  },
   INTERNAL: {
     status: 500,
     message: 'Something went wrong on our side. It has been logged.',

@@ -14,6 +14,9 @@ import type { LicensingDb } from './licensing.tables.ts';
 import { MachineService } from './machines.service.ts';
 import { SeatService } from './seats.service.ts';
 import { SigningKeyStore } from './signing-keys.ts';
+import { createUsage } from './usage.module.ts';
+import { registerUsageRoutes } from './usage.routes.ts';
+import type { UsageService } from './usage.service.ts';
 
 /**
  * Licensing: license keys with a check group (stored hashed and encrypted),
@@ -22,7 +25,8 @@ import { SigningKeyStore } from './signing-keys.ts';
  * named seats with monthly transfer limits, allowed domains and countries,
  * the signing keys (generated or configured, published with their ids), and
  * the trail of every license event. Fulfillment issues licenses and moves
- * them through their lifecycle.
+ * them through their lifecycle. Usage metering (usage.*.ts): meters from
+ * the limits, POST /api/v1/usage, monthly periods closed into statements.
  */
 
 export {
@@ -59,6 +63,20 @@ export {
   seatsFor,
 } from './domain/policy.ts';
 export {
+  type BillingLine,
+  calculateUsageBilling,
+  crossedThresholds,
+  type MeterDef,
+  metersOf,
+  type Period as UsagePeriod,
+  periodOf,
+  USAGE_THRESHOLDS,
+  type UsageBilling,
+  type UsagePlan,
+  type UsagePolicy,
+  usagePlanOf,
+} from './domain/usage.ts';
+export {
   type LicenseFacts,
   type LicenseStatus,
   VALIDATION_CODES,
@@ -86,6 +104,10 @@ export {
 } from './machines.service.ts';
 export { SeatService } from './seats.service.ts';
 export { SigningKeyStore, signBody } from './signing-keys.ts';
+export { USAGE_WARNING_TEMPLATE } from './usage.mail.ts';
+export { USAGE_CLOSE_JOB } from './usage.module.ts';
+export { USAGE_LIMITS } from './usage.routes.ts';
+export { type MeterTotals, type UsageAnswer, type UsageEventInput, UsageService } from './usage.service.ts';
 
 export interface LicensingModule extends AppModule {
   name: 'licensing';
@@ -95,6 +117,7 @@ export interface LicensingModule extends AppModule {
   seats: SeatService;
   /** `fhiriq license …` (see licenses.cli.ts), by command name. */
   commands: Record<string, (args: Record<string, unknown>) => Promise<string>>;
+  usage: UsageService;
 }
 
 /** The `fhiriq license …` commands the CLI registers. */
@@ -128,6 +151,7 @@ export function createLicensingModule(
   const licenses = new LicenseService(ctx, db, deps.catalog, deps.audit);
   const machines = new MachineService(ctx, licenses, signingKeys);
   const seats = new SeatService(ctx, licenses);
+  const usage = createUsage(ctx, db, licenses);
   return {
     name: 'licensing',
     signingKeys,
@@ -136,6 +160,7 @@ export function createLicensingModule(
     seats,
     commands: licenseCommands({ licenses, machines, seats }),
     stop: () => licenses.trail.flush(),
+    usage,
     seeders: [signingKeys.seeder()],
     async registerRoutes(app: HttpServer) {
       registerLicenseRoutes(app, {
@@ -157,6 +182,7 @@ export function createLicensingModule(
       };
       registerAccountLicenses(app, portal);
       registerAdminLicenses(app, portal);
+      registerUsageRoutes(app, { usage, signingKeys, now: () => ctx.clock.now() });
       app.get(
         '/.well-known/fhiriq/keys.json',
         {

@@ -1,13 +1,12 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { AppError } from '../../platform/errors.ts';
 import { BODY_ERRORS, errorResponses } from '../../platform/http/schemas.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { parseLicenseKey } from './domain/license-key.ts';
 import { VALIDATION_CODES } from './domain/validation.ts';
 import type { LicenseService } from './licenses.service.ts';
+import { allowBrowsers, machineApi } from './machine-api.ts';
 import type { MachineOutcome, MachineService } from './machines.service.ts';
-import { type SigningKeyStore, signBody } from './signing-keys.ts';
+import type { SigningKeyStore } from './signing-keys.ts';
 
 /** The machine-facing routes: callable from any origin (see `signed` below). */
 export const LICENSE_API_PATHS = [
@@ -17,9 +16,6 @@ export const LICENSE_API_PATHS = [
   '/api/v1/licenses/heartbeat',
   '/api/v1/licenses/certificate',
 ] as const;
-
-/** The rate limits' window; the limits per key and per address are configuration (LICENSE_RATE_LIMIT_PER_*). */
-const WINDOW_MS = 60_000;
 
 // Fingerprints are opaque client strings; printable ASCII only, so look-alike Unicode cannot
 // make two "equal" fingerprints.
@@ -147,57 +143,8 @@ export function registerLicenseRoutes(
     limits: { perKey: number; perIp: number };
   },
 ): void {
-  const perIp = app.createRateLimit({
-    max: deps.limits.perIp,
-    timeWindow: WINDOW_MS,
-    keyGenerator: (req) => `license:ip:${req.ip}`,
-  });
-  const perKey = app.createRateLimit({
-    max: deps.limits.perKey,
-    timeWindow: WINDOW_MS,
-    keyGenerator: (req) => {
-      const key = (req.body as { key?: unknown } | undefined)?.key;
-      const parsed = typeof key === 'string' ? parseLicenseKey(key) : undefined;
-      return `license:key:${parsed?.ok ? parsed.body : 'malformed'}`;
-    },
-  });
-  async function limit(request: FastifyRequest, reply: FastifyReply) {
-    for (const check of [perIp, perKey]) {
-      const r = await check(request);
-      if (!r.isAllowed && r.isExceeded) {
-        const retryAfter = String(Math.max(1, r.ttlInSeconds));
-        reply.header('retry-after', retryAfter);
-        throw new AppError('RATE_LIMITED', undefined, { headers: { 'retry-after': retryAfter } });
-      }
-    }
-  }
-
-  // Signed after serialization: the signature covers the exact bytes sent.
-  const signed = {
-    preHandler: limit,
-    // The key in the body is the only credential (no cookie is read), so a cross-site caller gains
-    // nothing a direct client lacks: browser apps (SMART on FHIR apps, our hosted tools) may call
-    // the license API, with CORS and without the CSRF/Origin policy that protects cookie sessions.
-    config: { csrf: false },
-    onSend: async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      if (typeof payload === 'string' && reply.statusCode === 200)
-        reply.header('fhiriq-signature', await signBody(deps.signingKeys, payload));
-      reply.header('cache-control', 'no-store');
-      reply.header('access-control-allow-origin', '*');
-      reply.header('access-control-expose-headers', 'fhiriq-signature, retry-after');
-      return payload;
-    },
-  };
-  for (const path of LICENSE_API_PATHS)
-    app.options(path, { schema: { hide: true } }, async (_request, reply) => {
-      reply
-        .header('access-control-allow-origin', '*')
-        .header('access-control-allow-methods', 'POST')
-        .header('access-control-allow-headers', 'content-type')
-        .header('access-control-max-age', '600')
-        .code(204);
-      return reply.send();
-    });
+  const signed = machineApi(app, { name: 'license', signingKeys: deps.signingKeys, limits: deps.limits });
+  allowBrowsers(app, LICENSE_API_PATHS);
   const meta = (nonce: string | undefined) => ({ nonce: nonce ?? null, ts: deps.now().toISOString() });
   const answer = (o: MachineOutcome, nonce: string | undefined) => ({ ...o, meta: meta(nonce) });
   const tags = ['licensing'];

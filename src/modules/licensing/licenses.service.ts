@@ -116,6 +116,8 @@ export const licenseView = (license: LicenseRow, machines: number): LicenseView 
 export class LicenseService {
   /** Validations are recorded in batches (the hot path); see ValidationTrail. */
   readonly trail: ValidationTrail;
+  /** Usage facts for validation, set by usage metering (usage.module.ts); unset: no usage check. */
+  usageFacts: ((license: LicenseRow, now: Date) => Promise<LicenseFacts['usage']>) | undefined;
 
   constructor(
     private readonly ctx: PlatformContext,
@@ -656,7 +658,8 @@ export class LicenseService {
       .executeTakeFirst();
     const machines = license?.machine_list ?? [];
     const seats = license?.type === 'SEAT' && scope.user ? await this.seatsOf(license.id) : null;
-    const facts: LicenseFacts | undefined = license && this.facts(license, machines, seats);
+    const usage = license && this.usageFacts ? await this.usageFacts(license, now) : null;
+    const facts: LicenseFacts | undefined = license && this.facts(license, machines, seats, usage);
     const result = validateLicense(facts, { ...scope, now });
     if (license) this.trail.record(license.id, result.code, scope.sku ? { sku: scope.sku } : {}, meta.ip);
     return { result, license: license ? licenseView(license, machines.length) : null };
@@ -672,6 +675,7 @@ export class LicenseService {
       last_heartbeat_at: Date | string | null;
     }[],
     seats: string[] | null,
+    usage: LicenseFacts['usage'] = null,
   ): LicenseFacts {
     return {
       status: license.status,
@@ -688,7 +692,7 @@ export class LicenseService {
       assignedUsers: seats,
       allowedDomains: license.allowed_domains,
       allowedCountries: license.allowed_countries,
-      usage: null,
+      usage,
     };
   }
 }

@@ -88,3 +88,47 @@ export type LicenseRow = LicensingTables['license'];
 export type MachineRow = LicensingTables['license_machine'];
 export type PolicyRow = LicensingTables['license_policy'];
 export type SeatRow = LicensingTables['license_seat'];
+
+/** The tables of the usage metering migration (202611250500_licensing_usage.sql). */
+export type UsageTables = {
+  license_usage_event: {
+    license_id: string;
+    idempotency_key: string;
+    meter: string;
+    quantity: number;
+    occurred_at: Date;
+    period_start: Date;
+    recorded_at: Date;
+  };
+  license_usage_total: {
+    license_id: string;
+    meter: string;
+    period_start: Date;
+    period_end: Date;
+    included: number | null;
+    used: number;
+    over_at: Date | null;
+    warned_80_at: Date | null;
+    warned_100_at: Date | null;
+    closed_at: Date | null;
+    updated_at: Date;
+  };
+  license_usage_statement: {
+    license_id: string;
+    period_start: Date;
+    meter: string;
+    period_end: Date;
+    included: number | null;
+    used: number;
+    overage: number;
+    rate_per_1000: number;
+    overage_amount: number;
+    currency: string;
+    status: 'closed' | 'billed';
+    closed_at: Date;
+  };
+};
+
+export type UsageDb = LicensingDb & UsageTables;
+export type UsageTotalRow = UsageTables['license_usage_total'];
+export type UsageStatementRow = UsageTables['license_usage_statement'];

@@ -39,6 +39,31 @@ export interface DomainEvents {
     /** Unique per change (the idempotency key subscribers deduplicate on). */
     key: string;
   };
+  /**
+   * A usage license's monthly period ended and was closed: its statement is written (once), with
+   * 002's overage amount. Billing charges `amount` (minor units, `currency`) when it is above zero.
+   */
+  'licensing.usage-period-closed': {
+    licenseId: string;
+    sku: string;
+    /** The period [start, end), ISO 8601. */
+    periodStart: string;
+    periodEnd: string;
+    currency: string;
+    /** Total overage amount of the period, minor units. */
+    amount: number;
+    /** Per meter: included (null = unlimited), used, overage, rate (minor units per 1,000) and amount. */
+    meters: {
+      meter: string;
+      included: number | null;
+      used: number;
+      overage: number;
+      ratePer1000: number;
+      amount: number;
+    }[];
+    /** `usage-period:<licenseId>:<periodStart>`, unique per period (what subscribers deduplicate on). */
+    key: string;
+  };
 }
 
 export interface ProviderSubscriptionUpdate {
