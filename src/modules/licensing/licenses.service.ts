@@ -16,6 +16,7 @@ import {
   type ValidationScope,
   validateLicense,
 } from './domain/validation.ts';
+import { type CachedLicense, LicenseCache } from './license-cache.ts';
 import type { LicenseRow, LicensingDb, MachineRow } from './licensing.tables.ts';
 import { ValidationTrail } from './validation-trail.ts';
 
@@ -116,6 +117,8 @@ export const licenseView = (license: LicenseRow, machines: number): LicenseView 
 export class LicenseService {
   /** Validations are recorded in batches (the hot path); see ValidationTrail. */
   readonly trail: ValidationTrail;
+  /** What validation reads, for a second per key; dropped on every change made here. */
+  readonly cache = new LicenseCache();
   /** Usage facts for validation, set by usage metering (usage.module.ts); unset: no usage check. */
   usageFacts: ((license: LicenseRow, now: Date) => Promise<LicenseFacts['usage']>) | undefined;
 
@@ -410,16 +413,22 @@ export class LicenseService {
     licenseId: string,
     fn: (tx: Transaction<LicensingDb>, license: LicenseRow) => Promise<R>,
   ): Promise<R> {
-    return inTransaction(this.db, async (tx) => {
-      const license = await tx
-        .selectFrom('license')
-        .selectAll()
-        .where('id', '=', licenseId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!license) throw new AppError('NOT_FOUND', 'No license has this id.');
-      return fn(tx, license);
-    });
+    try {
+      return await inTransaction(this.db, async (tx) => {
+        const license = await tx
+          .selectFrom('license')
+          .selectAll()
+          .where('id', '=', licenseId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!license) throw new AppError('NOT_FOUND', 'No license has this id.');
+        this.cache.invalidate(licenseId);
+        return fn(tx, license);
+      });
+    } finally {
+      // After the commit too: a validation that read the old state meanwhile is not kept.
+      this.cache.invalidate(licenseId);
+    }
   }
 
   /**
@@ -642,8 +651,22 @@ export class LicenseService {
     const now = this.ctx.clock.now();
     const parsed = parseLicenseKey(key);
     if (!parsed.ok) return { result: validateLicense(undefined, { now, malformedKey: true }), license: null };
-    // One round trip: the license and its machines (validation is the hot path).
-    const license = await this.db
+    const cached = await this.#validationFacts(this.#hash(parsed.key), now);
+    const license = cached?.license;
+    const machines = cached?.machines ?? [];
+    const seats = license?.type === 'SEAT' && scope.user ? await this.seatsOf(license.id) : null;
+    const facts: LicenseFacts | undefined = license && this.facts(license, machines, seats, cached.usage);
+    const result = validateLicense(facts, { ...scope, now });
+    if (license) this.trail.record(license.id, result.code, scope.sku ? { sku: scope.sku } : {}, meta.ip);
+    return { result, license: license ? licenseView(license, machines.length) : null };
+  }
+
+  /** The license of a key hash with its machines and usage: from the cache, or one query (plus usage when metered). */
+  async #validationFacts(keyHash: string, now: Date): Promise<CachedLicense | undefined> {
+    const hit = this.cache.get(keyHash);
+    if (hit) return hit;
+    const generation = this.cache.generation;
+    const row = await this.db
       .selectFrom('license')
       .selectAll('license')
       .select((eb) =>
@@ -654,15 +677,17 @@ export class LicenseService {
             .whereRef('license_machine.license_id', '=', 'license.id'),
         ).as('machine_list'),
       )
-      .where('key_hash', '=', this.#hash(parsed.key))
+      .where('key_hash', '=', keyHash)
       .executeTakeFirst();
-    const machines = license?.machine_list ?? [];
-    const seats = license?.type === 'SEAT' && scope.user ? await this.seatsOf(license.id) : null;
-    const usage = license && this.usageFacts ? await this.usageFacts(license, now) : null;
-    const facts: LicenseFacts | undefined = license && this.facts(license, machines, seats, usage);
-    const result = validateLicense(facts, { ...scope, now });
-    if (license) this.trail.record(license.id, result.code, scope.sku ? { sku: scope.sku } : {}, meta.ip);
-    return { result, license: license ? licenseView(license, machines.length) : null };
+    if (!row) return undefined;
+    const { machine_list, ...license } = row;
+    const value: CachedLicense = {
+      license,
+      machines: machine_list,
+      usage: this.usageFacts ? await this.usageFacts(license, now) : null,
+    };
+    this.cache.set(keyHash, value, generation);
+    return value;
   }
 
   /** The facts the pure validation rules read. */

@@ -101,7 +101,24 @@ export class UsageService {
     const plan = usagePlanOf(license.limits);
     const current = periodOf(license.valid_from, now);
     const { fresh, late } = checkEvents(events, plan, current, now, license.valid_from, meta.single);
+    try {
+      return await this.#recordIn(license, plan, current, fresh, late, now, meta, events.length);
+    } finally {
+      // Validation caches usage with the license: this process sees the new totals at once.
+      this.licenses.cache.invalidate(license.id);
+    }
+  }
 
+  async #recordIn(
+    license: LicenseRow,
+    plan: ReturnType<typeof usagePlanOf>,
+    current: ReturnType<typeof periodOf>,
+    fresh: ReturnType<typeof checkEvents>['fresh'],
+    late: ReturnType<typeof checkEvents>['late'],
+    now: Date,
+    meta: { ip: string | null; single?: boolean },
+    asked: number,
+  ): Promise<UsageAnswer> {
     return inTransaction(this.db, async (tx) => {
       const inserted = new Set<string>();
       if (fresh.length) {
@@ -152,7 +169,7 @@ export class UsageService {
         licenseId: license.id,
         policy: plan.policy,
         accepted: counted.length,
-        duplicates: events.length - counted.length,
+        duplicates: asked - counted.length,
         totals: await this.#totals(tx, license.id, plan, current),
       };
     });
