@@ -160,18 +160,24 @@ export class EntitlementSync {
       if (license.valid_until && new Date(license.valid_until).getTime() === until.getTime()) return;
       license = (await licenses.extend(license.id, until, actor)).license;
     };
+    const end = new Date(sub.current_period_end);
+    const grace = sub.grace_ends_at ? new Date(sub.grace_ends_at) : null;
+    // An unpaid renewal keeps the term open to the end of its grace period (then suspended).
+    const termEnd = sub.status !== 'active' && grace && grace > end ? grace : end;
     switch (sub.status) {
       case 'active':
-      case 'past_due': {
-        const end = new Date(sub.current_period_end);
-        const grace = sub.grace_ends_at ? new Date(sub.grace_ends_at) : null;
-        const until = sub.status === 'past_due' && grace && grace > end ? grace : end;
-        await setUntil(until);
-        if (license.status === 'SUSPENDED' && license.status_reason === SUBSCRIPTION_SUSPENDED && until > now)
+      case 'past_due':
+        await setUntil(termEnd);
+        if (
+          license.status === 'SUSPENDED' &&
+          license.status_reason === SUBSCRIPTION_SUSPENDED &&
+          termEnd > now
+        )
           await licenses.setStatus(license.id, 'ACTIVE', actor);
         return;
-      }
       case 'suspended':
+        // The same term as in grace, whichever of the two changes arrives first.
+        if (license.status !== 'EXPIRED') await setUntil(termEnd);
         if (license.status === 'ACTIVE')
           await licenses.setStatus(license.id, 'SUSPENDED', actor, SUBSCRIPTION_SUSPENDED);
         return;

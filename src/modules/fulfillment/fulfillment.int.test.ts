@@ -167,19 +167,24 @@ describe('a paid order with a tool, a live course, consulting hours and a bundle
       sku: string;
       bundleSku: string | null;
       status: string;
+      linePosition: number;
     }[];
-    expect(steps.map((s) => [s.sku, s.bundleSku, s.status])).toEqual([
-      // Lines in the order's order (by SKU), a bundle's components in the bundle's order.
-      ['TL-BUILDER-IN-A', 'BN-STARTER-A', 'done'],
-      ['TL-MAPPER-ST-A', 'BN-STARTER-A', 'done'],
-      ['TR-FHIR101-SP-P', 'BN-STARTER-A', 'done'],
-      ['CS-BLOCKS-10-B', null, 'done'],
-      ['TL-MAPPER-PR-M', null, 'done'],
-      ['TR-FHIR101-LV-S', null, 'done'],
+    expect(steps.every((s) => s.status === 'done')).toBe(true);
+    expect(steps.map((s) => [s.sku, s.bundleSku]).sort()).toEqual([
+      ['CS-BLOCKS-10-B', null],
+      ['TL-BUILDER-IN-A', 'BN-STARTER-A'],
+      ['TL-MAPPER-PR-M', null],
+      ['TL-MAPPER-ST-A', 'BN-STARTER-A'],
+      ['TR-FHIR101-LV-S', null],
+      ['TR-FHIR101-SP-P', 'BN-STARTER-A'],
     ]);
+    // A bundle's components are steps of one line, in the bundle's order.
+    const bundled = steps.filter((s) => s.bundleSku);
+    expect(bundled.map((s) => s.sku)).toEqual(['TL-BUILDER-IN-A', 'TL-MAPPER-ST-A', 'TR-FHIR101-SP-P']);
+    expect(new Set(bundled.map((s) => s.linePosition)).size).toBe(1);
     // The keys are derived from the order line (and the bundle component).
-    expect(steps[0]!.key).toMatch(/^order-line:orl_[0-9a-z]{26}:TL-BUILDER-IN-A$/);
-    expect(steps[3]!.key).toMatch(/^order-line:orl_[0-9a-z]{26}$/);
+    expect(bundled[0]!.key).toMatch(/^order-line:orl_[0-9a-z]{26}:TL-BUILDER-IN-A$/);
+    expect(steps.find((s) => !s.bundleSku)!.key).toMatch(/^order-line:orl_[0-9a-z]{26}$/);
     expect((await api(t, 'GET', '/api/v1/admin/fulfillment', { jar: jars.customer })).statusCode).toBe(403);
   });
 });
@@ -217,6 +222,31 @@ describe('a run stopped between any two steps', () => {
     expect(mails).toHaveLength(1);
     // 25 hours expire after 12 months.
     expect((await allocationsOf(orderId))[0]!.expires_at?.toISOString()).toBe('2027-03-10T12:00:00.000Z');
+  });
+});
+
+describe('the same order run by several workers at once', () => {
+  it('delivers exactly one of each and mails once', async () => {
+    const jar = await signedInUser(t, 'parallel@example.de');
+    const orderId = await buy(t, jar, 'parallel@example.de', [
+      { sku: 'TL-ANALYTICS-ST-M', quantity: 1 },
+      { sku: 'TR-FHIR101-LV-S', quantity: 3 },
+      { sku: 'CS-BLOCKS-50-B', quantity: 1 },
+    ]);
+    await runQueued(t, 'orders.paid-subscriptions');
+    const runs = await Promise.allSettled(
+      Array.from({ length: 8 }, () => fulfillment().service.onOrderPaid(orderId, { final: false })),
+    );
+    expect(runs.map((r) => r.status)).toEqual(Array(8).fill('fulfilled'));
+    expect(await licensesOf(orderId)).toHaveLength(1);
+    expect(await enrollmentsOf(orderId)).toEqual([expect.objectContaining({ seats: 3 })]);
+    // 50 hours, to use within 18 months.
+    expect(
+      (await allocationsOf(orderId)).map((a) => [a.minutes_allocated, a.expires_at?.toISOString()]),
+    ).toEqual([[3000, '2027-09-10T12:00:00.000Z']]);
+    expect(
+      (await mailsWith(t, READY_MAIL_TEMPLATE)).filter((m) => m.to === 'parallel@example.de'),
+    ).toHaveLength(1);
   });
 });
 

@@ -257,17 +257,25 @@ export class FulfillmentService {
       const line = step.recurring
         ? (await this.deps.catalog.service.skuWithPrices(step.bundle_sku ?? step.sku)).sku
         : undefined;
-      const issued = await this.deps.licensing.licenses.issue({
-        sku: step.sku,
-        email: who.email,
-        userId: who.userId,
-        seats: step.delivered ?? 1,
-        source: 'order',
-        sourceRef: step.key,
-        validFrom: paidAt,
-        ...(line?.interval ? { validUntil: period(paidAt, line.interval, 0).end } : {}),
-      });
-      return issued.license.id;
+      const { licenses } = this.deps.licensing;
+      try {
+        const issued = await licenses.issue({
+          sku: step.sku,
+          email: who.email,
+          userId: who.userId,
+          seats: step.delivered ?? 1,
+          source: 'order',
+          sourceRef: step.key,
+          validFrom: paidAt,
+          ...(line?.interval ? { validUntil: period(paidAt, line.interval, 0).end } : {}),
+        });
+        return issued.license.id;
+      } catch (err) {
+        // Two runs of the same order at once: the unique source_ref lets one insert win; the other takes it.
+        const winner = (err as { code?: unknown }).code === '23505' && (await licenses.bySourceRef(step.key));
+        if (!winner) throw err;
+        return winner.id;
+      }
     }
     if (step.kind === 'enrollment' && f.kind === 'training') {
       const r = await this.deps.training.enroll({
