@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
@@ -108,6 +109,50 @@ describe('time entries', () => {
       403,
     );
     expect(await written()).toEqual(before);
+  });
+
+  it('answers fuzzed bodies with 201 or a documented 4xx, never a 5xx; a refusal writes nothing', async () => {
+    const id = await tenHours();
+    const DOCUMENTED = new Set([
+      'VALIDATION_FAILED',
+      'MALFORMED_JSON',
+      'CONSULTING_HOURS_EXCEEDED',
+      'ALLOCATION_EXPIRED',
+    ]);
+    const nasty = fc.constantFrom(
+      "'; DROP TABLE consulting_time_entry; --",
+      '<script>x</script>',
+      '\u0000',
+      '\u202e',
+    );
+    const value = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.constant(null), fc.boolean(), nasty);
+    const body = fc.oneof(
+      fc.record(
+        {
+          date: fc.oneof(fc.constantFrom('2026-03-10', '2026-02-29', '2026-03-11', '0000-00-00'), value),
+          hours: fc.oneof(
+            fc.double({ min: -5, max: 30 }),
+            fc.constantFrom(0.1, 0.25, 1.5, 0.005, 1e-9),
+            value,
+          ),
+          note: fc.oneof(fc.string({ maxLength: 1200 }), value),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.dictionary(fc.string({ maxLength: 10 }), value),
+      value,
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const before = await written();
+        const r = await entry(id, b);
+        expect(r.statusCode, JSON.stringify(b)).toBeLessThan(500);
+        if (r.statusCode === 201) return;
+        expect(DOCUMENTED.has(r.json().error.code), r.body).toBe(true);
+        expect(await written()).toEqual(before);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('records an entry once per idempotency key, audited, and the customer sees the balance', async () => {

@@ -56,7 +56,8 @@ export function registerFulfillmentRoutes(app: HttpServer, deps: FulfillmentRout
     {
       preHandler: accounts.requireActor(),
       schema: {
-        tags: ['training'],
+        // The caller's own things live under /api/v1/account, documented with the account.
+        tags: ['accounts'],
         summary: 'The caller’s training enrollments, with their access keys',
         description:
           'Self-paced courses give lifetime access (`validUntil` null); live workshops one seat per unit bought, for the months the course states. A refunded enrollment is `revoked`.',
@@ -75,7 +76,7 @@ export function registerFulfillmentRoutes(app: HttpServer, deps: FulfillmentRout
     {
       preHandler: accounts.requireActor(),
       schema: {
-        tags: ['consulting'],
+        tags: ['accounts'],
         summary: 'The caller’s consulting hours: balance, expiry and time entries',
         description:
           'Hours are kept in whole minutes (`minutes*` fields are exact; `hours*` are rounded to two decimals). Blocks expire (10 h after 6 months, 25 h after 12, 50 h after 18); a fixed-scope engagement has no hours.',

@@ -5,17 +5,14 @@ import { AppError, isAppError } from '../../platform/errors.ts';
 import type { DomainEvents } from '../../platform/jobs/events.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { AuditModule, StaffContext } from '../audit/index.ts';
-import type { CatalogModule, Fulfillment } from '../catalog/index.ts';
-import { type LicensingModule, maskLicenseKey } from '../licensing/index.ts';
+import type { CatalogModule } from '../catalog/index.ts';
 import type { Order, OrdersModule } from '../orders/index.ts';
-import { period, periodStart } from '../subscriptions/index.ts';
-import type { ConsultingService } from './consulting.service.ts';
+import type { Delivery } from './delivery.ts';
 import { type PlanSku, planSteps } from './domain/plan.ts';
 import type { EntitlementSync } from './entitlements.ts';
-import { type DeliveredItem, sendAttentionMail, sendReadyMail } from './fulfillment.mail.ts';
+import { sendAttentionMail, sendReadyMail } from './fulfillment.mail.ts';
 import * as repo from './fulfillment.repository.ts';
 import type { FulfillmentDb, FulfillmentRow, FulfillmentStatus, StepRow } from './fulfillment.tables.ts';
-import type { TrainingService } from './training.service.ts';
 
 /** Attempts after the first (backoff from 30 s: the last one is about two hours after the first). */
 export const FULFILL_RETRY_LIMIT = 8;
@@ -32,11 +29,9 @@ export type FaultHook = (at: {
 export interface FulfillmentDeps {
   orders: OrdersModule;
   catalog: CatalogModule;
-  licensing: LicensingModule;
   accounts: AccountsModule;
   audit: AuditModule;
-  training: TrainingService;
-  consulting: ConsultingService;
+  delivery: Delivery;
   sync: EntitlementSync;
 }
 
@@ -236,76 +231,10 @@ export class FulfillmentService {
 
   /** Deliver (idempotent by the step's key), sync with the subscription and refunds, mark done. */
   async #runStep(order: Order, step: StepRow, index: number): Promise<void> {
-    const targetId = await this.#deliver(order, step);
+    const targetId = await this.deps.delivery.deliver(order, step);
     await this.#fault('after-effect', order.row.id, step.key, index);
     await this.deps.sync.syncStep(step, { seats: true });
     await repo.markStepDone(this.db, step.key, targetId, this.ctx.clock.now());
-  }
-
-  async #fulfillmentOf(sku: string): Promise<Fulfillment> {
-    return (await this.deps.catalog.service.skuWithPrices(sku)).sku.fulfillment;
-  }
-
-  async #deliver(order: Order, step: StepRow): Promise<string> {
-    const { row } = order;
-    const paidAt = new Date(row.paid_at!);
-    const who = { orderId: row.id, userId: row.user_id, email: row.billing.email };
-    const f = await this.#fulfillmentOf(step.sku);
-    if (step.kind === 'license') {
-      // A subscription's license runs to the end of its first period (the subscription's anchor
-      // is the payment); the subscription moves it from there. Otherwise the SKU's term decides.
-      const line = step.recurring
-        ? (await this.deps.catalog.service.skuWithPrices(step.bundle_sku ?? step.sku)).sku
-        : undefined;
-      const { licenses } = this.deps.licensing;
-      try {
-        const issued = await licenses.issue({
-          sku: step.sku,
-          email: who.email,
-          userId: who.userId,
-          seats: step.delivered ?? 1,
-          source: 'order',
-          sourceRef: step.key,
-          validFrom: paidAt,
-          ...(line?.interval ? { validUntil: period(paidAt, line.interval, 0).end } : {}),
-        });
-        return issued.license.id;
-      } catch (err) {
-        // Two runs of the same order at once: the unique source_ref lets one insert win; the other takes it.
-        const winner = (err as { code?: unknown }).code === '23505' && (await licenses.bySourceRef(step.key));
-        if (!winner) throw err;
-        return winner.id;
-      }
-    }
-    if (step.kind === 'enrollment' && f.kind === 'training') {
-      const r = await this.deps.training.enroll({
-        ...who,
-        sourceRef: step.key,
-        sku: step.sku,
-        name: step.name,
-        format: f.format,
-        hours: f.hours,
-        seats: step.delivered ?? 1,
-        validFrom: paidAt,
-        validUntil: f.accessMonths === null ? null : periodStart(paidAt, 'month', f.accessMonths),
-      });
-      return r.enrollment.id;
-    }
-    if (step.kind === 'allocation' && f.kind === 'consulting') {
-      const r = await this.deps.consulting.allocate({
-        ...who,
-        sourceRef: step.key,
-        sku: step.sku,
-        name: step.name,
-        engagement: f.engagement,
-        units: step.line_quantity * step.per_unit,
-        minutes: step.delivered,
-        validFrom: paidAt,
-        expiresAt: f.expiryMonths === null ? null : periodStart(paidAt, 'month', f.expiryMonths),
-      });
-      return r.allocation.id;
-    }
-    throw new Error(`${step.sku} is no longer a ${step.kind} in the catalog`);
   }
 
   /** Every step done: the "ready" mail (once per order) and the fulfilled status, together. */
@@ -314,7 +243,7 @@ export class FulfillmentService {
     const known = await repo.find(this.db, orderId);
     if (known?.status === 'fulfilled' && known.mailed_at) return;
     // Read before the transaction (other modules' tables; one connection on PGlite).
-    const items = known?.mailed_at ? [] : await this.#deliveredItems(steps);
+    const items = known?.mailed_at ? [] : await this.deps.delivery.items(steps);
     await inTransaction(this.db, async (tx) => {
       const row = await repo.find(tx, orderId, true);
       if (!row) return;
@@ -330,46 +259,6 @@ export class FulfillmentService {
       });
     });
     this.ctx.log.info({ orderId, steps: steps.length }, 'order fulfilled');
-  }
-
-  /** What the "ready" mail lists: what is still in force (a line refunded meanwhile is left out). */
-  async #deliveredItems(steps: readonly StepRow[]): Promise<DeliveredItem[]> {
-    const items: DeliveredItem[] = [];
-    for (const step of steps) {
-      if (step.kind === 'license') {
-        const { licenses } = this.deps.licensing;
-        const l = await licenses.bySourceRef(step.key);
-        if (l && l.status !== 'REVOKED')
-          items.push({
-            kind: 'license',
-            name: step.name,
-            maskedKey: maskLicenseKey(licenses.keyOf(l)),
-            seats: l.seats,
-            validUntil: l.valid_until,
-          });
-      } else if (step.kind === 'enrollment') {
-        const e = await this.deps.training.bySourceRef(step.key);
-        if (e && e.status === 'active')
-          items.push({
-            kind: 'enrollment',
-            name: step.name,
-            seats: e.seats,
-            maskedKey: this.deps.training.masked(e),
-            validUntil: e.valid_until,
-          });
-      } else {
-        const a = await this.deps.consulting.bySourceRef(step.key);
-        if (a && a.status === 'active')
-          items.push({
-            kind: 'allocation',
-            name: step.name,
-            minutes:
-              a.minutes_allocated === null ? null : a.minutes_allocated - a.minutes_used - a.minutes_canceled,
-            expiresAt: a.expires_at,
-          });
-      }
-    }
-    return items;
   }
 
   /** A failed run: recorded for staff; after the last retry the order needs attention (staff mailed once). */

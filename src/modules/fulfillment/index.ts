@@ -8,6 +8,7 @@ import type { OrdersModule } from '../orders/index.ts';
 import type { PaymentsModule } from '../payments/index.ts';
 import type { SubscriptionsModule } from '../subscriptions/index.ts';
 import { ConsultingService } from './consulting.service.ts';
+import { Delivery } from './delivery.ts';
 import { EntitlementSync } from './entitlements.ts';
 import { registerFulfillmentPages } from './fulfillment.pages.tsx';
 import { registerFulfillmentRoutes } from './fulfillment.routes.ts';
@@ -80,7 +81,8 @@ export function createFulfillmentModule(
   const training = new TrainingService(ctx, db);
   const consulting = new ConsultingService(ctx, db, deps.audit);
   const sync = new EntitlementSync(ctx, { ...deps, training, consulting });
-  const service = new FulfillmentService(ctx, db, { ...deps, training, consulting, sync });
+  const delivery = new Delivery({ ...deps, training, consulting });
+  const service = new FulfillmentService(ctx, db, { ...deps, delivery, sync });
 
   ctx.events.subscribe('orders.paid', {
     name: 'fulfillment',
