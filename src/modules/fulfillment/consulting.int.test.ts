@@ -220,6 +220,9 @@ describe('the staff pages', () => {
     });
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain(`/admin/consulting/${id}`);
+    const open = await api(t, 'GET', '/api/v1/admin/consulting?open=true', { jar: jars.support });
+    expect(open.json().items.map((a: { id: string }) => a.id)).toContain(id);
+    expect(open.json().items.every((a: { status: string }) => a.status === 'active')).toBe(true);
     const { html, token } = await csrfFrom(t, jars.admin, `/admin/consulting/${id}`);
     const requestKey = /name="requestKey" value="([^"]+)"/.exec(html)![1]!;
     const fields = { _csrf: token, date: '2026-03-10', hours: '2,25', note: 'Mapping session', requestKey };
