@@ -4,6 +4,7 @@ import { createAdminModule } from './admin/index.ts';
 import { type AuditModule, createAuditModule } from './audit/index.ts';
 import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
+import { createFulfillmentModule, type FulfillmentModule } from './fulfillment/index.ts';
 import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
 import { createPaymentsModule, type PaymentsModule, stripeClient } from './payments/index.ts';
@@ -21,6 +22,7 @@ export interface Modules {
   checkout: CheckoutModule;
   subscriptions: SubscriptionsModule;
   licensing: LicensingModule;
+  fulfillment: FulfillmentModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -68,6 +70,16 @@ export function createModules(ctx: PlatformContext): Modules {
   const checkout = createCheckoutModule(ctx, { accounts, catalog, tax, orders, payments });
   const subscriptions = createSubscriptionsModule(ctx, { accounts, audit, orders, payments, catalog, tax });
   const licensing = createLicensingModule(ctx, { catalog, audit, accounts });
+  // "Order paid" → licenses, enrollments, consulting hours; subscriptions and refunds move them after.
+  const fulfillment = createFulfillmentModule(ctx, {
+    accounts,
+    audit,
+    catalog,
+    orders,
+    payments,
+    subscriptions,
+    licensing,
+  });
   return {
     accounts,
     audit,
@@ -78,6 +90,20 @@ export function createModules(ctx: PlatformContext): Modules {
     checkout,
     subscriptions,
     licensing,
-    all: [audit, accounts, catalog, tax, orders, payments, checkout, subscriptions, licensing, site, admin],
+    fulfillment,
+    all: [
+      audit,
+      accounts,
+      catalog,
+      tax,
+      orders,
+      payments,
+      checkout,
+      subscriptions,
+      licensing,
+      fulfillment,
+      site,
+      admin,
+    ],
   };
 }

@@ -244,6 +244,18 @@ export const ERROR_CATALOG = {
     description:
       'The license lists allowed email domains and the user’s email is in none of them. Nothing changed.',
   },
+  CONSULTING_HOURS_EXCEEDED: {
+    status: 422,
+    message: 'That is more time than remains on this consulting allocation.',
+    description:
+      'A time entry asked for more hours than the allocation has left (allocated − used − canceled): the balance never goes below zero, also when entries are recorded at the same time. The message and `details` give what remains. Nothing was recorded.',
+  },
+  ALLOCATION_EXPIRED: {
+    status: 409,
+    message: 'This consulting allocation takes no more time.',
+    description:
+      'A time entry was recorded on an allocation past its expiry (blocks of hours expire 6, 12 or 18 months after purchase) or canceled by a refund. Nothing was recorded.',
+  },
   REFUND_EXCEEDS_BALANCE: {
     status: 422,
     message: 'The refund is larger than what can still be refunded on this order.',

@@ -8,6 +8,8 @@ export const ADMIN_SECTIONS: ReadonlyArray<readonly [href: string, label: string
   ['/admin/orders', 'Orders'],
   ['/admin/subscriptions', 'Subscriptions'],
   ['/admin/licenses', 'Licenses'],
+  ['/admin/fulfillment', 'Fulfillment'],
+  ['/admin/consulting', 'Consulting'],
   ['/admin/quotes', 'Quotes'],
   ['/admin/tax-rates', 'Tax rates'],
   ['/admin/outbox', 'Outbox'],

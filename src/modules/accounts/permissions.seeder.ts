@@ -15,7 +15,8 @@ export function permissionSeeder(clock: Clock): Seeder {
     name: 'accounts.permissions',
     // 5: admin.quotes.manage, admin.orders.refund. 6: admin.subscriptions.manage.
     // 7: admin.licenses.read, admin.licenses.manage.
-    version: 7,
+    // 8: admin.fulfillment.read, admin.fulfillment.manage, admin.consulting.manage.
+    version: 8,
     run: async (trx) => {
       const db = view<AccountsDb>(handle(trx));
       await insertMissingPermissions(db, PERMISSIONS);

@@ -79,6 +79,9 @@ const STAFF_ADMIN = [
   'admin.orders.refund',
   'admin.licenses.read',
   'admin.licenses.manage',
+  'admin.fulfillment.read',
+  'admin.fulfillment.manage',
+  'admin.consulting.manage',
 ] as const;
 
 /** Support reads what helps answer a customer; it changes nothing. */
@@ -91,6 +94,7 @@ const STAFF_SUPPORT = [
   'admin.quotes.read',
   'admin.orders.read',
   'admin.licenses.read',
+  'admin.fulfillment.read',
 ];
 
 const STAFF: Record<StaffRole, readonly string[]> = { admin: STAFF_ADMIN, support: STAFF_SUPPORT };
@@ -146,6 +150,15 @@ export const PERMISSIONS: readonly PermissionDef[] = [
     key: 'admin.licenses.manage',
     description:
       'Suspend, reinstate, revoke and extend licenses, reset their activations, restrict their domains and countries, and set product license policies (audited).',
+  },
+  {
+    key: 'admin.fulfillment.read',
+    description: 'See the fulfillment of paid orders (needs attention, steps) and consulting allocations.',
+  },
+  { key: 'admin.fulfillment.manage', description: 'Retry the fulfillment of an order (audited).' },
+  {
+    key: 'admin.consulting.manage',
+    description: 'Record time worked on a customer\u2019s consulting hours (audited).',
   },
 ];
 
