@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import pino from 'pino';
 import { App } from './app.ts';
 import { type Config, ConfigError, describeConfig, loadConfig } from './config.ts';
 import { LICENSE_COMMAND_NAMES } from './modules/licensing/index.ts';
@@ -21,11 +22,17 @@ function config(): Config {
 
 async function withApp<T>(purpose: string, fn: (app: App) => Promise<T>): Promise<T> {
   const cfg = config();
-  // CLI tools log warnings only, so their own output stays readable.
+  // CLI tools log to stderr, errors only (below), so their own output stays readable.
   const app = await App.create({
     config: cfg,
     purpose,
-    log: createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel),
+    // …to stderr: a command's stdout is its answer (`license issue --json` is piped into tools).
+    // The server's own warnings (catalog checks…) are the server's business: errors only here,
+    // unless debugging.
+    log: createLogger(
+      cfg.logLevel === 'debug' || cfg.logLevel === 'trace' ? cfg.logLevel : 'error',
+      pino.destination(2),
+    ),
     seed: purpose !== 'fhiriq migrate',
   });
   try {

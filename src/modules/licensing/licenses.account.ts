@@ -61,7 +61,8 @@ export function registerAccountLicenses(
   deps: PortalDeps & { accounts: AccountsModule },
 ): void {
   const { accounts, licenses, seats } = deps;
-  const tags = ['licensing'];
+  // Everything under /api/v1/account is the account's API (one OpenAPI tag for the customer's own resources).
+  const tags = ['accounts'];
   // Like the other customer routes (subscriptions, orders): a session or the customer's own API
   // token; seat assignment is something customers script.
   const mine = { preHandler: accounts.requireActor() };

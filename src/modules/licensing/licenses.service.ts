@@ -252,7 +252,7 @@ export class LicenseService {
         created_at: now,
         updated_at: now,
       };
-      await tx
+      const inserted = await tx
         .insertInto('license')
         .values({
           ...row,
@@ -260,7 +260,17 @@ export class LicenseService {
           allowed_domains: JSON.stringify(row.allowed_domains),
           allowed_countries: JSON.stringify(row.allowed_countries),
         } as never)
-        .execute();
+        // Two concurrent issues for one operation: the second waits for the first and answers it.
+        .onConflict((oc) => oc.column('source_ref').doNothing())
+        .executeTakeFirst();
+      if (!Number(inserted.numInsertedOrUpdatedRows ?? 0)) {
+        const first = await tx
+          .selectFrom('license')
+          .selectAll()
+          .where('source_ref', '=', input.sourceRef)
+          .executeTakeFirstOrThrow();
+        return { license: first, key: this.keyOf(first), created: false };
+      }
       const actor = input.actor ?? { kind: 'system', reason: input.source };
       await this.event(handle(tx), row.id, 'issued', null, {
         sku: row.sku,
