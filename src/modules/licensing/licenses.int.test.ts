@@ -128,6 +128,30 @@ describe('POST /api/v1/licenses/validate', () => {
     expect(JSON.stringify(events)).not.toContain(key);
   });
 
+  it('records a burst of identical validations as one trail row with its count', async () => {
+    const { key: burstKey, license } = await t.app.modules.licensing.licenses.issue({
+      sku: 'TL-MAPPER-PR-A',
+      email: 'burst@hospital.org',
+      source: 'staff',
+      sourceRef: 'test:burst',
+    });
+    await t.app.modules.licensing.licenses.trail.flush();
+    const ip = nextIp();
+    for (let i = 0; i < 7; i++) expect((await validate({ key: burstKey }, ip)).json().code).toBe('VALID');
+    expect((await validate({ key: burstKey, sku: 'TL-QUALITY-PR-A' }, ip)).json().code).toBe('PRODUCT_MISMATCH');
+    await t.app.modules.licensing.licenses.trail.flush();
+    const rows = (
+      await sql<{ code: string; detail: Record<string, unknown> }>`
+        SELECT code, detail FROM license_event
+        WHERE license_id = ${license.id} AND type = 'validated' ORDER BY code DESC`.execute(t.app.ctx.db)
+    ).rows;
+    expect(rows.map((r) => [r.code, r.detail.count ?? 1])).toEqual([
+      ['VALID', 7],
+      ['PRODUCT_MISMATCH', 1],
+    ]);
+    expect(rows[0]!.detail.lastAt).toEqual(expect.any(String));
+  });
+
   it('refuses bad input with a code and writes nothing', async () => {
     const count = async () => {
       await t.app.modules.licensing.licenses.trail.flush();

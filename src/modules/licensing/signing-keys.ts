@@ -9,6 +9,7 @@ import {
   type SigningAlgorithm,
   type SigningKey,
   signBytes,
+  signBytesOffLoop,
   signingKeyFromPem,
 } from './domain/certificate.ts';
 import type { LicensingDb } from './licensing.tables.ts';
@@ -176,6 +177,6 @@ export class SigningKeyStore {
 /** The `FHIRIQ-Signature` header of a response body: key id, algorithm, signature over its bytes. */
 export async function signBody(store: SigningKeyStore, body: string): Promise<string> {
   const key = await store.current();
-  const sig = signBytes(key, Buffer.from(body, 'utf8')).toString('base64url');
+  const sig = (await signBytesOffLoop(key, Buffer.from(body, 'utf8'))).toString('base64url');
   return `keyid="${key.kid}", algorithm="${key.alg}", signature="${sig}"`;
 }

@@ -4,7 +4,6 @@ import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -17,6 +16,7 @@ import Fastify, {
   LogController,
   type RawServerDefault,
 } from 'fastify';
+import helmet from 'helmet';
 import { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
 import type { Secrets } from '../crypto/secrets.ts';
@@ -25,6 +25,7 @@ import type { Logger } from '../log.ts';
 import { installCsrfPolicy } from './csrf.ts';
 import { type HtmlErrorRenderer, installErrorHandling, sendError } from './error-mapper.ts';
 import type { Metrics } from './metrics.ts';
+import { compileSerializer } from './serializer.ts';
 
 export type HttpServer = FastifyInstance<
   RawServerDefault,
@@ -73,6 +74,27 @@ function ajvFor(coerce: boolean): Ajv {
   return ajv;
 }
 
+/**
+ * The security headers helmet sets (CSP, HSTS, nosniff…), computed once. They are the same on
+ * every answer, and @fastify/helmet rebuilt helmet's middleware, CSP parsing included, on every
+ * request: about a tenth of a small JSON answer's CPU time (bench:licenses profile).
+ */
+function precomputedHeaders(middleware: ReturnType<typeof helmet>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader() {},
+  };
+  let failure: unknown;
+  middleware({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
+    failure = err;
+  });
+  if (failure) throw failure;
+  return headers;
+}
+
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { config, log, secrets, metrics } = options;
   const app = Fastify({
@@ -106,6 +128,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : otherAjv).compile(schema),
   );
+  app.setSerializerCompiler(compileSerializer);
 
   installErrorHandling(app, options.renderErrorPage);
   metrics.install(app);
@@ -126,28 +149,34 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     return payload;
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        mediaSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
+  const securityHeaders = precomputedHeaders(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          mediaSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.secureCookies ? [] : null,
+        },
       },
-    },
-    // HSTS only makes sense (and is only honoured) over TLS.
-    strictTransportSecurity: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
-    crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+      // HSTS only makes sense (and is only honoured) over TLS.
+      strictTransportSecurity: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+      crossOriginEmbedderPolicy: false,
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    }),
+  );
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(cookie, { secret: secrets.key('cookie').toString('base64url') });

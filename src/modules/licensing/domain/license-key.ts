@@ -35,7 +35,8 @@ export function checkGroup(body: string): string {
   return encode(createHash('sha256').update(`fhiriq-license-key:${body}`).digest(), GROUP);
 }
 
-const group = (s: string) => s.match(new RegExp(`.{${GROUP}}`, 'g')) ?? [];
+const GROUPS = new RegExp(`.{${GROUP}}`, 'g');
+const group = (s: string) => s.match(GROUPS) ?? [];
 
 /** A new key from the CSPRNG (or the given 10 bytes, for tests). */
 export function generateLicenseKey(random: Uint8Array = randomBytes(10)): string {
@@ -62,8 +63,9 @@ export function parseLicenseKey(input: string): KeyParse {
   if (rest.length !== (BODY_GROUPS + 1) * GROUP) return { ok: false, reason: 'length' };
   if (![...rest].every((c) => KEY_ALPHABET.includes(c))) return { ok: false, reason: 'characters' };
   const body = rest.slice(0, BODY_GROUPS * GROUP);
-  if (checkGroup(body) !== rest.slice(BODY_GROUPS * GROUP)) return { ok: false, reason: 'check' };
-  return { ok: true, key: [PREFIX, ...group(body), checkGroup(body)].join('-'), body };
+  const check = checkGroup(body);
+  if (check !== rest.slice(BODY_GROUPS * GROUP)) return { ok: false, reason: 'check' };
+  return { ok: true, key: [PREFIX, ...group(body), check].join('-'), body };
 }
 
 /** A key as it may appear anywhere but its owner's screen: prefix and last group only. */
