@@ -36,7 +36,6 @@ export function createModules(ctx: PlatformContext): Modules {
   const accounts = createAccountsModule(ctx);
   const catalog = createCatalogModule(ctx, { accounts, audit });
   const site = createSiteModule(ctx, { accounts });
-  const admin = createAdminModule(ctx, { accounts, audit });
   // Quotes price SKUs from the catalog (catalog.service.price fits the tax module's PriceSource);
   // staff edit rates through accounts' guards, audited.
   // TAX_CALCULATOR=stripe: Stripe Tax computes the amounts (the rules stay ours).
@@ -80,6 +79,8 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
   });
+  // The staff console reads today's business from the modules above.
+  const admin = createAdminModule(ctx, { accounts, audit, orders, subscriptions, fulfillment });
   return {
     accounts,
     audit,

@@ -6,6 +6,9 @@ import type { MailRow } from '../../platform/mail/mailer.ts';
 import { renderPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { AuditModule } from '../audit/index.ts';
+import type { FulfillmentModule } from '../fulfillment/index.ts';
+import type { OrdersModule } from '../orders/index.ts';
+import type { SubscriptionsModule } from '../subscriptions/index.ts';
 import { AdminService } from './admin.service.ts';
 import { AdminDashboard, AuditPage, JobsPage, OutboxMessagePage, OutboxPage } from './views/admin-pages.tsx';
 
@@ -65,9 +68,18 @@ const toMailSummary = (m: MailRow) => ({
   sentAt: iso(m.sent_at),
 });
 
+/** What the dashboard reads from the business modules (their public services). */
+export interface DashboardSources {
+  orders: OrdersModule;
+  subscriptions: SubscriptionsModule;
+  fulfillment: FulfillmentModule;
+}
+
+const DAY_MS = 86_400_000;
+
 export function createAdminRoutes(
   ctx: PlatformContext,
-  deps: { accounts: AccountsModule; audit: AuditModule },
+  deps: { accounts: AccountsModule; audit: AuditModule } & DashboardSources,
 ): AppModule {
   const { accounts, audit } = deps;
   const html = 'text/html; charset=utf-8';
@@ -156,15 +168,45 @@ export function createAdminRoutes(
 
       // Pages
       app.get('/admin', { ...guard('admin.access'), schema: { hide: true } }, async (request, reply) => {
-        const [counts, outbox, failed] = await Promise.all([
+        const now = ctx.clock.now();
+        const dayStart = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+        const [counts, outbox, failed, today, week, pastDue, attention] = await Promise.all([
           ctx.jobs.counts(),
           ctx.mail.list({ limit: 200 }),
           ctx.jobs.failed(),
+          deps.orders.service.activity(dayStart, 0),
+          deps.orders.service.activity(new Date(now.getTime() - 7 * DAY_MS), 10),
+          deps.subscriptions.service.search({ status: 'past_due', limit: 200 }),
+          deps.fulfillment.service.list({ status: 'needs_attention', limit: 20 }),
         ]);
+        const row = (o: (typeof week.recentPaid)[number], at: Date | null) => ({
+          id: o.id,
+          number: o.number,
+          email: o.billing.email,
+          currency: o.currency,
+          gross: o.gross_total,
+          at: at ?? o.updated_at,
+          error: o.last_payment_error,
+        });
         return reply.type(html).send(
           renderPage(
             AdminDashboard({
               ...accounts.pageChrome(request, reply),
+              day: dayStart.toISOString().slice(0, 10),
+              today: today.paid,
+              week: week.paid,
+              recentPaid: week.recentPaid.map((o) => row(o, o.paid_at)),
+              failedPayments: {
+                count: week.failedCount,
+                orders: week.failed.map((o) => row(o, o.updated_at)),
+              },
+              pastDueSubscriptions: pastDue.length,
+              needsAttention: attention.map(({ fulfillment: f }) => ({
+                orderId: f.order_id,
+                orderNumber: f.order_number,
+                failedStep: f.failed_step,
+                since: f.attention_at,
+              })),
               counts,
               outboxTotal: outbox.length,
               failedJobs: failed.length,

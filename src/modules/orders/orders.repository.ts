@@ -91,6 +91,65 @@ export async function searchOrders(
     .execute();
 }
 
+/** Paid orders and revenue since a time, by currency, and the unpaid orders whose payment failed. */
+export async function orderActivity(
+  db: Db,
+  since: Date,
+  limit: number,
+): Promise<{
+  paid: { currency: string; orders: number; gross: number; refunded: number }[];
+  recentPaid: OrderRow[];
+  failed: OrderRow[];
+  failedCount: number;
+}> {
+  const [paid, recentPaid, failed, failedCount] = await Promise.all([
+    db
+      .selectFrom('sales_order')
+      .select((eb) => [
+        'currency',
+        eb.fn.countAll<string>().as('orders'),
+        eb.fn.sum<string>('gross_total').as('gross'),
+        eb.fn.sum<string>('refunded_total').as('refunded'),
+      ])
+      .where('paid_at', '>=', since)
+      .groupBy('currency')
+      .orderBy('currency')
+      .execute(),
+    db
+      .selectFrom('sales_order')
+      .selectAll()
+      .where('paid_at', '>=', since)
+      .orderBy('paid_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom('sales_order')
+      .selectAll()
+      .where('state', '=', 'payment_failed')
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom('sales_order')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('state', '=', 'payment_failed')
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    paid: paid.map((r) => ({
+      currency: r.currency,
+      orders: Number(r.orders),
+      gross: Number(r.gross ?? 0),
+      refunded: Number(r.refunded ?? 0),
+    })),
+    recentPaid,
+    failed,
+    failedCount: Number(failedCount.n),
+  };
+}
+
 export async function updateOrder(
   db: Db,
   id: string,

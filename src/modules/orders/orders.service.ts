@@ -192,6 +192,11 @@ export class OrderService {
     return repo.searchOrders(this.db, { ...filter, limit: filter.limit ?? 50, offset: filter.offset ?? 0 });
   }
 
+  /** The staff dashboard's figures: orders paid since `since` and revenue by currency; failed payments. */
+  async activity(since: Date, limit = 10) {
+    return repo.orderActivity(this.db, since, limit);
+  }
+
   /**
    * The payment of this order succeeded: mark it paid and publish "order paid" — both in the
    * caller's transaction, once. A second call (a duplicate event) finds it paid and does nothing.

@@ -1,23 +1,153 @@
 import type { FailedJob } from '../../../platform/jobs/queue.ts';
 import type { MailRow } from '../../../platform/mail/mailer.ts';
+import { formatMoney, isCurrency } from '../../../platform/money.ts';
 import { AdminNav, CsrfInput, Layout, type PageChrome } from '../../../web/index.ts';
 import type { AuditEvent } from '../../audit/index.ts';
 
 const fmt = (d: Date | null) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) : '—');
 
-export function AdminDashboard(
-  props: PageChrome & {
-    counts: { queue: string; state: string; count: number }[];
-    outboxTotal: number;
-    failedJobs: number;
-  },
-) {
+/** One period's paid orders and revenue, per currency. */
+export interface RevenueFigures {
+  currency: string;
+  orders: number;
+  gross: number;
+  refunded: number;
+}
+
+export interface DashboardOrder {
+  id: string;
+  number: string;
+  email: string;
+  currency: string;
+  gross: number;
+  at: Date;
+  error?: string | null;
+}
+
+export interface AdminDashboardProps extends PageChrome {
+  /** The UTC day the "today" figures count from. */
+  day: string;
+  today: RevenueFigures[];
+  week: RevenueFigures[];
+  recentPaid: DashboardOrder[];
+  failedPayments: { count: number; orders: DashboardOrder[] };
+  pastDueSubscriptions: number;
+  needsAttention: { orderId: string; orderNumber: string; failedStep: string | null; since: Date | null }[];
+  counts: { queue: string; state: string; count: number }[];
+  outboxTotal: number;
+  failedJobs: number;
+}
+
+const money = (amount: number, currency: string) =>
+  isCurrency(currency) ? formatMoney(amount, currency) : `${amount} ${currency}`;
+const when = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace('T', ' ') : '—');
+
+function Revenue(props: { id: string; title: string; figures: RevenueFigures[] }) {
+  return (
+    <section aria-labelledby={props.id} class="card">
+      <h2 id={props.id}>{props.title}</h2>
+      {props.figures.length === 0 ? (
+        <p>No paid orders.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Currency</th>
+              <th scope="col">Paid orders</th>
+              <th scope="col">Revenue (gross)</th>
+              <th scope="col">Refunded since</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.figures.map((f) => (
+              <tr>
+                <td>{f.currency}</td>
+                <td>{f.orders}</td>
+                <td>{money(f.gross, f.currency)}</td>
+                <td>{money(f.refunded, f.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Orders(props: { caption: string; orders: DashboardOrder[]; withError?: boolean }) {
+  return (
+    <table>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Order</th>
+          <th scope="col">Customer</th>
+          <th scope="col">Amount</th>
+          <th scope="col">{props.withError ? 'Last attempt' : 'Paid'}</th>
+          {props.withError && <th scope="col">Error</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {props.orders.map((o) => (
+          <tr>
+            <td>
+              <a href={`/admin/orders/${o.id}`}>{o.number}</a>
+            </td>
+            <td>{o.email}</td>
+            <td>{money(o.gross, o.currency)}</td>
+            <td>{when(o.at)}</td>
+            {props.withError && <td>{o.error ?? '—'}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** What staff look at first: today's business, what failed, and what needs a person. */
+export function AdminDashboard(props: AdminDashboardProps) {
   return (
     <Layout {...props} title="Admin — FHIR IQ" currentPath="/admin">
-      <div class="container admin-page">
+      <div class="container admin-page stack">
         <h1>Admin</h1>
         <AdminNav current="/admin" />
-        <section aria-labelledby="ops">
+        <Revenue id="today" title={`Today (${props.day}, UTC)`} figures={props.today} />
+        <Revenue id="week" title="Last 7 days" figures={props.week} />
+        <section aria-labelledby="attention" class="card">
+          <h2 id="attention">Needs attention</h2>
+          {props.needsAttention.length === 0 ? (
+            <p>No order is waiting for a person.</p>
+          ) : (
+            <ul>
+              {props.needsAttention.map((n) => (
+                <li>
+                  <a href={`/admin/orders/${n.orderId}`}>{n.orderNumber}</a>: fulfillment stopped
+                  {n.failedStep ? ` at ${n.failedStep}` : ''} ({when(n.since)}).{' '}
+                  <a href="/admin/fulfillment">Retry</a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section aria-labelledby="failed" class="card">
+          <h2 id="failed">Failed payments</h2>
+          <p>
+            {props.failedPayments.count} unpaid order{props.failedPayments.count === 1 ? '' : 's'} with a
+            failed payment; {props.pastDueSubscriptions} subscription
+            {props.pastDueSubscriptions === 1 ? '' : 's'}{' '}
+            <a href="/admin/subscriptions?status=past_due">past due</a>.
+          </p>
+          {props.failedPayments.orders.length > 0 && (
+            <Orders caption="Most recent failed payments" orders={props.failedPayments.orders} withError />
+          )}
+        </section>
+        {props.recentPaid.length > 0 && (
+          <section aria-labelledby="recent" class="card">
+            <h2 id="recent">Recent paid orders</h2>
+            <Orders caption="The last paid orders (7 days)" orders={props.recentPaid} />
+          </section>
+        )}
+        <section aria-labelledby="ops" class="card">
           <h2 id="ops">Operations</h2>
           <ul>
             <li>
