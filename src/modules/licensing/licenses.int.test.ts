@@ -138,7 +138,9 @@ describe('POST /api/v1/licenses/validate', () => {
     await t.app.modules.licensing.licenses.trail.flush();
     const ip = nextIp();
     for (let i = 0; i < 7; i++) expect((await validate({ key: burstKey }, ip)).json().code).toBe('VALID');
-    expect((await validate({ key: burstKey, sku: 'TL-QUALITY-PR-A' }, ip)).json().code).toBe('PRODUCT_MISMATCH');
+    expect((await validate({ key: burstKey, sku: 'TL-QUALITY-PR-A' }, ip)).json().code).toBe(
+      'PRODUCT_MISMATCH',
+    );
     await t.app.modules.licensing.licenses.trail.flush();
     const rows = (
       await sql<{ code: string; detail: Record<string, unknown> }>`
