@@ -8,7 +8,6 @@ import {
   type PublicKeyInfo,
   type SigningAlgorithm,
   type SigningKey,
-  signBytes,
   signBytesOffLoop,
   signingKeyFromPem,
 } from './domain/certificate.ts';
