@@ -8,6 +8,7 @@ import { createFulfillmentModule, type FulfillmentModule } from './fulfillment/i
 import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
 import { createPaymentsModule, type PaymentsModule, stripeClient } from './payments/index.ts';
+import { createPortalModule } from './portal/index.ts';
 import { createSiteModule } from './site/index.ts';
 import { createSubscriptionsModule, type SubscriptionsModule } from './subscriptions/index.ts';
 import { createTaxModule, StripeTaxCalculator, type TaxModule } from './tax/index.ts';
@@ -81,6 +82,8 @@ export function createModules(ctx: PlatformContext): Modules {
   });
   // The staff console reads today's business from the modules above.
   const admin = createAdminModule(ctx, { accounts, audit, orders, subscriptions, fulfillment });
+  // The customer's dashboard reads what they own from the same modules.
+  const portal = createPortalModule(ctx, { accounts, orders, licensing, subscriptions, fulfillment });
   return {
     accounts,
     audit,
@@ -104,6 +107,7 @@ export function createModules(ctx: PlatformContext): Modules {
       licensing,
       fulfillment,
       site,
+      portal,
       admin,
     ],
   };

@@ -3,6 +3,7 @@
  * pipeline. Other modules import from here only.
  */
 
+export { ACCOUNT_SECTIONS, AccountSectionNav, accountSectionOf } from './account-nav.tsx';
 export { ADMIN_SECTIONS, AdminNav } from './admin-nav.tsx';
 export {
   ASSET_PREFIX,

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { AccountSectionNav, accountSectionOf } from './account-nav.tsx';
 import { assetUrl } from './assets.ts';
 import { Alert, CsrfInput } from './components.tsx';
 import { PRELOADED_FONT } from './fonts.ts';
@@ -179,6 +180,9 @@ export function Layout(props: LayoutProps) {
           </div>
         </header>
         <main id="main" tabIndex={-1}>
+          {user && currentPath && accountSectionOf(currentPath) && (
+            <AccountSectionNav currentPath={currentPath} />
+          )}
           {flash && (
             <div class="container flash-region">
               <Alert kind={flash.kind}>{flash.text}</Alert>

@@ -250,7 +250,7 @@ describe('the HTML journey', () => {
 
     ({ token } = await csrfFrom(t, jar, '/account'));
     const profile = await postForm(t, jar, '/account/profile', { _csrf: token, name: 'Renamed' });
-    expect(profile.headers.location).toBe('/account?done=profile');
+    expect(profile.headers.location).toBe('/account/settings?done=profile');
 
     const created = await postForm(t, jar, '/account/tokens', {
       _csrf: token,
@@ -262,7 +262,7 @@ describe('the HTML journey', () => {
     expect(shown).toBeDefined();
     const again = await t.http.inject({
       method: 'GET',
-      url: '/account',
+      url: '/account/settings',
       headers: { accept: 'text/html', cookie: jar.header() },
     });
     expect(again.body).not.toContain(shown);

@@ -272,7 +272,7 @@ export function registerAccountPages(app: HttpServer, deps: PageDeps): void {
   };
 
   app.get(
-    '/account',
+    '/account/settings',
     {
       preHandler: signedIn,
       schema: { ...hidden, querystring: pageQuery({ done: Type.Optional(Type.String({ maxLength: 40 })) }) },
@@ -294,7 +294,7 @@ export function registerAccountPages(app: HttpServer, deps: PageDeps): void {
         const { state, status } = formError(err, { name });
         return renderAccount(request, reply, { form: state, formId: 'profile', status });
       }
-      return reply.redirect('/account?done=profile', 303);
+      return reply.redirect('/account/settings?done=profile', 303);
     },
   );
 
@@ -333,7 +333,7 @@ export function registerAccountPages(app: HttpServer, deps: PageDeps): void {
         }
         return renderAccount(request, reply, { form: state, formId: 'password', status });
       }
-      return reply.redirect('/account?done=password', 303);
+      return reply.redirect('/account/settings?done=password', 303);
     },
   );
 
@@ -353,7 +353,7 @@ export function registerAccountPages(app: HttpServer, deps: PageDeps): void {
     async (request, reply) => {
       const r = await identity.revokeSession(actorOf(request), request.params.id, requestMeta(request));
       appendSetCookies(reply, r.setCookies);
-      return reply.redirect(r.revokedCurrent ? '/' : '/account?done=session-revoked', 303);
+      return reply.redirect(r.revokedCurrent ? '/' : '/account/settings?done=session-revoked', 303);
     },
   );
 
@@ -365,7 +365,7 @@ export function registerAccountPages(app: HttpServer, deps: PageDeps): void {
     },
     async (request, reply) => {
       await identity.revokeOtherSessions(requestMeta(request));
-      return reply.redirect('/account?done=sessions-revoked', 303);
+      return reply.redirect('/account/settings?done=sessions-revoked', 303);
     },
   );
 
@@ -404,7 +404,7 @@ export function registerAccountPages(app: HttpServer, deps: PageDeps): void {
     },
     async (request, reply) => {
       await tokens.revoke(actorOf(request), request.params.id);
-      return reply.redirect('/account?done=token-revoked', 303);
+      return reply.redirect('/account/settings?done=token-revoked', 303);
     },
   );
 

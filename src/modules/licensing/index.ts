@@ -8,6 +8,7 @@ import { publicJwk } from './domain/certificate.ts';
 import { registerAccountLicenses } from './licenses.account.ts';
 import { registerAdminLicenses } from './licenses.admin.ts';
 import { licenseCommands } from './licenses.cli.ts';
+import { type LicenseSummary, summaries } from './licenses.portal.ts';
 import { registerLicenseRoutes } from './licenses.routes.ts';
 import { LicenseService } from './licenses.service.ts';
 import type { LicensingDb } from './licensing.tables.ts';
@@ -16,7 +17,7 @@ import { SeatService } from './seats.service.ts';
 import { SigningKeyStore } from './signing-keys.ts';
 import { createUsage } from './usage.module.ts';
 import { registerUsageRoutes } from './usage.routes.ts';
-import type { UsageService } from './usage.service.ts';
+import type { MeterTotals, UsageService } from './usage.service.ts';
 
 /**
  * Licensing: license keys with a check group (stored hashed and encrypted),
@@ -85,6 +86,7 @@ export {
   type ValidationScope,
   validateLicense,
 } from './domain/validation.ts';
+export { type LicenseSummary, LicenseSummaryJson } from './licenses.portal.ts';
 export { LICENSE_API_PATHS } from './licenses.routes.ts';
 export {
   type IssuedLicense,
@@ -118,6 +120,10 @@ export interface LicensingModule extends AppModule {
   /** `fhiriq license …` (see licenses.cli.ts), by command name. */
   commands: Record<string, (args: Record<string, unknown>) => Promise<string>>;
   usage: UsageService;
+  /** A customer's licenses (newest first) with the current period's meters of the active usage licenses: the portal dashboard. */
+  overviewFor(
+    userId: string,
+  ): Promise<{ licenses: LicenseSummary[]; meters: (MeterTotals & { licenseId: string })[] }>;
 }
 
 /** The `fhiriq license …` commands the CLI registers. */
@@ -162,6 +168,18 @@ export function createLicensingModule(
     stop: () => licenses.trail.flush(),
     usage,
     seeders: [signingKeys.seeder()],
+    async overviewFor(userId) {
+      const rows = await licenses.listForUser(userId);
+      const list = await summaries(
+        { db, licenses, machines, seats, catalog: deps.catalog, now: () => ctx.clock.now() },
+        rows,
+      );
+      const meters = [];
+      for (const row of rows)
+        if (row.type === 'USAGE' && row.status === 'ACTIVE')
+          for (const m of await usage.totals(row)) meters.push({ ...m, licenseId: row.id });
+      return { licenses: list, meters };
+    },
     async registerRoutes(app: HttpServer) {
       registerLicenseRoutes(app, {
         licenses,

@@ -61,9 +61,9 @@ export function AccountPage(props: AccountPageProps) {
   const formOf = (id: AccountPageProps['formId']) => (props.formId === id ? props.form : undefined);
   const tokenForm = formOf('token');
   return (
-    <Layout {...props} title="Your account" currentPath="/account" islands={PASSWORD_TOGGLE}>
+    <Layout {...props} title="Account settings" currentPath="/account/settings" islands={PASSWORD_TOGGLE}>
       <div class="container stack account-page">
-        <h1>Your account</h1>
+        <h1>Account settings</h1>
         {props.notice && <Alert kind="success">{props.notice}</Alert>}
         {props.form?.message && <Alert kind={props.form.message.kind}>{props.form.message.text}</Alert>}
         <p>
@@ -74,11 +74,7 @@ export function AccountPage(props: AccountPageProps) {
               · Staff: <strong>{profile.staffRole}</strong>
             </>
           )}
-          . <a href="/account/orders">Your orders</a> ·{' '}
-          <a href="/account/subscriptions">Your subscriptions</a> ·{' '}
-          <a href="/account/licenses">Your licenses</a> · <a href="/account/training">Your training</a> ·{' '}
-          <a href="/account/consulting">Your consulting hours</a> ·{' '}
-          <a href="/account/organizations">Your organizations</a>
+          .
         </p>
 
         <Card title="Profile">
