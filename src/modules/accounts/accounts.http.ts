@@ -89,6 +89,47 @@ export function installActorResolution(app: HttpServer, access: AccessService): 
   });
 }
 
+/** What a guard demands, kept on the guard function so routes can be listed with their guards. */
+export interface GuardInfo {
+  kind: 'actor' | 'permission' | 'staff';
+  permission?: string;
+  /** The permission is checked against a resource of the request (an organization…). */
+  scoped?: boolean;
+  role?: StaffRole;
+  /** A signed-in session is required (API tokens get 403). */
+  session?: boolean;
+}
+
+const GUARD = Symbol('fhiriq.guard');
+
+function tagged<T extends object>(fn: T, info: GuardInfo): T {
+  Object.defineProperty(fn, GUARD, { value: info });
+  return fn;
+}
+
+/** The guard a hook function is, if it is one. */
+export function guardOf(fn: unknown): GuardInfo | undefined {
+  return typeof fn === 'function' ? (fn as { [GUARD]?: GuardInfo })[GUARD] : undefined;
+}
+
+/**
+ * Moves every guard of a route from `preHandler` to `preValidation`, and records the route's
+ * guards. Authorization then runs before the body is validated: a caller without the right
+ * learns nothing about the route's schema (401/403, never a 400 listing fields), and the
+ * authorization matrix test can call every route with any body.
+ */
+export function installGuardPlacement(app: HttpServer, registry: Map<string, GuardInfo[]>): void {
+  app.addHook('onRoute', (route) => {
+    const hooks = [route.preHandler ?? []].flat();
+    const guards = hooks.filter((h) => guardOf(h));
+    if (!guards.length) return;
+    route.preHandler = hooks.filter((h) => !guardOf(h));
+    route.preValidation = [...[route.preValidation ?? []].flat(), ...guards] as typeof route.preValidation;
+    for (const method of [route.method].flat())
+      registry.set(`${method} ${route.url}`, guards.map(guardOf).filter((g) => g !== undefined));
+  });
+}
+
 export interface Guards {
   requireActor(options?: { session?: boolean }): preHandlerAsyncHookHandler;
   requirePermission(
@@ -114,21 +155,30 @@ export function createGuards(access: AccessService): Guards {
   }
   return {
     requireActor: (options = {}) =>
-      async function requireActor(request, reply) {
-        if (!request.actor) return unauthenticated(request, reply);
-        sessionOnly(request.actor, options.session ?? false);
-      },
+      tagged(
+        async function requireActor(request: FastifyRequest, reply: FastifyReply) {
+          if (!request.actor) return unauthenticated(request, reply);
+          sessionOnly(request.actor, options.session ?? false);
+        },
+        { kind: 'actor', session: options.session ?? false },
+      ),
     requirePermission: (permission, resource) =>
-      async function requirePermission(request, reply) {
-        if (!request.actor) return unauthenticated(request, reply);
-        if (!access.can(request.actor, permission, resource?.(request))) throw new AppError('FORBIDDEN');
-      },
+      tagged(
+        async function requirePermission(request: FastifyRequest, reply: FastifyReply) {
+          if (!request.actor) return unauthenticated(request, reply);
+          if (!access.can(request.actor, permission, resource?.(request))) throw new AppError('FORBIDDEN');
+        },
+        { kind: 'permission', permission, scoped: resource !== undefined },
+      ),
     requireStaff: (role) =>
-      async function requireStaff(request, reply) {
-        const actor = request.actor;
-        if (!actor) return unauthenticated(request, reply);
-        if (!actor.staffRole || (role && actor.staffRole !== role)) throw new AppError('FORBIDDEN');
-      },
+      tagged(
+        async function requireStaff(request: FastifyRequest, reply: FastifyReply) {
+          const actor = request.actor;
+          if (!actor) return unauthenticated(request, reply);
+          if (!actor.staffRole || (role && actor.staffRole !== role)) throw new AppError('FORBIDDEN');
+        },
+        { kind: 'staff', ...(role ? { role } : {}) },
+      ),
   };
 }
 

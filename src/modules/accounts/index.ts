@@ -6,7 +6,13 @@ import type { HttpServer } from '../../platform/http/server.ts';
 import type { PageChrome } from '../../web/index.ts';
 import { AccessService } from './access.service.ts';
 import type { Actor, StaffRole } from './accounts.contract.ts';
-import { createGuards, installActorResolution, pageChrome } from './accounts.http.ts';
+import {
+  createGuards,
+  type GuardInfo,
+  installActorResolution,
+  installGuardPlacement,
+  pageChrome,
+} from './accounts.http.ts';
 import { AccountsMail } from './accounts.mail.ts';
 import { registerAccountPages } from './accounts.pages.tsx';
 import { pruneExpired, staffEmails } from './accounts.repository.ts';
@@ -23,6 +29,7 @@ import { OrganizationService } from './organizations.service.ts';
 import { permissionSeeder } from './permissions.seeder.ts';
 
 export type * from './accounts.contract.ts';
+export type { GuardInfo } from './accounts.http.ts';
 export { ORG_ROLES, PLATFORM_ROLES, STAFF_ROLES } from './accounts.contract.ts';
 export type { AccountsTables } from './accounts.tables.ts';
 export type { Resource } from './domain/permissions.ts';
@@ -52,6 +59,8 @@ export interface AccountsModule extends AppModule {
   service: AccountsService;
   /** Creates or promotes a verified admin (idempotent on email); without a password, returns a one-time one. */
   createAdmin(input: CreateAdminInput): Promise<CreateAdminResult>;
+  /** The guards of every route registered after this module's (by `METHOD url`): the authorization matrix test reads them. */
+  routeGuards(): ReadonlyMap<string, readonly GuardInfo[]>;
   /** The one authorization check (see domain/permissions.ts for the rules). */
   can(actor: Actor | null, permission: string, resource?: Resource): boolean;
   /** 401 UNAUTHENTICATED for API calls, 303 to /sign-in?next=… for page requests. `session`: API tokens get 403. */
@@ -113,6 +122,7 @@ export function createAccountsModule(ctx: PlatformContext): AccountsModule {
   const tokens = new ApiTokenService(ctx, db, access);
   const organizations = new OrganizationService(ctx, db, auth, access, identity);
   const guards = createGuards(access);
+  const routeGuards = new Map<string, GuardInfo[]>();
 
   // Credentials that can no longer be used are deleted, not kept forever.
   ctx.jobs.define({
@@ -135,10 +145,12 @@ export function createAccountsModule(ctx: PlatformContext): AccountsModule {
     requirePermission: guards.requirePermission,
     requireStaff: guards.requireStaff,
     pageChrome: (request, reply) => pageChrome(request, reply, ctx.config.publicUrl),
+    routeGuards: () => routeGuards,
     findOrInviteCustomer: (email, name, trx) => identity.findOrInviteCustomer(email, name, trx),
     staffEmails: (role, trx) => staffEmails(trx ? view<AccountsDb>(trx) : db.root, role),
     async registerRoutes(app: HttpServer) {
       await access.refreshMatrix(true);
+      installGuardPlacement(app, routeGuards);
       installActorResolution(app, access);
       const limits = createAccountLimiters(app);
       registerAccountsRoutes(app, { identity, tokens, access, guards, limits });
