@@ -6,6 +6,7 @@ import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
 import { createFulfillmentModule, type FulfillmentModule } from './fulfillment/index.ts';
 import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
+import { createOnboardingModule, type OnboardingModule } from './onboarding/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
 import { createPaymentsModule, type PaymentsModule, stripeClient } from './payments/index.ts';
 import { createSiteModule } from './site/index.ts';
@@ -23,6 +24,7 @@ export interface Modules {
   subscriptions: SubscriptionsModule;
   licensing: LicensingModule;
   fulfillment: FulfillmentModule;
+  onboarding: OnboardingModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -80,6 +82,8 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
   });
+  // "Order paid" → 002's onboarding mails, scheduled and sent once each; refunds cancel the rest.
+  const onboarding = createOnboardingModule(ctx, { accounts, catalog, orders, payments });
   return {
     accounts,
     audit,
@@ -91,6 +95,7 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
     fulfillment,
+    onboarding,
     all: [
       audit,
       accounts,
@@ -102,6 +107,7 @@ export function createModules(ctx: PlatformContext): Modules {
       subscriptions,
       licensing,
       fulfillment,
+      onboarding,
       site,
       admin,
     ],
