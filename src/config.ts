@@ -302,6 +302,13 @@ export const CONFIG_VARS = {
       'Who computes tax amounts: `builtin` (FHIR IQ’s rules and dated rates) or `stripe` (Stripe Tax; needs `STRIPE_SECRET_KEY` and tax registrations in the Stripe account). FHIR IQ still decides reverse charge and VAT-ID status either way.',
     parse: oneOf('builtin', 'stripe'),
   },
+  CONSULTING_BOOKING_URL: {
+    name: 'CONSULTING_BOOKING_URL',
+    default: '',
+    description:
+      'Where buyers of consulting book a session (a scheduling page such as Calendly), linked from the onboarding mail. Empty: the site’s contact page (`PUBLIC_URL/contact`).',
+    parse: optionalUrl('https:', 'http:'),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -344,6 +351,8 @@ export interface Config {
   taxCalculator: 'builtin' | 'stripe';
   /** true when PUBLIC_URL is https: Secure cookies, HSTS. */
   secureCookies: boolean;
+  /** Where consulting is booked (onboarding mail): CONSULTING_BOOKING_URL or PUBLIC_URL/contact. */
+  consultingBookingUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -413,6 +422,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       perIp: values.LICENSE_RATE_LIMIT_PER_IP as number,
     },
     secureCookies: publicUrl.startsWith('https://'),
+    consultingBookingUrl: (values.CONSULTING_BOOKING_URL as string | undefined) ?? `${publicUrl}/contact`,
   };
 }
 

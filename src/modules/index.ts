@@ -6,6 +6,7 @@ import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
 import { createFulfillmentModule, type FulfillmentModule } from './fulfillment/index.ts';
 import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
+import { createOnboardingModule, type OnboardingModule } from './onboarding/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
 import { createPaymentsModule, type PaymentsModule, stripeClient } from './payments/index.ts';
 import { createPortalModule } from './portal/index.ts';
@@ -24,6 +25,7 @@ export interface Modules {
   subscriptions: SubscriptionsModule;
   licensing: LicensingModule;
   fulfillment: FulfillmentModule;
+  onboarding: OnboardingModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -80,6 +82,8 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
   });
+  // "Order paid" → 002's onboarding mails, scheduled and sent once each; refunds cancel the rest.
+  const onboarding = createOnboardingModule(ctx, { accounts, catalog, orders, payments });
   // The staff console reads today's business from the modules above.
   const admin = createAdminModule(ctx, { accounts, audit, orders, subscriptions, fulfillment });
   // The customer's dashboard reads what they own from the same modules.
@@ -95,6 +99,7 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
     fulfillment,
+    onboarding,
     all: [
       audit,
       accounts,
@@ -106,6 +111,7 @@ export function createModules(ctx: PlatformContext): Modules {
       subscriptions,
       licensing,
       fulfillment,
+      onboarding,
       site,
       portal,
       admin,

@@ -321,6 +321,14 @@ export const ERROR_CATALOG = {
     message: 'The service is temporarily unavailable. Try again shortly.',
     description: 'The database is unreachable, busy, or the server is shutting down.',
   },
+  // ---- onboarding (onboarding mails, mail preferences) ----
+  UNSUBSCRIBE_LINK_INVALID: {
+    status: 400,
+    message:
+      'This unsubscribe link is not valid. Use the link from the mail itself, or sign in to change your mail settings.',
+    description:
+      'The `token` of an unsubscribe link is missing, malformed or not signed by this installation (a forged or edited link). Nothing was changed.',
+  },
 } as const satisfies Record<string, { status: number; message: string; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

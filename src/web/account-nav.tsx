@@ -10,6 +10,7 @@ export const ACCOUNT_SECTIONS: ReadonlyArray<readonly [href: string, label: stri
   ['/account/training', 'Training'],
   ['/account/consulting', 'Consulting'],
   ['/account/organizations', 'Organizations'],
+  ['/account/notifications', 'Email'],
   ['/account/settings', 'Settings'],
 ];
 

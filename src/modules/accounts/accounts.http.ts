@@ -126,7 +126,10 @@ export function installGuardPlacement(app: HttpServer, registry: Map<string, Gua
     route.preHandler = hooks.filter((h) => !guardOf(h));
     route.preValidation = [...[route.preValidation ?? []].flat(), ...guards] as typeof route.preValidation;
     for (const method of [route.method].flat())
-      registry.set(`${method} ${route.url}`, guards.map(guardOf).filter((g) => g !== undefined));
+      registry.set(
+        `${method} ${route.url}`,
+        guards.map(guardOf).filter((g) => g !== undefined),
+      );
   });
 }
 

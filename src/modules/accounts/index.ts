@@ -29,8 +29,8 @@ import { OrganizationService } from './organizations.service.ts';
 import { permissionSeeder } from './permissions.seeder.ts';
 
 export type * from './accounts.contract.ts';
-export type { GuardInfo } from './accounts.http.ts';
 export { ORG_ROLES, PLATFORM_ROLES, STAFF_ROLES } from './accounts.contract.ts';
+export type { GuardInfo } from './accounts.http.ts';
 export type { AccountsTables } from './accounts.tables.ts';
 export type { Resource } from './domain/permissions.ts';
 

@@ -23,6 +23,8 @@ export type MailTables = {
     transport: string | null;
     created_at: Date;
     sent_at: Date | null;
+    /** Extra headers (List-Unsubscribe…), migrations/202611260200_mail_headers.sql; null: none. */
+    headers: Record<string, string> | null;
   };
 };
 
@@ -36,6 +38,8 @@ export interface OutgoingMail {
   /** Which template produced it, for the outbox and tests ("accounts.verify-email"). */
   template: string;
   category?: 'transactional' | 'marketing';
+  /** Extra headers sent with the message (e.g. RFC 8058's List-Unsubscribe on marketing mail). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 type Db = Kysely<PlatformTables & MailTables>;
@@ -122,6 +126,8 @@ export class Mailer {
           transport: null,
           created_at: this.clock.now(),
           sent_at: null,
+          // jsonb goes in as its text (the pg driver would send an object as a composite).
+          headers: (mail.headers ? JSON.stringify(mail.headers) : null) as MailRow['headers'],
         })
         .execute();
       await this.jobs.send(MAIL_SEND_JOB, { messageId: id }, { trx: handle(tx), singletonKey: id });
@@ -153,6 +159,7 @@ export class Mailer {
         subject: row.subject,
         text: row.text_body,
         html: row.html_body,
+        ...(row.headers ? { headers: row.headers } : {}),
         // A stable Message-ID lets receivers drop the duplicate if a retry follows a lost acknowledgement.
         messageId: `<${row.id}@fhiriq>`,
       });
