@@ -1,0 +1,203 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor, GuardInfo } from '../src/modules/accounts/index.ts';
+import { api, CookieJar, csrfFrom, nextIp, signedInUser } from '../src/modules/accounts/test-support.ts';
+import { staffJars } from '../src/modules/catalog/test-support.ts';
+import { afterPayment, buy } from '../src/modules/fulfillment/test-support.ts';
+import { registeredRoutes } from '../src/platform/http/server.ts';
+import { createTestApp, type TestApp } from './support/test-app.ts';
+
+/**
+ * The authorization matrix: every route of the customer portal and the admin console, called by
+ * anonymous, customer A (who owns the resources in the URLs), customer B, support and admin. Each
+ * gets exactly what the permission matrix allows: anonymous callers are sent to sign in (pages)
+ * or get 401 (JSON); a caller the route's guards refuse gets 403; an allowed caller is never
+ * refused; and nobody but A reads A's resources through the portal (404, the resource does not
+ * exist for them). The routes come from the server itself, so a route added later is covered.
+ */
+
+type Who = 'anonymous' | 'customerA' | 'customerB' | 'support' | 'admin';
+const WHO: readonly Who[] = ['anonymous', 'customerB', 'support', 'customerA', 'admin'];
+const PORTAL_OR_CONSOLE = /^\/(account|admin)(\/|$)|^\/api\/v1\/(account|admin|orgs)(\/|$)/;
+/** Portal routes: a resource in their path is looked up among the caller's own. */
+const PORTAL = /^\/account(\/|$)|^\/api\/v1\/(account|orgs)(\/|$)/;
+
+let t: TestApp;
+const jars = {} as Record<Who, CookieJar>;
+const actors = {} as Record<Exclude<Who, 'anonymous'>, Actor>;
+const csrf = {} as Record<Who, string>;
+/** Path parameter values by the path segment before them: A's resources. */
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await createTestApp({ clockAt: '2026-11-20T09:00:00Z' });
+  const staff = await staffJars(t, 'matrix');
+  jars.anonymous = new CookieJar();
+  jars.support = staff.support;
+  jars.admin = staff.admin;
+  jars.customerA = await signedInUser(t, 'alice@hospital.org');
+  jars.customerB = await signedInUser(t, 'bob@clinic.org');
+
+  const orderId = await buy(t, jars.customerA, 'alice@hospital.org', [
+    { sku: 'TL-MAPPER-PR-A', quantity: 1 },
+    { sku: 'TL-ANALYTICS-ST-M', quantity: 1 },
+    { sku: 'CS-BLOCKS-10-B', quantity: 1 },
+  ]);
+  await afterPayment(t);
+  const db = t.app.ctx.db;
+  const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(db)).rows[0]!;
+  const user = await one(sql<{ id: string }>`SELECT id FROM auth_user WHERE email = 'alice@hospital.org'`);
+  const { key, license } = await t.app.modules.licensing.licenses.issue({
+    sku: 'TL-MAPPER-PR-A',
+    email: 'alice@hospital.org',
+    userId: user.id,
+    source: 'staff',
+    sourceRef: 'matrix:alice',
+    seats: 3,
+  });
+  const activate = await api(t, 'POST', '/api/v1/licenses/activate', {
+    body: { key, fingerprint: 'matrix-machine-1' },
+  });
+  expect(activate.json().ok, activate.body).toBe(true);
+  const org = await api(t, 'POST', '/api/v1/orgs', { jar: jars.customerA, body: { name: 'Alice Hospital' } });
+  expect(org.statusCode, org.body).toBe(201);
+  Object.assign(ids, {
+    licenses: license.id,
+    machines: (
+      await one(sql<{ id: string }>`SELECT id FROM license_machine WHERE license_id = ${license.id}`)
+    ).id,
+    orders: orderId,
+    fulfillment: orderId,
+    consulting: (
+      await one(sql<{ id: string }>`SELECT id FROM consulting_allocation WHERE order_id = ${orderId}`)
+    ).id,
+    subscriptions: (await one(sql<{ id: string }>`SELECT id FROM subscription WHERE user_id = ${user.id}`))
+      .id,
+    organizations: org.json().id,
+    orgs: org.json().id,
+    members: user.id,
+    outbox: (
+      await one(sql<{ id: string }>`SELECT id FROM mail_message WHERE to_address = 'alice@hospital.org'`)
+    ).id,
+    'license-policies': 'TL-MAPPER',
+    skus: 'TL-MAPPER-PR-A',
+    seats: 'colleague@hospital.org',
+    jobs: 'orders.paid-subscriptions',
+  });
+  for (const who of WHO) {
+    if (who !== 'anonymous') {
+      const resolved = await t.app.modules.accounts.service.access.fromSessionCookie(jars[who].header());
+      if (!resolved.actor) throw new Error(`${who} is not signed in`);
+      actors[who] = resolved.actor;
+    }
+    csrf[who] = (await csrfFrom(t, jars[who], '/sign-in')).token;
+  }
+});
+afterAll(async () => t?.close());
+
+/** A concrete URL: each `:param` filled with A's resource named by the segment before it. */
+function concrete(url: string): string {
+  const parts = url.split('/');
+  return parts
+    .map((part, i) => {
+      if (!part.startsWith(':')) return part;
+      const owner = parts[i - 1] ?? '';
+      if (part === ':id' && owner === 'jobs') return '00000000-0000-4000-8000-000000000000';
+      return encodeURIComponent(ids[owner] ?? ids[part.slice(1)] ?? `${owner.replace(/s$/, '')}_unknown`);
+    })
+    .join('/');
+}
+
+function allowedBy(guards: readonly GuardInfo[], who: Who): boolean {
+  if (who === 'anonymous') return false;
+  const actor = actors[who];
+  return guards.every((g) => {
+    if (g.kind === 'actor') return true;
+    if (g.kind === 'staff') return actor.staffRole !== null && (!g.role || g.role === actor.staffRole);
+    const resource = g.scoped ? { orgId: ids.orgs! } : undefined;
+    return t.app.modules.accounts.can(actor, g.permission!, resource);
+  });
+}
+
+async function call(method: string, url: string, who: Who) {
+  const isApi = url.startsWith('/api/');
+  const headers: Record<string, string> = { cookie: jars[who].header() };
+  let payload: string | undefined;
+  if (method !== 'GET') {
+    if (isApi) {
+      headers['content-type'] = 'application/json';
+      payload = '{}';
+    } else {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      payload = new URLSearchParams({ _csrf: csrf[who] }).toString();
+    }
+  }
+  if (!isApi) headers.accept = 'text/html';
+  return t.http.inject({
+    method: method as 'GET',
+    url,
+    headers,
+    remoteAddress: nextIp(),
+    ...(payload !== undefined ? { payload } : {}),
+  });
+}
+
+describe('the authorization matrix of the portal and the console', () => {
+  it('covers every portal and admin route, each guarded', () => {
+    const routes = registeredRoutes(t.http).filter(
+      (r) => PORTAL_OR_CONSOLE.test(r.url) && r.method !== 'HEAD',
+    );
+    expect(routes.length).toBeGreaterThan(100);
+    const guards = t.app.modules.accounts.routeGuards();
+    const unguarded = routes.filter((r) => !guards.get(`${r.method} ${r.url}`)?.length);
+    expect(unguarded.map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
+  // Reads first (every caller), then changes: a change may remove what a later read would find.
+  for (const phase of ['reads', 'changes'] as const) {
+    it(`gives each caller exactly what the matrix allows (${phase})`, async () => {
+      const guards = t.app.modules.accounts.routeGuards();
+      const routes = registeredRoutes(t.http).filter(
+        (r) =>
+          PORTAL_OR_CONSOLE.test(r.url) &&
+          r.method !== 'HEAD' &&
+          r.method !== 'OPTIONS' &&
+          (phase === 'reads') === (r.method === 'GET'),
+      );
+      const wrong: string[] = [];
+      for (const who of WHO)
+        for (const route of routes) {
+          const url = concrete(route.url);
+          const res = await call(route.method, url, who);
+          const label = `${who} ${route.method} ${url} → ${res.statusCode}`;
+          if (who === 'anonymous') {
+            const refused = url.startsWith('/api/')
+              ? res.statusCode === 401
+              : res.statusCode === 303 && String(res.headers.location).startsWith('/sign-in');
+            if (!refused) wrong.push(`${label} (anonymous must be refused)`);
+            continue;
+          }
+          const allowed = allowedBy(guards.get(`${route.method} ${route.url}`) ?? [], who);
+          if (!allowed) {
+            if (res.statusCode !== 403) wrong.push(`${label} (the matrix refuses: 403 expected)`);
+            continue;
+          }
+          if (res.statusCode === 401 || res.statusCode === 403) {
+            // An org route may refuse a non-member either way; the portal never shows another's resource.
+            if (!(PORTAL.test(url) && who !== 'customerA' && route.url.includes(':'))) {
+              wrong.push(`${label} (the matrix allows)`);
+            }
+            continue;
+          }
+          if (phase === 'reads' && PORTAL.test(url) && route.url.includes(':')) {
+            const ownsIt = who === 'customerA';
+            // A's own: found (200, or a 4xx about the request itself, e.g. a missing query).
+            if (ownsIt && res.statusCode === 404) wrong.push(`${label} (A reads A's own: found expected)`);
+            if (!ownsIt && res.statusCode !== 404) wrong.push(`${label} (another's resource: 404 expected)`);
+          }
+          if (res.statusCode >= 500) wrong.push(`${label} (server error)`);
+        }
+      expect(wrong).toEqual([]);
+    }, 240_000);
+  }
+});
