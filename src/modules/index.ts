@@ -5,6 +5,7 @@ import { type AuditModule, createAuditModule } from './audit/index.ts';
 import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
 import { createFulfillmentModule, type FulfillmentModule } from './fulfillment/index.ts';
+import { createInvoicesModule, type InvoicesModule } from './invoices/index.ts';
 import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
 import { createPaymentsModule, type PaymentsModule, stripeClient } from './payments/index.ts';
@@ -23,6 +24,7 @@ export interface Modules {
   subscriptions: SubscriptionsModule;
   licensing: LicensingModule;
   fulfillment: FulfillmentModule;
+  invoices: InvoicesModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -80,6 +82,8 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
   });
+  // "Order paid" → the invoice (and its mail); "order refunded" → a credit note.
+  const invoices = createInvoicesModule(ctx, { accounts, orders, payments });
   return {
     accounts,
     audit,
@@ -91,6 +95,7 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
     fulfillment,
+    invoices,
     all: [
       audit,
       accounts,
@@ -102,6 +107,7 @@ export function createModules(ctx: PlatformContext): Modules {
       subscriptions,
       licensing,
       fulfillment,
+      invoices,
       site,
       admin,
     ],
