@@ -52,13 +52,14 @@ export function pdfInputOfInvoice(invoice: InvoiceRow, lines: readonly InvoiceLi
       ...(taxes.length && Number(invoice.tax_total) > 0
         ? taxes
         : [['Tax', Number(invoice.tax_total)] as [string, number]]),
+      // The bold last row is what the customer paid: the total, less any account credit applied.
       ...(credit > 0
         ? ([
             ['Total', Number(invoice.gross_total)],
             ['Account credit applied', -credit],
+            ['Amount paid', Number(invoice.gross_total) - credit],
           ] as [string, number][])
-        : []),
-      ['Amount paid', Number(invoice.gross_total) - credit],
+        : ([['Total paid', Number(invoice.gross_total)]] as [string, number][])),
     ],
     notes: invoice.notes,
   };

@@ -154,7 +154,11 @@ export async function renderPdf(input: PdfDocumentInput): Promise<RenderedPdf> {
     position: { x: MARGIN, y: Math.max(sellerEnd, buyerEnd) + 20 },
     maxWidth: width,
     columnStyles: invoice ? ['*', 36, 80, 52, 70, 80] : ['*', 60, 80, 90],
-    defaultStyle: { border: { bottom: 0.5 }, borderColor: { bottom: C.border }, padding: [6, 4, 6, 4] },
+    defaultStyle: {
+      border: { top: 0, right: 0, bottom: 0.5, left: 0 },
+      borderColor: { bottom: C.border },
+      padding: [6, 4, 6, 4],
+    },
     data: [
       [
         head('Description', 'left'),

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { runQueued } from '../fulfillment/test-support.ts';
 import { formatDocumentNumber, INVOICE_JOBS } from './index.ts';
+import { renderPdf } from './invoice-pdf.ts';
+import { pdfInputOfInvoice } from './invoice-pdf-input.ts';
 import { numbersOf, paidOrder, reverseChargeOrder } from './test-support.ts';
 
 /**
@@ -187,7 +190,13 @@ describe('content', () => {
 describe('immutability', () => {
   it('the database refuses to change or delete a finalized invoice, its lines or its PDF', async () => {
     const inv = (await service().finalizeForOrder(await paidOrder(t, USER)))!;
-    await service().invoicePdf(inv);
+    const doc = await service().invoicePdf(inv);
+    // Deterministic: rendering the stored snapshot again gives the same bytes as stored.
+    const again = await renderPdf(
+      pdfInputOfInvoice(inv, (await service().get({ staff: true }, inv.id)).lines),
+    );
+    expect(again.sha256).toBe(doc.sha256);
+    expect(createHash('sha256').update(doc.pdf).digest('hex')).toBe(doc.sha256);
     const db = t.app.ctx.db;
     await expect(
       sql`UPDATE invoice SET gross_total = 1, net_total = 1, tax_total = 0 WHERE id = ${inv.id}`.execute(db),
