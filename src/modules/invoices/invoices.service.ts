@@ -184,6 +184,7 @@ export class InvoiceService {
     if (!order?.row.paid_at) return undefined;
     const content = invoiceContent(soldOrder(order), MENTIONS);
     const seller = this.seller();
+    let created = false;
     try {
       await inTransaction(this.db, async (tx) => {
         const now = this.ctx.clock.now();
@@ -233,12 +234,14 @@ export class InvoiceService {
         await this.#fault?.({ point: 'after-number', orderId, number });
         // The mail goes out as its own job: rendering the PDF stays out of the numbering lock.
         await this.ctx.jobs.send(INVOICE_MAIL_JOB, { invoiceId: id }, { trx: handle(tx), singletonKey: id });
+        created = true;
       });
     } catch (err) {
       if (!(err instanceof AlreadyFinalized)) throw err;
     }
     const invoice = (await repo.invoiceOfOrder(this.db, orderId))!;
-    this.ctx.log.info({ invoiceId: invoice.id, number: invoice.number, orderId }, 'invoice finalized');
+    if (created)
+      this.ctx.log.info({ invoiceId: invoice.id, number: invoice.number, orderId }, 'invoice finalized');
     return invoice;
   }
 
