@@ -309,6 +309,50 @@ export const CONFIG_VARS = {
       'Where buyers of consulting book a session (a scheduling page such as Calendly), linked from the onboarding mail. Empty: the site’s contact page (`PUBLIC_URL/contact`).',
     parse: optionalUrl('https:', 'http:'),
   },
+  // The seller as invoices print it (invoices module). Nothing here is invented: what is not
+  // configured is left off the invoice, never replaced by a placeholder.
+  SELLER_NAME: {
+    name: 'SELLER_NAME',
+    default: 'FHIR IQ',
+    description:
+      'The seller’s legal name, printed on invoices and credit notes. Set it to the registered name of the company that sells.',
+    parse: (raw: string): Parsed<string> =>
+      raw.length >= 1 && raw.length <= 200 ? ok(raw) : bad('must be 1 to 200 characters'),
+  },
+  SELLER_ADDRESS: {
+    name: 'SELLER_ADDRESS',
+    default: '',
+    description:
+      'The seller’s postal address as invoices print it, lines separated by `\\n` (`1 Example Street\\nBoston, MA 02101\\nUnited States`). Empty: invoices print no seller address (set it: most tax authorities require one).',
+    parse: (raw: string): Parsed<string[]> => {
+      const lines = raw
+        .split(/\\n|\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+      return lines.length > 8 || lines.some((l) => l.length > 120)
+        ? bad('must be at most 8 lines of at most 120 characters')
+        : ok(lines);
+    },
+  },
+  SELLER_EMAIL: {
+    name: 'SELLER_EMAIL',
+    default: '',
+    description: 'Billing contact address printed on invoices (`billing@example.com`). Empty: none printed.',
+    parse: (raw: string): Parsed<string | undefined> =>
+      raw === ''
+        ? ok(undefined)
+        : /^[^\s@]+@[^\s@]+$/.test(raw)
+          ? ok(raw)
+          : bad(`is not an email address: "${raw}"`),
+  },
+  SELLER_TAX_ID: {
+    name: 'SELLER_TAX_ID',
+    default: '',
+    description:
+      'Another tax or company registration number printed on invoices besides `SELLER_VAT_ID` (a US EIN, a UK company number…), with its label: `EIN 12-3456789`. Empty: none printed.',
+    parse: (raw: string): Parsed<string | undefined> =>
+      raw === '' ? ok(undefined) : raw.length <= 100 ? ok(raw) : bad('must be at most 100 characters'),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -353,6 +397,8 @@ export interface Config {
   secureCookies: boolean;
   /** Where consulting is booked (onboarding mail): CONSULTING_BOOKING_URL or PUBLIC_URL/contact. */
   consultingBookingUrl: string;
+  /** The seller as invoices print it (with sellerCountry and sellerVatId); only what is configured. */
+  seller: { name: string; address: string[]; email: string | undefined; taxId: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -423,6 +469,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     secureCookies: publicUrl.startsWith('https://'),
     consultingBookingUrl: (values.CONSULTING_BOOKING_URL as string | undefined) ?? `${publicUrl}/contact`,
+    seller: {
+      name: values.SELLER_NAME as string,
+      address: values.SELLER_ADDRESS as string[],
+      email: values.SELLER_EMAIL as string | undefined,
+      taxId: values.SELLER_TAX_ID as string | undefined,
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { type AuditModule, createAuditModule } from './audit/index.ts';
 import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
 import { createFulfillmentModule, type FulfillmentModule } from './fulfillment/index.ts';
+import { createInvoicesModule, type InvoicesModule } from './invoices/index.ts';
 import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
 import { createOnboardingModule, type OnboardingModule } from './onboarding/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
@@ -26,6 +27,7 @@ export interface Modules {
   licensing: LicensingModule;
   fulfillment: FulfillmentModule;
   onboarding: OnboardingModule;
+  invoices: InvoicesModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -88,6 +90,8 @@ export function createModules(ctx: PlatformContext): Modules {
   const admin = createAdminModule(ctx, { accounts, audit, orders, subscriptions, fulfillment });
   // The customer's dashboard reads what they own from the same modules.
   const portal = createPortalModule(ctx, { accounts, orders, licensing, subscriptions, fulfillment });
+  // "Order paid" → the invoice (and its mail); "order refunded" → a credit note.
+  const invoices = createInvoicesModule(ctx, { accounts, orders, payments });
   return {
     accounts,
     audit,
@@ -100,6 +104,7 @@ export function createModules(ctx: PlatformContext): Modules {
     licensing,
     fulfillment,
     onboarding,
+    invoices,
     all: [
       audit,
       accounts,
@@ -112,6 +117,7 @@ export function createModules(ctx: PlatformContext): Modules {
       licensing,
       fulfillment,
       onboarding,
+      invoices,
       site,
       portal,
       admin,

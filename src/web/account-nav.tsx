@@ -6,6 +6,7 @@ export const ACCOUNT_SECTIONS: ReadonlyArray<readonly [href: string, label: stri
   ['/account', 'Dashboard'],
   ['/account/licenses', 'Licenses'],
   ['/account/orders', 'Orders'],
+  ['/account/invoices', 'Invoices'],
   ['/account/subscriptions', 'Subscriptions'],
   ['/account/training', 'Training'],
   ['/account/consulting', 'Consulting'],

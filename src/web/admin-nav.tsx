@@ -6,6 +6,7 @@ export const ADMIN_SECTIONS: ReadonlyArray<readonly [href: string, label: string
   ['/admin', 'Dashboard'],
   ['/admin/catalog', 'Catalog'],
   ['/admin/orders', 'Orders'],
+  ['/admin/invoices', 'Invoices'],
   ['/admin/subscriptions', 'Subscriptions'],
   ['/admin/licenses', 'Licenses'],
   ['/admin/fulfillment', 'Fulfillment'],

@@ -16,7 +16,8 @@ export function permissionSeeder(clock: Clock): Seeder {
     // 5: admin.quotes.manage, admin.orders.refund. 6: admin.subscriptions.manage.
     // 7: admin.licenses.read, admin.licenses.manage.
     // 8: admin.fulfillment.read, admin.fulfillment.manage, admin.consulting.manage.
-    version: 8,
+    // 9: admin.invoices.read.
+    version: 9,
     run: async (trx) => {
       const db = view<AccountsDb>(handle(trx));
       await insertMissingPermissions(db, PERMISSIONS);

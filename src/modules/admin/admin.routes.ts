@@ -234,9 +234,35 @@ export function createAdminRoutes(
         async (request, reply) => {
           const message = await ctx.mail.get(request.params.id);
           if (!message) throw new AppError('NOT_FOUND');
+          const attachments = await ctx.mail.attachments(message.id);
           return reply
             .type(html)
-            .send(renderPage(OutboxMessagePage({ ...accounts.pageChrome(request, reply), message })));
+            .send(
+              renderPage(OutboxMessagePage({ ...accounts.pageChrome(request, reply), message, attachments })),
+            );
+        },
+      );
+      app.get(
+        '/admin/outbox/:id/attachments/:position',
+        {
+          ...guard('admin.outbox.read'),
+          schema: {
+            hide: true,
+            params: Type.Object(
+              { id: Type.String({ maxLength: 64 }), position: Type.Integer({ minimum: 1, maximum: 100 }) },
+              { additionalProperties: false },
+            ),
+          },
+        },
+        async (request, reply) => {
+          const a = await ctx.mail.attachment(request.params.id, request.params.position);
+          if (!a) throw new AppError('NOT_FOUND');
+          // Always a download, never rendered on our origin (an attachment is not our page).
+          return reply
+            .type('application/octet-stream')
+            .header('content-disposition', `attachment; filename="${a.filename.replace(/[^\w.-]/g, '_')}"`)
+            .header('cache-control', 'no-store')
+            .send(a.content);
         },
       );
       app.get(

@@ -26,9 +26,33 @@ export type MailTables = {
     /** Extra headers (List-Unsubscribe…), migrations/202611260200_mail_headers.sql; null: none. */
     headers: Record<string, string> | null;
   };
+  /** migrations/202611260101_mail_attachments.sql */
+  mail_attachment: {
+    message_id: string;
+    position: number;
+    filename: string;
+    content_type: string;
+    content: Buffer;
+    size: number;
+  };
 };
 
 export type MailRow = MailTables['mail_message'];
+
+/** A file sent with a message (kept in the outbox with it). */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** What the outbox shows of an attachment (the bytes are fetched one at a time). */
+export interface MailAttachmentInfo {
+  position: number;
+  filename: string;
+  contentType: string;
+  size: number;
+}
 
 export interface OutgoingMail {
   to: string;
@@ -40,6 +64,7 @@ export interface OutgoingMail {
   category?: 'transactional' | 'marketing';
   /** Extra headers sent with the message (e.g. RFC 8058's List-Unsubscribe on marketing mail). */
   headers?: Readonly<Record<string, string>>;
+  attachments?: readonly MailAttachment[];
 }
 
 type Db = Kysely<PlatformTables & MailTables>;
@@ -130,6 +155,20 @@ export class Mailer {
           headers: (mail.headers ? JSON.stringify(mail.headers) : null) as MailRow['headers'],
         })
         .execute();
+      if (mail.attachments?.length)
+        await tx
+          .insertInto('mail_attachment')
+          .values(
+            mail.attachments.map((a, i) => ({
+              message_id: id,
+              position: i + 1,
+              filename: a.filename,
+              content_type: a.contentType,
+              content: a.content,
+              size: a.content.length,
+            })),
+          )
+          .execute();
       await this.jobs.send(MAIL_SEND_JOB, { messageId: id }, { trx: handle(tx), singletonKey: id });
     });
     return id;
@@ -152,6 +191,12 @@ export class Mailer {
       });
       return;
     }
+    const attachments = await this.#db
+      .selectFrom('mail_attachment')
+      .select(['filename', 'content_type', 'content'])
+      .where('message_id', '=', messageId)
+      .orderBy('position')
+      .execute();
     try {
       await this.#transport.sendMail({
         from: row.from_address,
@@ -160,6 +205,11 @@ export class Mailer {
         text: row.text_body,
         html: row.html_body,
         ...(row.headers ? { headers: row.headers } : {}),
+        attachments: attachments.map((a) => ({
+          filename: a.filename,
+          contentType: a.content_type,
+          content: Buffer.from(a.content),
+        })),
         // A stable Message-ID lets receivers drop the duplicate if a retry follows a lost acknowledgement.
         messageId: `<${row.id}@fhiriq>`,
       });
@@ -206,6 +256,44 @@ export class Mailer {
 
   async get(id: string): Promise<MailRow | undefined> {
     return this.#db.selectFrom('mail_message').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** A message's attachments, without their bytes (the outbox lists them). */
+  async attachments(messageId: string): Promise<MailAttachmentInfo[]> {
+    const rows = await this.#db
+      .selectFrom('mail_attachment')
+      .select(['position', 'filename', 'content_type', 'size'])
+      .where('message_id', '=', messageId)
+      .orderBy('position')
+      .execute();
+    return rows.map((r) => ({
+      position: r.position,
+      filename: r.filename,
+      contentType: r.content_type,
+      size: r.size,
+    }));
+  }
+
+  /** One attachment with its bytes. */
+  async attachment(
+    messageId: string,
+    position: number,
+  ): Promise<(MailAttachmentInfo & { content: Buffer }) | undefined> {
+    const r = await this.#db
+      .selectFrom('mail_attachment')
+      .selectAll()
+      .where('message_id', '=', messageId)
+      .where('position', '=', position)
+      .executeTakeFirst();
+    return (
+      r && {
+        position: r.position,
+        filename: r.filename,
+        contentType: r.content_type,
+        size: r.size,
+        content: Buffer.from(r.content),
+      }
+    );
   }
 
   async close(): Promise<void> {

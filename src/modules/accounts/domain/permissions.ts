@@ -82,6 +82,7 @@ const STAFF_ADMIN = [
   'admin.fulfillment.read',
   'admin.fulfillment.manage',
   'admin.consulting.manage',
+  'admin.invoices.read',
 ] as const;
 
 /** Support reads what helps answer a customer; it changes nothing. */
@@ -95,6 +96,7 @@ const STAFF_SUPPORT = [
   'admin.orders.read',
   'admin.licenses.read',
   'admin.fulfillment.read',
+  'admin.invoices.read',
 ];
 
 const STAFF: Record<StaffRole, readonly string[]> = { admin: STAFF_ADMIN, support: STAFF_SUPPORT };
@@ -159,6 +161,10 @@ export const PERMISSIONS: readonly PermissionDef[] = [
   {
     key: 'admin.consulting.manage',
     description: 'Record time worked on a customer\u2019s consulting hours (audited).',
+  },
+  {
+    key: 'admin.invoices.read',
+    description: 'Look up and search invoices and credit notes, and download their PDFs.',
   },
 ];
 

@@ -1,5 +1,5 @@
 import type { FailedJob } from '../../../platform/jobs/queue.ts';
-import type { MailRow } from '../../../platform/mail/mailer.ts';
+import type { MailAttachmentInfo, MailRow } from '../../../platform/mail/mailer.ts';
 import { formatMoney, isCurrency } from '../../../platform/money.ts';
 import { AdminNav, CsrfInput, Layout, type PageChrome } from '../../../web/index.ts';
 import type { AuditEvent } from '../../audit/index.ts';
@@ -234,7 +234,9 @@ export function OutboxPage(props: PageChrome & { messages: MailRow[]; to?: strin
   );
 }
 
-export function OutboxMessagePage(props: PageChrome & { message: MailRow }) {
+export function OutboxMessagePage(
+  props: PageChrome & { message: MailRow; attachments?: readonly MailAttachmentInfo[] },
+) {
   const m = props.message;
   return (
     <Layout {...props} title={`${m.subject} — Outbox`} currentPath="/admin/outbox">
@@ -254,6 +256,21 @@ export function OutboxMessagePage(props: PageChrome & { message: MailRow }) {
           <dd>{fmt(m.created_at)}</dd>
           <dt>Sent or stored</dt>
           <dd>{fmt(m.sent_at)}</dd>
+          {props.attachments?.length ? (
+            <>
+              <dt>Attachments</dt>
+              <dd>
+                <ul>
+                  {props.attachments.map((a) => (
+                    <li>
+                      <a href={`/admin/outbox/${m.id}/attachments/${a.position}`}>{a.filename}</a> (
+                      {a.contentType}, {a.size} bytes)
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          ) : null}
         </dl>
         <h2>Text version</h2>
         <pre class="mail-text">{m.text_body}</pre>

@@ -1,0 +1,222 @@
+import type { FastifyReply } from 'fastify';
+import Type from 'typebox';
+import { AppError } from '../../platform/errors.ts';
+import { errorResponses as errors } from '../../platform/http/schemas.ts';
+import type { HttpServer } from '../../platform/http/server.ts';
+import type { AccountsModule } from '../accounts/index.ts';
+import { type Scope, STAFF } from './invoices.repository.ts';
+import {
+  AccountListQuery,
+  CreditNoteParams,
+  InvoiceIdParams,
+  InvoiceJson,
+  InvoiceSummaryJson,
+  invoiceJson,
+  invoiceSummaryJson,
+  StaffListQuery,
+} from './invoices.schema.ts';
+import type { InvoiceService } from './invoices.service.ts';
+import type { DocumentRow } from './invoices.tables.ts';
+
+/**
+ * The invoice API: the customer's own invoices under /api/v1/account/invoices (scoped to the
+ * caller in the repository: anyone else's answers 404 exactly like an unknown id) and staff's
+ * under /api/v1/admin/invoices (`admin.invoices.read`). Reading needs no audit; there is no
+ * write: a finalized invoice never changes.
+ */
+
+export const INVOICE_PERMISSIONS = { read: 'admin.invoices.read' } as const;
+
+export interface InvoiceRouteDeps {
+  invoices: InvoiceService;
+  accounts: AccountsModule;
+}
+
+const PdfResponse = {
+  200: Type.Unsafe<Uint8Array>({
+    type: 'string',
+    format: 'binary',
+    description: 'The PDF (`content-disposition: attachment; filename="FHIR-YYYY-MM-NNNN.pdf"`).',
+  }),
+};
+
+/** Sends a stored PDF as a download (never rendered inline on our origin). */
+export function sendPdf(reply: FastifyReply, doc: DocumentRow) {
+  return reply
+    .type('application/pdf')
+    .header('content-disposition', `attachment; filename="${doc.filename}"`)
+    .header('cache-control', 'private, no-store')
+    .header('x-content-sha256', doc.sha256)
+    .send(doc.pdf);
+}
+
+/** The PDF of an invoice, or of one of its credit notes, as the scope may see it. */
+export async function invoicePdf(invoices: InvoiceService, scope: Scope, id: string): Promise<DocumentRow> {
+  const v = await invoices.get(scope, id);
+  return invoices.invoicePdf(v.invoice);
+}
+
+export async function creditNotePdf(
+  invoices: InvoiceService,
+  scope: Scope,
+  invoiceId: string,
+  creditNoteId: string,
+): Promise<DocumentRow> {
+  const v = await invoices.getCreditNote(scope, creditNoteId);
+  if (v.invoice.id !== invoiceId) throw new AppError('NOT_FOUND');
+  return invoices.creditNotePdf(v);
+}
+
+export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): void {
+  const { invoices, accounts } = deps;
+  const mine = { preHandler: accounts.requireActor() };
+  const staff = { preHandler: accounts.requirePermission(INVOICE_PERMISSIONS.read) };
+  const own = ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'NOT_FOUND'] as const;
+  const staffErrors = [...own, 'FORBIDDEN'] as const;
+  const customer = (userId: string): Scope => ({ userId });
+  const account = '/api/v1/account/invoices' as const;
+  const admin = '/api/v1/admin/invoices' as const;
+
+  app.get(
+    account,
+    {
+      ...mine,
+      schema: {
+        tags: ['accounts'],
+        summary: 'The caller’s invoices with their credit notes, newest first',
+        querystring: AccountListQuery,
+        response: {
+          200: Type.Object({ items: Type.Array(InvoiceSummaryJson) }),
+          ...errors('VALIDATION_FAILED', 'UNAUTHENTICATED'),
+        },
+      },
+    },
+    async (request) => ({
+      items: (await invoices.list(customer(request.actor!.userId), { ...request.query, limit: 200 })).map(
+        (r) => invoiceSummaryJson(r.invoice, r.creditNotes, account),
+      ),
+    }),
+  );
+
+  app.get(
+    `${account}/:id`,
+    {
+      ...mine,
+      schema: {
+        tags: ['accounts'],
+        summary: 'One of the caller’s invoices: seller, buyer, lines, tax, credit notes',
+        description: 'Another customer’s invoice answers 404, exactly like an unknown id.',
+        params: InvoiceIdParams,
+        response: { 200: InvoiceJson, ...errors(...own) },
+      },
+    },
+    async (request) =>
+      invoiceJson(await invoices.get(customer(request.actor!.userId), request.params.id), account),
+  );
+
+  app.get(
+    `${account}/:id/pdf`,
+    {
+      ...mine,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Download one of the caller’s invoices as PDF',
+        params: InvoiceIdParams,
+        produces: ['application/pdf'],
+        response: { ...PdfResponse, ...errors(...own) },
+      },
+    },
+    async (request, reply) =>
+      sendPdf(reply, await invoicePdf(invoices, customer(request.actor!.userId), request.params.id)),
+  );
+
+  app.get(
+    `${account}/:id/credit-notes/:creditNoteId/pdf`,
+    {
+      ...mine,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Download a credit note of one of the caller’s invoices as PDF',
+        params: CreditNoteParams,
+        produces: ['application/pdf'],
+        response: { ...PdfResponse, ...errors(...own) },
+      },
+    },
+    async (request, reply) =>
+      sendPdf(
+        reply,
+        await creditNotePdf(
+          invoices,
+          customer(request.actor!.userId),
+          request.params.id,
+          request.params.creditNoteId,
+        ),
+      ),
+  );
+
+  app.get(
+    admin,
+    {
+      ...staff,
+      schema: {
+        tags: ['admin'],
+        summary: 'Search invoices (number, order number, email; issue month; status), newest first',
+        querystring: StaffListQuery,
+        response: {
+          200: Type.Object({ items: Type.Array(InvoiceSummaryJson) }),
+          ...errors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'),
+        },
+      },
+    },
+    async (request) => ({
+      items: (await invoices.list(STAFF, request.query)).map((r) =>
+        invoiceSummaryJson(r.invoice, r.creditNotes, admin),
+      ),
+    }),
+  );
+
+  app.get(
+    `${admin}/:id`,
+    {
+      ...staff,
+      schema: {
+        tags: ['admin'],
+        summary: 'One invoice with its lines and credit notes',
+        params: InvoiceIdParams,
+        response: { 200: InvoiceJson, ...errors(...staffErrors) },
+      },
+    },
+    async (request) => invoiceJson(await invoices.get(STAFF, request.params.id), admin),
+  );
+
+  app.get(
+    `${admin}/:id/pdf`,
+    {
+      ...staff,
+      schema: {
+        tags: ['admin'],
+        summary: 'Download an invoice as PDF',
+        params: InvoiceIdParams,
+        produces: ['application/pdf'],
+        response: { ...PdfResponse, ...errors(...staffErrors) },
+      },
+    },
+    async (request, reply) => sendPdf(reply, await invoicePdf(invoices, STAFF, request.params.id)),
+  );
+
+  app.get(
+    `${admin}/:id/credit-notes/:creditNoteId/pdf`,
+    {
+      ...staff,
+      schema: {
+        tags: ['admin'],
+        summary: 'Download a credit note as PDF',
+        params: CreditNoteParams,
+        produces: ['application/pdf'],
+        response: { ...PdfResponse, ...errors(...staffErrors) },
+      },
+    },
+    async (request, reply) =>
+      sendPdf(reply, await creditNotePdf(invoices, STAFF, request.params.id, request.params.creditNoteId)),
+  );
+}
