@@ -302,6 +302,21 @@ export const CONFIG_VARS = {
       'Who computes tax amounts: `builtin` (FHIR IQ’s rules and dated rates) or `stripe` (Stripe Tax; needs `STRIPE_SECRET_KEY` and tax registrations in the Stripe account). FHIR IQ still decides reverse charge and VAT-ID status either way.',
     parse: oneOf('builtin', 'stripe'),
   },
+  // Support tickets and product downloads (src/modules/support, src/modules/downloads).
+  SUPPORT_TICKETS_PER_HOUR: {
+    name: 'SUPPORT_TICKETS_PER_HOUR',
+    default: '10',
+    description:
+      'Support tickets one customer may open in an hour; beyond it `SUPPORT_RATE_LIMITED` (429). Replies are not limited.',
+    parse: int(1, 10_000),
+  },
+  RELEASE_MAX_BYTES: {
+    name: 'RELEASE_MAX_BYTES',
+    default: String(512 * 1024 * 1024),
+    description:
+      'Largest release file staff may upload (streamed to `DATA_DIR/releases/`); a larger one is refused with 413 `RELEASE_TOO_LARGE` and nothing is kept.',
+    parse: int(1, 64 * 1024 * 1024 * 1024),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -344,6 +359,10 @@ export interface Config {
   taxCalculator: 'builtin' | 'stripe';
   /** true when PUBLIC_URL is https: Secure cookies, HSTS. */
   secureCookies: boolean;
+  /** Support tickets one customer may open per hour. */
+  supportTicketsPerHour: number;
+  /** Largest release file an upload may carry, in bytes. */
+  releaseMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -413,6 +432,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       perIp: values.LICENSE_RATE_LIMIT_PER_IP as number,
     },
     secureCookies: publicUrl.startsWith('https://'),
+    supportTicketsPerHour: values.SUPPORT_TICKETS_PER_HOUR as number,
+    releaseMaxBytes: values.RELEASE_MAX_BYTES as number,
   };
 }
 

@@ -4,12 +4,14 @@ import { createAdminModule } from './admin/index.ts';
 import { type AuditModule, createAuditModule } from './audit/index.ts';
 import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
+import { createDownloadsModule, type DownloadsModule } from './downloads/index.ts';
 import { createFulfillmentModule, type FulfillmentModule } from './fulfillment/index.ts';
 import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
 import { createPaymentsModule, type PaymentsModule, stripeClient } from './payments/index.ts';
 import { createSiteModule } from './site/index.ts';
 import { createSubscriptionsModule, type SubscriptionsModule } from './subscriptions/index.ts';
+import { createSupportModule, type SupportModule } from './support/index.ts';
 import { createTaxModule, StripeTaxCalculator, type TaxModule } from './tax/index.ts';
 
 export interface Modules {
@@ -23,6 +25,8 @@ export interface Modules {
   subscriptions: SubscriptionsModule;
   licensing: LicensingModule;
   fulfillment: FulfillmentModule;
+  support: SupportModule;
+  downloads: DownloadsModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -80,6 +84,17 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
   });
+  // Tickets may point at the customer's own licenses and orders (each module's user-scoped query).
+  const support = createSupportModule(ctx, {
+    accounts,
+    audit,
+    licensesOf: async (userId) =>
+      (await licensing.licenses.listForUser(userId)).map((l) => ({ id: l.id, label: `${l.sku} (${l.id})` })),
+    ordersOf: async (userId) =>
+      (await orders.service.listForUser(userId)).map((o) => ({ id: o.id, label: `Order ${o.number}` })),
+  });
+  // Releases are offered to the users licensing says are entitled to their product.
+  const downloads = createDownloadsModule(ctx, { accounts, audit, catalog, licensing });
   return {
     accounts,
     audit,
@@ -91,6 +106,8 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
     fulfillment,
+    support,
+    downloads,
     all: [
       audit,
       accounts,
@@ -102,6 +119,8 @@ export function createModules(ctx: PlatformContext): Modules {
       subscriptions,
       licensing,
       fulfillment,
+      support,
+      downloads,
       site,
       admin,
     ],

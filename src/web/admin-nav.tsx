@@ -10,6 +10,8 @@ export const ADMIN_SECTIONS: ReadonlyArray<readonly [href: string, label: string
   ['/admin/licenses', 'Licenses'],
   ['/admin/fulfillment', 'Fulfillment'],
   ['/admin/consulting', 'Consulting'],
+  ['/admin/support', 'Support'],
+  ['/admin/releases', 'Releases'],
   ['/admin/quotes', 'Quotes'],
   ['/admin/tax-rates', 'Tax rates'],
   ['/admin/outbox', 'Outbox'],

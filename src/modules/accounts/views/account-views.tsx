@@ -77,8 +77,8 @@ export function AccountPage(props: AccountPageProps) {
           . <a href="/account/orders">Your orders</a> ·{' '}
           <a href="/account/subscriptions">Your subscriptions</a> ·{' '}
           <a href="/account/licenses">Your licenses</a> · <a href="/account/training">Your training</a> ·{' '}
-          <a href="/account/consulting">Your consulting hours</a> ·{' '}
-          <a href="/account/organizations">Your organizations</a>
+          <a href="/account/consulting">Your consulting hours</a> · <a href="/account/downloads">Downloads</a>{' '}
+          · <a href="/account/support">Support</a> · <a href="/account/organizations">Your organizations</a>
         </p>
 
         <Card title="Profile">
