@@ -381,6 +381,26 @@ describe('releases', () => {
   });
 });
 
+describe('the API document', () => {
+  it('documents the upload as a multipart form and every downloads route with its inputs', async () => {
+    const doc = (await t.http.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content?: Record<string, unknown> }; tags?: string[] }>
+      >;
+    };
+    expect(Object.keys(doc.paths['/api/v1/admin/releases']!.post!.requestBody!.content!)).toEqual([
+      'multipart/form-data',
+    ]);
+    for (const p of [
+      '/api/v1/account/downloads',
+      '/downloads/{releaseId}',
+      '/api/v1/admin/releases/{id}/unpublish',
+    ])
+      expect(Object.values(doc.paths[p]!)[0]!.tags, p).toEqual(['downloads']);
+  });
+});
+
 describe('a real HTTP upload', () => {
   it('streams a FormData body sent with fetch', async () => {
     const address = await t.http.listen({ host: '127.0.0.1', port: 0 });

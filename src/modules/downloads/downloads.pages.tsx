@@ -5,7 +5,7 @@ import type { HttpServer } from '../../platform/http/server.ts';
 import { sendPage } from '../../web/index.ts';
 import { staffOf } from '../audit/index.ts';
 import { type DownloadsRouteDeps, RELEASE_PERMISSIONS, userOf } from './downloads.routes.ts';
-import { ReleaseIdParams } from './downloads.schema.ts';
+import { ReleaseIdParams, UploadFormBody } from './downloads.schema.ts';
 import { readUpload } from './upload.ts';
 import { AccountDownloadsPage, AdminReleasesPage, type UploadFormState } from './views/downloads-views.tsx';
 
@@ -97,7 +97,7 @@ export function registerUploadPage(scope: HttpServer, deps: DownloadsRouteDeps):
       preHandler: accounts.requirePermission(RELEASE_PERMISSIONS.manage),
       // readUpload applies the CSRF policy once the form's token (its first field) is read.
       config: { csrf: false },
-      schema: hidden,
+      schema: { ...hidden, body: UploadFormBody },
     },
     async (request, reply) => {
       let fields: UploadFormState | undefined;

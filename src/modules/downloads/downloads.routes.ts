@@ -10,11 +10,13 @@ import {
   CustomerDownloads,
   customerDownloadsJson,
   DownloadParams,
+  EmptyBody,
   LinkQuery,
   ReleaseIdParams,
   StaffRelease,
   StaffReleaseList,
   staffReleaseJson,
+  UploadFormBody,
 } from './downloads.schema.ts';
 import type { DownloadsService } from './downloads.service.ts';
 import { multipartLimits, readUpload } from './upload.ts';
@@ -131,6 +133,7 @@ export async function registerDownloadsRoutes(
         summary: 'Staff: stop offering a release (audited)',
         security,
         params: ReleaseIdParams,
+        body: EmptyBody,
         response: { 200: StaffRelease, ...errors(...BODY_ERRORS, ...staffErrors, 'NOT_FOUND') },
       },
     },
@@ -157,6 +160,7 @@ export async function registerDownloadsRoutes(
           description:
             'Fields `productKey` (a catalog product, e.g. `TL-MAPPER`), `version` (`1.4.2`, `2.0.0-beta.1`), `platform` (windows, macos, linux, any), `notes` (plain text), then the `file` part. The file is streamed to disk and hashed (SHA-256) on the way; above `RELEASE_MAX_BYTES` it is RELEASE_TOO_LARGE and nothing is kept. A cookie session sends its CSRF token as `X-CSRF-Token` or a `_csrf` field before the file.',
           security,
+          body: UploadFormBody,
           response: {
             201: StaffRelease,
             ...errors(...BODY_ERRORS, ...staffErrors, 'RELEASE_TOO_LARGE', 'RELEASE_EXISTS'),

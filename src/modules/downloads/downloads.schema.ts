@@ -5,6 +5,30 @@ import type { ReleaseRow } from './downloads.tables.ts';
 
 /** Schemas and serializers of the downloads JSON API. */
 
+export const EmptyBody = Type.Object({}, { additionalProperties: false });
+
+/**
+ * The upload's multipart form, for the OpenAPI document. It documents and does not validate: a
+ * streamed multipart body is not parsed before the handler runs (readUpload checks each part),
+ * so the schema carries no `type` and accepts the absent parsed body.
+ */
+export const UploadFormBody = {
+  content: {
+    'multipart/form-data': {
+      schema: {
+        properties: {
+          productKey: { type: 'string', description: 'A catalog product key, e.g. `TL-MAPPER`.' },
+          version: { type: 'string', description: 'Semantic version: `1.4.2`, `2.0.0-beta.1`.' },
+          platform: { type: 'string', enum: [...PLATFORMS] },
+          notes: { type: 'string', description: 'Plain text, shown as written.' },
+          file: { type: 'string', format: 'binary', description: 'The release file, last.' },
+        },
+        required: ['productKey', 'version', 'platform', 'file'],
+      },
+    },
+  },
+} as const;
+
 export const RELEASE_ID = '^rel_[0-9a-hjkmnp-tv-z]{26}$';
 export const ReleaseIdParams = Type.Object(
   { id: Type.String({ pattern: RELEASE_ID }) },

@@ -5,6 +5,7 @@ import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { staffOf } from '../audit/index.ts';
 import {
+  EmptyBody,
   NewTicketBody,
   ReplyBody,
   StaffQuery,
@@ -204,6 +205,7 @@ export function registerSupportRoutes(app: HttpServer, deps: SupportRouteDeps): 
         summary: 'Staff: take a ticket (assign it to the caller; audited)',
         security,
         params: TicketIdParams,
+        body: EmptyBody,
         response: { 200: StaffTicketJson, ...errors(...BODY_ERRORS, ...staffErrors, 'NOT_FOUND') },
       },
     },

@@ -42,6 +42,9 @@ export const StaffReplyBody = Type.Object(
   closed,
 );
 
+/** Actions without input take an empty JSON object (a body-less POST would be treated as a form by the CSRF policy). */
+export const EmptyBody = Type.Object({}, closed);
+
 export const StatusBody = Type.Object({ status: Type.Enum([...TICKET_STATUSES]) }, closed);
 
 export const StaffQuery = Type.Object(
