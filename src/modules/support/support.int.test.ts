@@ -175,6 +175,17 @@ describe('a ticket’s life', () => {
       ['support.status', 'open', 'resolved', SUPPORT_EMAIL],
     ]);
 
+    // The staff pages show the thread (escaped) and find the ticket by the customer's email.
+    const staffPage = await page(`/admin/support/${id}`, jars.support);
+    expect(staffPage.statusCode).toBe(200);
+    expect(staffPage.body).toContain('Line one &lt;script>');
+    expect(staffPage.body).toContain(`action="/admin/support/${id}/replies"`);
+    const staffList = await page('/admin/support?status=resolved&q=ALICE@', jars.support);
+    expect(staffList.body).toContain(`/admin/support/${id}`);
+    expect((await page('/admin/support?status=open', jars.support)).body).not.toContain(
+      `/admin/support/${id}"`,
+    );
+
     // A colleague in organization A sees the ticket; a newer open ticket is listed before it.
     const later = await openTicket(alice, { subject: 'Invoice address' });
     const colleague = await api(t, 'GET', `/api/v1/account/support/${id}`, { jar: carol });
@@ -368,6 +379,17 @@ describe('bad input and abuse', () => {
     });
     expect(badStatus.statusCode).toBe(400);
     expect(await counts()).toEqual(before);
+    // Corrected, the same form opens the ticket and shows it.
+    const ok = await postForm(t, bob, '/account/support', {
+      _csrf: token,
+      subject: 'Billing question',
+      category: 'billing',
+      body: 'Typed <b>text</b>',
+    });
+    expect(ok.statusCode, ok.body).toBe(303);
+    const shown = await page(ok.headers.location as string, bob);
+    expect(shown.body).toContain('Your ticket is open.');
+    expect(shown.body).toContain('Typed &lt;b>text&lt;/b>');
   });
 
   it(`ticket creation is limited to ${LIMIT} an hour per user, with a stable 429`, async () => {
