@@ -77,15 +77,3 @@ export function statusAfterStaffReply(
 
 /** Whether a status means "nothing more to do" (sorted last, mailed as resolved). */
 export const isDone = (s: TicketStatus): boolean => s === 'resolved' || s === 'closed';
-
-/** Customers' list order: tickets needing attention first, then the most recently updated. */
-export function customerOrder<T extends { status: TicketStatus; updatedAt: Date; id: string }>(
-  tickets: readonly T[],
-): T[] {
-  return [...tickets].sort(
-    (a, b) =>
-      Number(isDone(a.status)) - Number(isDone(b.status)) ||
-      b.updatedAt.getTime() - a.updatedAt.getTime() ||
-      (a.id < b.id ? 1 : -1),
-  );
-}
