@@ -353,6 +353,21 @@ export const CONFIG_VARS = {
     parse: (raw: string): Parsed<string | undefined> =>
       raw === '' ? ok(undefined) : raw.length <= 100 ? ok(raw) : bad('must be at most 100 characters'),
   },
+  // Support tickets and product downloads (src/modules/support, src/modules/downloads).
+  SUPPORT_TICKETS_PER_HOUR: {
+    name: 'SUPPORT_TICKETS_PER_HOUR',
+    default: '10',
+    description:
+      'Support tickets one customer may open in an hour; beyond it `SUPPORT_RATE_LIMITED` (429). Replies are not limited.',
+    parse: int(1, 10_000),
+  },
+  RELEASE_MAX_BYTES: {
+    name: 'RELEASE_MAX_BYTES',
+    default: String(512 * 1024 * 1024),
+    description:
+      'Largest release file staff may upload (streamed to `DATA_DIR/releases/`); a larger one is refused with 413 `RELEASE_TOO_LARGE` and nothing is kept.',
+    parse: int(1, 64 * 1024 * 1024 * 1024),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -399,6 +414,10 @@ export interface Config {
   consultingBookingUrl: string;
   /** The seller as invoices print it (with sellerCountry and sellerVatId); only what is configured. */
   seller: { name: string; address: string[]; email: string | undefined; taxId: string | undefined };
+  /** Support tickets one customer may open per hour. */
+  supportTicketsPerHour: number;
+  /** Largest release file an upload may carry, in bytes. */
+  releaseMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -475,6 +494,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       email: values.SELLER_EMAIL as string | undefined,
       taxId: values.SELLER_TAX_ID as string | undefined,
     },
+    supportTicketsPerHour: values.SUPPORT_TICKETS_PER_HOUR as number,
+    releaseMaxBytes: values.RELEASE_MAX_BYTES as number,
   };
 }
 

@@ -4,6 +4,7 @@ import { createAdminModule } from './admin/index.ts';
 import { type AuditModule, createAuditModule } from './audit/index.ts';
 import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
+import { createDownloadsModule, type DownloadsModule } from './downloads/index.ts';
 import { createFulfillmentModule, type FulfillmentModule } from './fulfillment/index.ts';
 import { createInvoicesModule, type InvoicesModule } from './invoices/index.ts';
 import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
@@ -13,6 +14,7 @@ import { createPaymentsModule, type PaymentsModule, stripeClient } from './payme
 import { createPortalModule } from './portal/index.ts';
 import { createSiteModule } from './site/index.ts';
 import { createSubscriptionsModule, type SubscriptionsModule } from './subscriptions/index.ts';
+import { createSupportModule, type SupportModule } from './support/index.ts';
 import { createTaxModule, StripeTaxCalculator, type TaxModule } from './tax/index.ts';
 
 export interface Modules {
@@ -28,6 +30,8 @@ export interface Modules {
   fulfillment: FulfillmentModule;
   onboarding: OnboardingModule;
   invoices: InvoicesModule;
+  support: SupportModule;
+  downloads: DownloadsModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -84,12 +88,30 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
   });
+  // Tickets may point at the customer's own licenses and orders (each module's user-scoped query).
+  const support = createSupportModule(ctx, {
+    accounts,
+    audit,
+    licensesOf: async (userId) =>
+      (await licensing.licenses.listForUser(userId)).map((l) => ({ id: l.id, label: `${l.sku} (${l.id})` })),
+    ordersOf: async (userId) =>
+      (await orders.service.listForUser(userId)).map((o) => ({ id: o.id, label: `Order ${o.number}` })),
+  });
+  // Releases are offered to the users licensing says are entitled to their product.
+  const downloads = createDownloadsModule(ctx, { accounts, audit, catalog, licensing });
   // "Order paid" → 002's onboarding mails, scheduled and sent once each; refunds cancel the rest.
   const onboarding = createOnboardingModule(ctx, { accounts, catalog, orders, payments });
   // The staff console reads today's business from the modules above.
   const admin = createAdminModule(ctx, { accounts, audit, orders, subscriptions, fulfillment });
   // The customer's dashboard reads what they own from the same modules.
-  const portal = createPortalModule(ctx, { accounts, orders, licensing, subscriptions, fulfillment });
+  const portal = createPortalModule(ctx, {
+    accounts,
+    orders,
+    licensing,
+    subscriptions,
+    fulfillment,
+    openTickets: async (userId) => (await support.openTicketsOf(userId)).items,
+  });
   // "Order paid" → the invoice (and its mail); "order refunded" → a credit note.
   const invoices = createInvoicesModule(ctx, { accounts, orders, payments });
   return {
@@ -105,6 +127,8 @@ export function createModules(ctx: PlatformContext): Modules {
     fulfillment,
     onboarding,
     invoices,
+    support,
+    downloads,
     all: [
       audit,
       accounts,
@@ -118,6 +142,8 @@ export function createModules(ctx: PlatformContext): Modules {
       fulfillment,
       onboarding,
       invoices,
+      support,
+      downloads,
       site,
       portal,
       admin,

@@ -329,6 +329,42 @@ export const ERROR_CATALOG = {
     description:
       'The `token` of an unsubscribe link is missing, malformed or not signed by this installation (a forged or edited link). Nothing was changed.',
   },
+  // ---- support tickets and product downloads (src/modules/support, src/modules/downloads) ----
+  SUPPORT_RATE_LIMITED: {
+    status: 429,
+    message: 'You have opened many tickets in a short time. Try again later or reply to an open ticket.',
+    description:
+      'A customer opened as many support tickets as the hourly limit allows (`SUPPORT_TICKETS_PER_HOUR`). `Retry-After` says how many seconds until the next one can be opened. Nothing was written.',
+  },
+  TICKET_CLOSED: {
+    status: 409,
+    message: 'This ticket is closed.',
+    description:
+      'A reply to a closed support ticket. A resolved ticket reopens when the customer replies; a closed one is final (open a new ticket). Nothing was written.',
+  },
+  DOWNLOAD_LINK_INVALID: {
+    status: 403,
+    message: 'This download link is not valid.',
+    description:
+      'The signature of a download link does not match its release, user and expiry (forged, altered, or issued to someone else). Get a fresh link from the downloads page.',
+  },
+  DOWNLOAD_LINK_EXPIRED: {
+    status: 410,
+    message: 'This download link has expired.',
+    description: 'Download links are valid for 5 minutes. Get a fresh link from the downloads page.',
+  },
+  RELEASE_TOO_LARGE: {
+    status: 413,
+    message: 'The release file is larger than allowed.',
+    description:
+      'An uploaded release file is larger than `RELEASE_MAX_BYTES`. Nothing was kept: the partial file is deleted and no release is recorded.',
+  },
+  RELEASE_EXISTS: {
+    status: 409,
+    message: 'This product already has a release of this version for this platform.',
+    description:
+      'A release is unique per product, version and platform. Unpublishing keeps the release (its downloads stay on record); upload a new version instead. Nothing was written.',
+  },
 } as const satisfies Record<string, { status: number; message: string; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -7,6 +7,8 @@ export const ACCOUNT_SECTIONS: ReadonlyArray<readonly [href: string, label: stri
   ['/account/licenses', 'Licenses'],
   ['/account/orders', 'Orders'],
   ['/account/invoices', 'Invoices'],
+  ['/account/downloads', 'Downloads'],
+  ['/account/support', 'Support'],
   ['/account/subscriptions', 'Subscriptions'],
   ['/account/training', 'Training'],
   ['/account/consulting', 'Consulting'],

@@ -12,6 +12,8 @@ export const ADMIN_SECTIONS: ReadonlyArray<readonly [href: string, label: string
   ['/admin/fulfillment', 'Fulfillment'],
   ['/admin/consulting', 'Consulting'],
   ['/admin/onboarding', 'Onboarding'],
+  ['/admin/support', 'Support'],
+  ['/admin/releases', 'Releases'],
   ['/admin/quotes', 'Quotes'],
   ['/admin/tax-rates', 'Tax rates'],
   ['/admin/outbox', 'Outbox'],

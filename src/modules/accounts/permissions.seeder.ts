@@ -3,7 +3,28 @@ import type { Seeder } from '../../platform/db/seed.ts';
 import { handle, view } from '../../platform/db/transaction.ts';
 import { insertMissingGrants, insertMissingPermissions } from './accounts.repository.ts';
 import type { AccountsDb } from './accounts.tables.ts';
-import { defaultGrants, PERMISSIONS } from './domain/permissions.ts';
+import { defaultGrants, type Grant, PERMISSIONS, type PermissionDef } from './domain/permissions.ts';
+
+/**
+ * Support tickets and product releases (src/modules/support, src/modules/downloads): support
+ * and admins read and answer tickets; both see releases and their download counts, only admins
+ * upload and unpublish them.
+ */
+const SUPPORT_AND_DOWNLOADS: readonly PermissionDef[] = [
+  { key: 'admin.support.read', description: 'Read and search customers\u2019 support tickets.' },
+  {
+    key: 'admin.support.reply',
+    description: 'Reply on support tickets, change their status and take them (audited).',
+  },
+  { key: 'admin.releases.read', description: 'See product releases and how often each was downloaded.' },
+  { key: 'admin.releases.manage', description: 'Upload and unpublish product releases (audited).' },
+];
+const SUPPORT_AND_DOWNLOADS_GRANTS: readonly Grant[] = [
+  ...['admin.support.read', 'admin.support.reply', 'admin.releases.read'].flatMap((permission) =>
+    (['admin', 'support'] as const).map((role) => ({ roleKind: 'staff' as const, role, permission })),
+  ),
+  { roleKind: 'staff', role: 'admin', permission: 'admin.releases.manage' },
+];
 
 /**
  * Loads the permission catalog and the default role grants. Idempotent: it
@@ -17,11 +38,12 @@ export function permissionSeeder(clock: Clock): Seeder {
     // 7: admin.licenses.read, admin.licenses.manage.
     // 8: admin.fulfillment.read, admin.fulfillment.manage, admin.consulting.manage.
     // 9: admin.invoices.read.
-    version: 9,
+    // 10: admin.support.read, admin.support.reply, admin.releases.read, admin.releases.manage.
+    version: 10,
     run: async (trx) => {
       const db = view<AccountsDb>(handle(trx));
-      await insertMissingPermissions(db, PERMISSIONS);
-      await insertMissingGrants(db, defaultGrants(), clock.now());
+      await insertMissingPermissions(db, [...PERMISSIONS, ...SUPPORT_AND_DOWNLOADS]);
+      await insertMissingGrants(db, [...defaultGrants(), ...SUPPORT_AND_DOWNLOADS_GRANTS], clock.now());
     },
   };
 }

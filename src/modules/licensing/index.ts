@@ -124,6 +124,11 @@ export interface LicensingModule extends AppModule {
   overviewFor(
     userId: string,
   ): Promise<{ licenses: LicenseSummary[]; meters: (MeterTotals & { licenseId: string })[] }>;
+  /**
+   * The product keys (`TL-MAPPER`) a user may use now: those of the ACTIVE licenses, within their
+   * term, that the user owns or holds a named seat on (by their email). Product downloads ask this.
+   */
+  entitledProducts(user: { userId: string; email: string }): Promise<string[]>;
 }
 
 /** The `fhiriq license …` commands the CLI registers. */
@@ -167,6 +172,31 @@ export function createLicensingModule(
     commands: licenseCommands({ licenses, machines, seats }),
     stop: () => licenses.trail.flush(),
     usage,
+    async entitledProducts({ userId, email }) {
+      const now = ctx.clock.now();
+      const rows = await db
+        .selectFrom('license')
+        .select('product_key')
+        .distinct()
+        .where('status', '=', 'ACTIVE')
+        .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]))
+        .where((eb) =>
+          eb.or([
+            eb('user_id', '=', userId),
+            eb.exists(
+              eb
+                .selectFrom('license_seat')
+                .select('license_seat.id')
+                .whereRef('license_seat.license_id', '=', 'license.id')
+                // Seats are stored lower case (seats.service.ts normalises them).
+                .where('license_seat.email', '=', email.trim().toLowerCase()),
+            ),
+          ]),
+        )
+        .orderBy('product_key')
+        .execute();
+      return rows.map((r) => r.product_key);
+    },
     seeders: [signingKeys.seeder()],
     async overviewFor(userId) {
       const rows = await licenses.listForUser(userId);
