@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, GuardInfo } from '../src/modules/accounts/index.ts';
 import { api, CookieJar, csrfFrom, nextIp, signedInUser } from '../src/modules/accounts/test-support.ts';
 import { staffJars } from '../src/modules/catalog/test-support.ts';
-import { afterPayment, buy } from '../src/modules/fulfillment/test-support.ts';
+import { afterPayment, buy, runQueued } from '../src/modules/fulfillment/test-support.ts';
+import { INVOICE_JOBS } from '../src/modules/invoices/index.ts';
 import { registeredRoutes } from '../src/platform/http/server.ts';
 import { createTestApp, type TestApp } from './support/test-app.ts';
 
@@ -59,6 +60,20 @@ beforeAll(async () => {
     body: { key, fingerprint: 'matrix-machine-1' },
   });
   expect(activate.json().ok, activate.body).toBe(true);
+  // A's invoice, and a credit note for a partial refund of it.
+  await runQueued(t, INVOICE_JOBS.orderPaid);
+  const refunded = await api(t, 'POST', `/api/v1/admin/orders/${orderId}/refunds`, {
+    jar: jars.admin,
+    body: { amount: 100, reason: 'matrix' },
+    headers: { 'idempotency-key': 'matrix-refund-1' },
+  });
+  expect(refunded.statusCode, refunded.body).toBe(201);
+  await runQueued(t, INVOICE_JOBS.orderRefunded);
+  const ticket = await api(t, 'POST', '/api/v1/account/support', {
+    jar: jars.customerA,
+    body: { subject: 'Mapper question', category: 'technical', body: 'How do I map CSV?' },
+  });
+  expect(ticket.statusCode, ticket.body).toBe(201);
   const org = await api(t, 'POST', '/api/v1/orgs', { jar: jars.customerA, body: { name: 'Alice Hospital' } });
   expect(org.statusCode, org.body).toBe(201);
   Object.assign(ids, {
@@ -67,6 +82,9 @@ beforeAll(async () => {
       await one(sql<{ id: string }>`SELECT id FROM license_machine WHERE license_id = ${license.id}`)
     ).id,
     orders: orderId,
+    invoices: (await one(sql<{ id: string }>`SELECT id FROM invoice WHERE order_id = ${orderId}`)).id,
+    'credit-notes': (await one(sql<{ id: string }>`SELECT id FROM credit_note`)).id,
+    support: ticket.json().ticket.id,
     fulfillment: orderId,
     consulting: (
       await one(sql<{ id: string }>`SELECT id FROM consulting_allocation WHERE order_id = ${orderId}`)
