@@ -1,18 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
-import { App } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { Database, PlatformTables } from '../../src/platform/db/client.ts';
-import { migrationFiles } from '../../src/platform/db/migrator.ts';
-import { createLogger } from '../../src/platform/log.ts';
+
+// The app, PGlite and pg are imported where they are used: the browser tests' harness
+// imports this file for `pgliteDataDirFromTemplate` and should not load the whole app.
 
 /**
  * The migrated database every integration test starts from, built once per test run
@@ -36,7 +31,8 @@ export const PG_TEMPLATE_ENV = 'FHIRIQ_TEST_PG_TEMPLATE';
  * versions, and the code that builds it. A change to any of them gives a new key, so a
  * stale template is never used.
  */
-export function templateKey(): string {
+export async function templateKey(): Promise<string> {
+  const { migrationFiles } = await import('../../src/platform/db/migrator.ts');
   const h = createHash('sha256');
   for (const m of migrationFiles()) {
     h.update(m.name);
@@ -63,6 +59,9 @@ export function templateKey(): string {
  * one, updates an existing one's policy), so the queues cannot go stale.
  */
 export async function migrateTemplate(database: Database): Promise<void> {
+  const { App } = await import('../../src/app.ts');
+  const { loadConfig } = await import('../../src/config.ts');
+  const { createLogger } = await import('../../src/platform/log.ts');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fhiriq-template-'));
   try {
     const app = await App.create({
@@ -86,11 +85,17 @@ export async function migrateTemplate(database: Database): Promise<void> {
  * The PGlite template as a tarball of its data directory, cached in the temp directory
  * by key (several runs and worktrees share it; a new key builds a new one). Returns its path.
  */
-export async function pgliteTemplate(key = templateKey()): Promise<string> {
+export async function pgliteTemplate(): Promise<string> {
+  const key = await templateKey();
   const dir = path.join(os.tmpdir(), 'fhiriq-test-templates');
   const file = path.join(dir, `pglite-${key}.tar`);
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(dir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  const { Kysely, PostgresDialect } = await import('kysely');
+  const { default: pg } = await import('pg');
   const pglite = await PGlite.create(undefined, { extensions: { vector } });
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
   const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
@@ -120,10 +125,10 @@ export async function pgliteTemplate(key = templateKey()): Promise<string> {
  * suffix: other runs on the same shared server (other worktrees, other branches) never
  * use or drop it. Returns its name and a function that drops it.
  */
-export async function postgresTemplate(
-  serverUrl: string,
-  key = templateKey(),
-): Promise<{ name: string; drop(): Promise<void> }> {
+export async function postgresTemplate(serverUrl: string): Promise<{ name: string; drop(): Promise<void> }> {
+  const { Kysely, PostgresDialect } = await import('kysely');
+  const { default: pg } = await import('pg');
+  const key = await templateKey();
   const name = `fhiriq_tpl_${key}_${process.pid}`;
   const admin = async (query: string) => {
     const c = new pg.Client({ connectionString: serverUrl });
@@ -155,4 +160,19 @@ export async function postgresTemplate(
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/**
+ * Fills `<dataDir>/pglite`, where the app keeps its embedded database, with the run's
+ * template, for tests that start the real app (or `fhiriq serve`) on a data directory.
+ * Returns false, leaving the directory empty, when no template was built (outside vitest).
+ */
+export function pgliteDataDirFromTemplate(dataDir: string): boolean {
+  const template = process.env[PGLITE_TEMPLATE_ENV];
+  if (!template) return false;
+  const pgdata = path.join(dataDir, 'pglite');
+  fs.mkdirSync(pgdata, { recursive: true });
+  // The tarball is PGDATA as PGlite dumps it, and the app's pglite directory is PGDATA.
+  execFileSync('tar', ['-xf', template, '-C', pgdata], { stdio: 'ignore' });
+  return true;
 }
