@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { pgliteDataDirFromTemplate } from '../../test/support/template.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/fhiriq.js');
@@ -18,9 +19,16 @@ export interface E2EServer {
   output(): string;
 }
 
-/** Starts `fhiriq serve` on a fresh data directory and a free port. */
+/**
+ * Starts `fhiriq serve` on a fresh data directory and a free port. The embedded database
+ * starts from the run's migrated template (built once by the global setup, see
+ * test/support/template.ts) instead of running initdb and every migration in each file's
+ * server; the server still migrates (nothing to apply) and seeds as on any start. That a
+ * server starts on a truly empty data directory is the CLI test's business.
+ */
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<E2EServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fhiriq-e2e-'));
+  if (!extraEnv.DATABASE_URL) pgliteDataDirFromTemplate(dataDir);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import pg from 'pg';
 import { type Database, openDatabase } from '../../src/platform/db/client.ts';
+import { migrateTemplate, PG_TEMPLATE_ENV, PGLITE_TEMPLATE_ENV } from './template.ts';
 
 /**
- * A fresh, empty database for one test file: an in-memory PGlite by default,
- * or a new database on the PostgreSQL server named by TEST_DATABASE_URL
- * (created here, dropped by `drop`). Nothing is shared between test files.
+ * A fresh database for one test file: an in-memory PGlite by default, or a new
+ * database on the PostgreSQL server named by TEST_DATABASE_URL (created here,
+ * dropped by `drop`). Nothing is shared between test files.
  */
 export interface TestDatabase {
   database: Database;
@@ -14,22 +16,41 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+export interface TestDatabaseOptions {
+  /**
+   * Start with the schema in place (every migration and pg-boss's schema, no reference
+   * data): a copy of the run's template when the global setup built one, else migrated
+   * here. Default false: an empty database, for the tests that prove a fresh start.
+   */
+  migrated?: boolean;
+}
+
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+let pgliteTarball: Blob | undefined;
+
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const database = await openDatabase({ pgliteDir: 'memory://' });
+    const templateFile = options.migrated ? process.env[PGLITE_TEMPLATE_ENV] : undefined;
+    if (templateFile) pgliteTarball ??= new Blob([fs.readFileSync(templateFile)]);
+    const database = await openDatabase({
+      pgliteDir: 'memory://',
+      ...(templateFile ? { pgliteLoadDataDir: pgliteTarball } : {}),
+    });
+    if (options.migrated && !templateFile) await migrateTemplate(database);
     return { database, url: undefined, drop: () => database.close().catch(() => {}) };
   }
   const name = `fhiriq_test_${randomBytes(6).toString('hex')}`;
+  const template = options.migrated ? process.env[PG_TEMPLATE_ENV] : undefined;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: url.toString(), poolMax: 5 });
+  if (options.migrated && !template) await migrateTemplate(database);
   return {
     database,
     url: url.toString(),

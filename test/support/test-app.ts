@@ -35,7 +35,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     PORT: '0',
     ...options.env,
   });
-  const testDb = await createTestDatabase();
+  // The schema comes from the run's template; App.create still migrates (finding
+  // nothing to apply) and seeds with this test's clock and configuration.
+  const testDb = await createTestDatabase({ migrated: true });
   const clock = options.clockAt ? new ManualClock(options.clockAt) : undefined;
   const app = await App.create({
     config,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../../../test/support/database.ts';
+import { pgliteDataDirFromTemplate } from '../../../test/support/template.ts';
 import type { TestApp } from '../../../test/support/test-app.ts';
 import { App } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
@@ -86,9 +87,12 @@ describe('a worker killed between fulfillment steps', () => {
     };
     if (onPostgres) {
       // The suite's choice of database: a fresh PostgreSQL database, which parent and child open by URL.
-      pg = await createTestDatabase();
+      pg = await createTestDatabase({ migrated: true });
       await pg.database.close();
       env.DATABASE_URL = pg.url!;
+    } else {
+      // The embedded database starts from the run's migrated template, like every other test's.
+      pgliteDataDirFromTemplate(dataDir);
     }
 
     // A paid order with a tool, a course and consulting hours; its subscription exists.

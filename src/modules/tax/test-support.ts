@@ -85,7 +85,7 @@ export async function createTaxHarness(
   const log = createLogger('silent');
   const manual = options.clockAt ? new ManualClock(options.clockAt) : undefined;
   const clock: Clock = manual ?? systemClock;
-  const testDb = await createTestDatabase();
+  const testDb = await createTestDatabase({ migrated: true });
   const database = testDb.database;
   await migrateToLatest(database.db);
   const jobs = new JobQueue(database, log, { concurrency: 2, pollingIntervalSeconds: 0.5 });

@@ -47,11 +47,21 @@ export interface OpenOptions {
   lock?: boolean;
   /** Recorded in the lock so a second process can say who holds it. */
   lockPurpose?: string;
+  /**
+   * Embedded mode only: start from this tarball of a data directory (PGlite's
+   * `dumpDataDir`) instead of an empty cluster. Tests start from a migrated template.
+   */
+  pgliteLoadDataDir?: Blob;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolMax ?? 10);
-  return openPglite(options.pgliteDir ?? 'memory://', options.lock ?? true, options.lockPurpose ?? 'fhiriq');
+  return openPglite(
+    options.pgliteDir ?? 'memory://',
+    options.lock ?? true,
+    options.lockPurpose ?? 'fhiriq',
+    options.pgliteLoadDataDir,
+  );
 }
 
 async function openPostgres(url: string, poolMax: number): Promise<Database> {
@@ -83,7 +93,12 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
   };
 }
 
-async function openPglite(dir: string, lock: boolean, purpose: string): Promise<Database> {
+async function openPglite(
+  dir: string,
+  lock: boolean,
+  purpose: string,
+  loadDataDir: Blob | undefined,
+): Promise<Database> {
   const inMemory = dir.startsWith('memory://');
   let dirLock: DataDirLock | undefined;
   if (!inMemory) {
@@ -92,7 +107,10 @@ async function openPglite(dir: string, lock: boolean, purpose: string): Promise<
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(inMemory ? undefined : dir, { extensions: { vector } });
+    pglite = await PGlite.create(inMemory ? undefined : dir, {
+      extensions: { vector },
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
   } catch (err) {
     dirLock?.release();
     throw new DatabaseUnavailableError(
