@@ -196,6 +196,10 @@ describe('time entries', () => {
     });
     expect(page.body).toContain('8.5 h');
     expect(page.body).toContain('Profile review');
+    // Booking goes where CONSULTING_BOOKING_URL says (by default the site's contact page).
+    expect(page.body).toContain(
+      `<a class="btn btn-primary" href="${t.config.consultingBookingUrl}">Book a session</a>`,
+    );
   });
 
   it('takes no time on an allocation past its expiry', async () => {

@@ -67,6 +67,7 @@ export function registerFulfillmentPages(app: HttpServer, deps: FulfillmentRoute
           ...chrome(request, reply),
           allocations: await consulting.listForUser(request.actor!.userId),
           now: now(),
+          bookingUrl: deps.bookingUrl,
         }),
       ),
   );

@@ -43,6 +43,8 @@ export interface FulfillmentRouteDeps {
   consulting: ConsultingService;
   accounts: AccountsModule;
   now: () => Date;
+  /** Where customers book consulting sessions (CONSULTING_BOOKING_URL). */
+  bookingUrl: string;
 }
 
 /** JSON: the customer's enrollments and consulting hours; staff's fulfillment list, retries and time entries. */

@@ -119,6 +119,7 @@ export function createFulfillmentModule(
         consulting,
         accounts: deps.accounts,
         now: () => ctx.clock.now(),
+        bookingUrl: ctx.config.consultingBookingUrl,
       };
       registerFulfillmentRoutes(app, routeDeps);
       registerFulfillmentPages(app, routeDeps);

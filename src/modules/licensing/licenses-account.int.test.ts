@@ -247,6 +247,39 @@ describe('seats over JSON', () => {
 });
 
 describe('machines over JSON', () => {
+  it('mail the user a seat is given to, and the user it is taken from (a transfer mails both)', async () => {
+    const { id } = await ownLicense(0);
+    const base = `/api/v1/account/licenses/${id}/seats`;
+    const templates = async (to: string) =>
+      (
+        await sql<{ template: string; text_body: string }>`
+          SELECT template, text_body FROM mail_message WHERE to_address = ${to} ORDER BY created_at, id`.execute(
+          t.app.ctx.db,
+        )
+      ).rows;
+    await api(t, 'POST', base, { jar: owner, body: { email: 'mailed-ann@hospital.org' } });
+    // Assigning again changes nothing and mails nothing.
+    await api(t, 'POST', base, { jar: owner, body: { email: 'mailed-ann@hospital.org' } });
+    const ann = await templates('mailed-ann@hospital.org');
+    expect(ann.map((m) => m.template)).toEqual(['licensing.seat-assigned']);
+    expect(ann[0]!.text_body).toContain('owner@hospital.org gave you a seat');
+    expect(ann[0]!.text_body).not.toMatch(/FHIR(-[0-9A-Z]{4}){5}/);
+
+    t.clock!.advance(1000);
+    const moved = await api(t, 'POST', `${base}/transfer`, {
+      jar: owner,
+      body: { from: 'mailed-ann@hospital.org', to: 'mailed-dee@hospital.org' },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((await templates('mailed-ann@hospital.org')).map((m) => m.template)).toEqual([
+      'licensing.seat-assigned',
+      'licensing.seat-released',
+    ]);
+    const dee = await templates('mailed-dee@hospital.org');
+    expect(dee.map((m) => m.template)).toEqual(['licensing.seat-assigned']);
+    expect(dee[0]!.text_body).toContain('transferred from mailed-ann@hospital.org');
+  });
+
   it('deactivate one machine by id, recorded on the trail; unknown or someone else’s: 404', async () => {
     const { id, machineIds } = await ownLicense(2);
     const url = (m: string) => `/api/v1/account/licenses/${id}/machines/${m}`;

@@ -5,6 +5,7 @@ import { newId } from '../../platform/ids.ts';
 import { domainAllowed, monthStart } from './domain/policy.ts';
 import type { LicenseActor, LicenseService } from './licenses.service.ts';
 import type { LicenseRow } from './licensing.tables.ts';
+import { sendSeatAssigned, sendSeatReleased } from './seats.mail.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -61,6 +62,7 @@ export class SeatService {
         })
         .execute();
       await this.licenses.event(handle(tx), licenseId, 'seat-assigned', null, { by: who(actor) });
+      await sendSeatAssigned(this.ctx, handle(tx), { license, email });
       await this.licenses.audited(
         handle(tx),
         actor,
@@ -158,6 +160,7 @@ export class SeatService {
             assigned_by: who(actor),
           })
           .execute();
+      await sendSeatReleased(this.ctx, handle(tx), { license, email, transferredTo: to });
       const counted = actor.kind === 'customer';
       await this.licenses.event(handle(tx), licenseId, counted ? 'seat-transferred' : 'seat-released', null, {
         by: who(actor),

@@ -142,13 +142,20 @@ export function EntriesTable(props: { entries: AllocationWithEntries['entries'];
 }
 
 export function AccountConsultingPage(
-  props: PageChrome & { allocations: AllocationWithEntries[]; now: Date },
+  props: PageChrome & { allocations: AllocationWithEntries[]; now: Date; bookingUrl: string },
 ) {
   return (
     <Layout {...props} title="Your consulting hours — FHIR IQ" currentPath="/account/consulting">
       <div class="container commerce-page">
         <h1>Your consulting hours</h1>
         <AccountLinks />
+        {props.allocations.length > 0 && (
+          <p>
+            <a class="btn btn-primary" href={props.bookingUrl}>
+              Book a session
+            </a>
+          </p>
+        )}
         {props.allocations.length === 0 ? (
           <p>You have no consulting hours or engagements yet.</p>
         ) : (
