@@ -102,7 +102,7 @@ export function createModules(ctx: PlatformContext): Modules {
   // "Order paid" → 002's onboarding mails, scheduled and sent once each; refunds cancel the rest.
   const onboarding = createOnboardingModule(ctx, { accounts, catalog, orders, payments });
   // The staff console reads today's business from the modules above.
-  const admin = createAdminModule(ctx, { accounts, audit, orders, subscriptions, fulfillment });
+  const admin = createAdminModule(ctx, { accounts, audit, orders, subscriptions, fulfillment, licensing });
   // The customer's dashboard reads what they own from the same modules.
   const portal = createPortalModule(ctx, {
     accounts,

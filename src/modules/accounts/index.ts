@@ -22,6 +22,7 @@ import type { AccountsDb, AccountsTables } from './accounts.tables.ts';
 import { ApiTokenService } from './api-tokens.service.ts';
 import { AmbientDb } from './auth/ambient-db.ts';
 import { authSecret, createAuth, VERIFICATION_TTL_SECONDS } from './auth/better-auth.ts';
+import { Directory } from './directory.ts';
 import type { Resource } from './domain/permissions.ts';
 import { createAccountLimiters } from './limits.ts';
 import { registerOrganizationRoutes } from './organizations.routes.ts';
@@ -32,6 +33,7 @@ export type * from './accounts.contract.ts';
 export { ORG_ROLES, PLATFORM_ROLES, STAFF_ROLES } from './accounts.contract.ts';
 export type { GuardInfo } from './accounts.http.ts';
 export type { AccountsTables } from './accounts.tables.ts';
+export type { CustomerSummary, Directory, OrganizationSummary } from './directory.ts';
 export type { Resource } from './domain/permissions.ts';
 
 /** The accounts module's use cases, for other modules and the CLI. */
@@ -59,6 +61,8 @@ export interface AccountsModule extends AppModule {
   service: AccountsService;
   /** Creates or promotes a verified admin (idempotent on email); without a password, returns a one-time one. */
   createAdmin(input: CreateAdminInput): Promise<CreateAdminResult>;
+  /** Customers and organizations for the staff console (reads only). */
+  directory: Directory;
   /** The guards of every route registered after this module's (by `METHOD url`): the authorization matrix test reads them. */
   routeGuards(): ReadonlyMap<string, readonly GuardInfo[]>;
   /** The one authorization check (see domain/permissions.ts for the rules). */
@@ -146,6 +150,7 @@ export function createAccountsModule(ctx: PlatformContext): AccountsModule {
     requireStaff: guards.requireStaff,
     pageChrome: (request, reply) => pageChrome(request, reply, ctx.config.publicUrl),
     routeGuards: () => routeGuards,
+    directory: new Directory(() => db.kysely),
     findOrInviteCustomer: (email, name, trx) => identity.findOrInviteCustomer(email, name, trx),
     staffEmails: (role, trx) => staffEmails(trx ? view<AccountsDb>(trx) : db.root, role),
     async registerRoutes(app: HttpServer) {

@@ -39,7 +39,8 @@ export function permissionSeeder(clock: Clock): Seeder {
     // 8: admin.fulfillment.read, admin.fulfillment.manage, admin.consulting.manage.
     // 9: admin.invoices.read.
     // 10: admin.support.read, admin.support.reply, admin.releases.read, admin.releases.manage.
-    version: 10,
+    // 11: admin.customers.read.
+    version: 11,
     run: async (trx) => {
       const db = view<AccountsDb>(handle(trx));
       await insertMissingPermissions(db, [...PERMISSIONS, ...SUPPORT_AND_DOWNLOADS]);

@@ -7,9 +7,11 @@ import { renderPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { AuditModule } from '../audit/index.ts';
 import type { FulfillmentModule } from '../fulfillment/index.ts';
+import type { LicensingModule } from '../licensing/index.ts';
 import type { OrdersModule } from '../orders/index.ts';
 import type { SubscriptionsModule } from '../subscriptions/index.ts';
 import { AdminService } from './admin.service.ts';
+import { registerCustomerRoutes } from './customers.routes.ts';
 import { AdminDashboard, AuditPage, JobsPage, OutboxMessagePage, OutboxPage } from './views/admin-pages.tsx';
 
 /**
@@ -71,6 +73,7 @@ const toMailSummary = (m: MailRow) => ({
 /** What the dashboard reads from the business modules (their public services). */
 export interface DashboardSources {
   orders: OrdersModule;
+  licensing: LicensingModule;
   subscriptions: SubscriptionsModule;
   fulfillment: FulfillmentModule;
 }
@@ -90,6 +93,7 @@ export function createAdminRoutes(
     name: 'admin',
     async registerRoutes(app: HttpServer) {
       const guard = (permission: string) => ({ preHandler: accounts.requirePermission(permission) });
+      registerCustomerRoutes(app, deps);
 
       // JSON API
       app.get(

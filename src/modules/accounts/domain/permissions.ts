@@ -83,6 +83,7 @@ const STAFF_ADMIN = [
   'admin.fulfillment.manage',
   'admin.consulting.manage',
   'admin.invoices.read',
+  'admin.customers.read',
 ] as const;
 
 /** Support reads what helps answer a customer; it changes nothing. */
@@ -97,6 +98,7 @@ const STAFF_SUPPORT = [
   'admin.licenses.read',
   'admin.fulfillment.read',
   'admin.invoices.read',
+  'admin.customers.read',
 ];
 
 const STAFF: Record<StaffRole, readonly string[]> = { admin: STAFF_ADMIN, support: STAFF_SUPPORT };
@@ -165,6 +167,11 @@ export const PERMISSIONS: readonly PermissionDef[] = [
   {
     key: 'admin.invoices.read',
     description: 'Look up and search invoices and credit notes, and download their PDFs.',
+  },
+  {
+    key: 'admin.customers.read',
+    description:
+      'Search customers and organizations and see what each bought (orders, licenses, subscriptions).',
   },
 ];
 
