@@ -9,7 +9,7 @@ const money = (amount: number, currency: string) =>
 
 function Search(props: { action: string; q: string | undefined; label: string }) {
   return (
-    <form method="get" action={props.action} class="stack" role="search">
+    <form method="get" action={props.action} class="stack">
       <label for="q">{props.label}</label>
       <input id="q" name="q" type="search" value={props.q ?? ''} maxLength={254} />
       <button type="submit" class="btn btn-secondary btn-small">
