@@ -40,7 +40,8 @@ export function permissionSeeder(clock: Clock): Seeder {
     // 9: admin.invoices.read.
     // 10: admin.support.read, admin.support.reply, admin.releases.read, admin.releases.manage.
     // 11: admin.customers.read.
-    version: 11,
+    // 12: admin.orders.resend.
+    version: 12,
     run: async (trx) => {
       const db = view<AccountsDb>(handle(trx));
       await insertMissingPermissions(db, [...PERMISSIONS, ...SUPPORT_AND_DOWNLOADS]);

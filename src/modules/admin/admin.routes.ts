@@ -1,6 +1,8 @@
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { errorResponses } from '../../platform/http/schemas.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { MailRow } from '../../platform/mail/mailer.ts';
 import { renderPage } from '../../web/index.ts';
@@ -94,6 +96,42 @@ export function createAdminRoutes(
     async registerRoutes(app: HttpServer) {
       const guard = (permission: string) => ({ preHandler: accounts.requirePermission(permission) });
       registerCustomerRoutes(app, deps);
+      const OrderParams = Type.Object(
+        { id: Type.String({ minLength: 1, maxLength: 64 }) },
+        { additionalProperties: false },
+      );
+      const resend = async (request: FastifyRequest, orderId: string) =>
+        service.resendConfirmation(deps.orders, request.actor!, orderId, {
+          ip: request.ip,
+          requestId: request.id,
+        });
+      app.post(
+        '/api/v1/admin/orders/:id/resend-confirmation',
+        {
+          ...guard('admin.orders.resend'),
+          schema: {
+            tags: ['admin'],
+            summary: 'Send a paid order’s confirmation mail again (audited)',
+            params: OrderParams,
+            response: {
+              202: Type.Object({ resent: Type.Literal(true) }),
+              ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'ORDER_STATE_CONFLICT'),
+            },
+          },
+        },
+        async (request, reply) => {
+          await resend(request, request.params.id);
+          return reply.code(202).send({ resent: true as const });
+        },
+      );
+      app.post(
+        '/admin/orders/:id/resend-confirmation',
+        { ...guard('admin.orders.resend'), schema: { hide: true, params: OrderParams } },
+        async (request, reply) => {
+          await resend(request, request.params.id);
+          return reply.redirect(`/admin/orders/${encodeURIComponent(request.params.id)}`, 303);
+        },
+      );
 
       // JSON API
       app.get(

@@ -69,6 +69,34 @@ describe('customers and organizations in the staff console', () => {
     expect((await page(`/admin/organizations/${orgId}`, jars.support)).body).toContain('alice@hospital.org');
   });
 
+  it('sends a paid order’s confirmation again for support, audited; not for customers', async () => {
+    const orderId = (await api(t, 'GET', `/api/v1/admin/customers/${aliceId}`, { jar: jars.admin })).json()
+      .orders[0].id;
+    const confirmations = async () =>
+      (
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM mail_message
+          WHERE to_address = 'alice@hospital.org' AND template = 'orders.confirmation'`.execute(t.app.ctx.db)
+      ).rows[0]!.n;
+    const before = await confirmations();
+    const url = `/api/v1/admin/orders/${orderId}/resend-confirmation`;
+    expect((await api(t, 'POST', url, { jar: jars.customer })).statusCode).toBe(403);
+    expect(await confirmations()).toBe(before);
+    const r = await api(t, 'POST', url, { jar: jars.support });
+    expect([r.statusCode, r.json()]).toEqual([202, { resent: true }]);
+    expect(await confirmations()).toBe(before + 1);
+    const audited = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_event
+      WHERE action = 'order.confirmation-resent' AND target_id = ${orderId}`.execute(t.app.ctx.db);
+    expect(audited.rows[0]!.n).toBe(1);
+    expect(
+      (await api(t, 'POST', '/api/v1/admin/orders/ord_nobody/resend-confirmation', { jar: jars.admin }))
+        .statusCode,
+    ).toBe(404);
+    // The staff order page offers it.
+    expect((await page(`/admin/orders/${orderId}`, jars.support)).body).toContain(
+      `/admin/orders/${orderId}/resend-confirmation`,
+    );
+  });
+
   it('is for staff only', async () => {
     expect((await api(t, 'GET', '/api/v1/admin/customers', { jar: jars.customer })).statusCode).toBe(403);
     expect((await api(t, 'GET', '/api/v1/admin/customers', { jar: new CookieJar() })).statusCode).toBe(401);

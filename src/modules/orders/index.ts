@@ -1,5 +1,6 @@
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
-import { handle, inTransaction } from '../../platform/db/transaction.ts';
+import { type DbHandle, handle, inTransaction } from '../../platform/db/transaction.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { checkConfirmationToken, confirmationToken } from './confirmation-link.ts';
@@ -54,6 +55,11 @@ export interface OrdersModule extends AppModule {
   service: OrderService;
   /** `/orders/<id>/confirmation?token=…`: reachable by a guest who has the link, for 30 days. */
   confirmationPath(orderId: string): string;
+  /**
+   * Queues the confirmation mail of a paid order again (staff "resend"); `also` runs in the same
+   * transaction (the caller's audit record).
+   */
+  resendConfirmation(orderId: string, also: (trx: DbHandle) => Promise<void>): Promise<void>;
 }
 
 export function createOrdersModule(
@@ -102,6 +108,17 @@ export function createOrdersModule(
   return {
     name: 'orders',
     service,
+    async resendConfirmation(orderId, also) {
+      // Read before the transaction: on PGlite the pool has one connection.
+      const order = await service.get(orderId);
+      if (!order) throw new AppError('NOT_FOUND', 'No order has this id.');
+      if (!order.row.paid_at)
+        throw new AppError('ORDER_STATE_CONFLICT', 'Only a paid order has a confirmation to send.');
+      await inTransaction(db, async (tx) => {
+        await sendOrderConfirmation(ctx, handle(tx), order);
+        await also(handle(tx));
+      });
+    },
     confirmationPath: (orderId) =>
       `/orders/${orderId}/confirmation?token=${confirmationToken(ctx.secrets, orderId, ctx.clock.now())}`,
     async registerRoutes(app: HttpServer) {

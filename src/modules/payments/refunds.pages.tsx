@@ -70,6 +70,7 @@ export function registerRefundPages(
         ...accounts.pageChrome(request, reply),
         view,
         canRefund: accounts.can(request.actor, REFUND_PERMISSION),
+        canResend: accounts.can(request.actor, 'admin.orders.resend'),
         form,
         justRecorded: view.refunds.find((r) => r.id === options.justRecorded) ?? null,
       }),

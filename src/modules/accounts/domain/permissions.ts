@@ -84,9 +84,10 @@ const STAFF_ADMIN = [
   'admin.consulting.manage',
   'admin.invoices.read',
   'admin.customers.read',
+  'admin.orders.resend',
 ] as const;
 
-/** Support reads what helps answer a customer; it changes nothing. */
+/** Support reads what helps answer a customer; besides reads it may only resend a confirmation mail. */
 const STAFF_SUPPORT = [
   'admin.access',
   'admin.outbox.read',
@@ -99,6 +100,7 @@ const STAFF_SUPPORT = [
   'admin.fulfillment.read',
   'admin.invoices.read',
   'admin.customers.read',
+  'admin.orders.resend',
 ];
 
 const STAFF: Record<StaffRole, readonly string[]> = { admin: STAFF_ADMIN, support: STAFF_SUPPORT };
@@ -173,6 +175,7 @@ export const PERMISSIONS: readonly PermissionDef[] = [
     description:
       'Search customers and organizations and see what each bought (orders, licenses, subscriptions).',
   },
+  { key: 'admin.orders.resend', description: 'Send a paid order’s confirmation mail again (audited).' },
 ];
 
 export interface Grant {

@@ -29,6 +29,8 @@ export interface RefundFormState {
 export interface StaffOrderPageProps extends PageChrome {
   view: StaffOrderView;
   canRefund: boolean;
+  /** The caller may send the confirmation mail again (admin.orders.resend). */
+  canResend: boolean;
   form: RefundFormState;
   /** The refund just recorded (after the form's redirect), to say how it went. */
   justRecorded: RefundRow | null;
@@ -101,6 +103,14 @@ export function StaffOrderPage(props: StaffOrderPageProps) {
             <dt>Refundable now</dt>
             <dd>{money(props.view.refundable)}</dd>
           </dl>
+          {row.paid_at && props.canResend && (
+            <form method="post" action={`/admin/orders/${row.id}/resend-confirmation`}>
+              <CsrfInput token={props.csrfToken ?? ''} />
+              <button type="submit" class="btn btn-secondary btn-small">
+                Resend the confirmation mail
+              </button>
+            </form>
+          )}
         </section>
 
         <section aria-labelledby="lines">
