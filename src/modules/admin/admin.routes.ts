@@ -113,6 +113,7 @@ export function createAdminRoutes(
             tags: ['admin'],
             summary: 'Send a paid order’s confirmation mail again (audited)',
             params: OrderParams,
+            body: Type.Object({}, { additionalProperties: false }),
             response: {
               202: Type.Object({ resent: Type.Literal(true) }),
               ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'ORDER_STATE_CONFLICT'),
@@ -126,7 +127,17 @@ export function createAdminRoutes(
       );
       app.post(
         '/admin/orders/:id/resend-confirmation',
-        { ...guard('admin.orders.resend'), schema: { hide: true, params: OrderParams } },
+        {
+          ...guard('admin.orders.resend'),
+          schema: {
+            hide: true,
+            params: OrderParams,
+            body: Type.Object(
+              { _csrf: Type.Optional(Type.String({ maxLength: 200 })) },
+              { additionalProperties: false },
+            ),
+          },
+        },
         async (request, reply) => {
           await resend(request, request.params.id);
           return reply.redirect(`/admin/orders/${encodeURIComponent(request.params.id)}`, 303);
