@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/transaction.ts';
-import type { AccountsDb } from './accounts.tables.ts';
+import type { AccountsDb, AccountsTables } from './accounts.tables.ts';
 import * as orgs from './organizations.repository.ts';
 
 /**
@@ -25,6 +25,16 @@ export interface OrganizationSummary {
   members: number;
   createdAt: Date;
 }
+
+const summaryOf = (u: AccountsTables['auth_user']): CustomerSummary => ({
+  id: u.id,
+  name: u.name,
+  email: u.email,
+  emailVerified: u.email_verified,
+  platformRole: u.platform_role,
+  staffRole: u.staff_role,
+  createdAt: u.created_at,
+});
 
 const like = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -52,15 +62,7 @@ export class Directory {
       .limit(filter.limit)
       .offset(filter.offset)
       .execute();
-    return rows.map((u) => ({
-      id: u.id,
-      name: u.name,
-      email: u.email,
-      emailVerified: u.email_verified,
-      platformRole: u.platform_role,
-      staffRole: u.staff_role,
-      createdAt: u.created_at,
-    }));
+    return rows.map(summaryOf);
   }
 
   async customer(
@@ -68,27 +70,15 @@ export class Directory {
   ): Promise<
     (CustomerSummary & { organizations: { id: string; name: string; role: string }[] }) | undefined
   > {
-    const [found] = await this.searchCustomersById(userId);
-    if (!found) return undefined;
+    const user = await this.db()
+      .selectFrom('auth_user')
+      .selectAll()
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!user) return undefined;
+    const found = summaryOf(user);
     const memberships = await orgs.organizationsOf(this.db(), userId);
     return { ...found, organizations: memberships.map((m) => ({ id: m.id, name: m.name, role: m.role })) };
-  }
-
-  private async searchCustomersById(userId: string): Promise<CustomerSummary[]> {
-    const u = await this.db().selectFrom('auth_user').selectAll().where('id', '=', userId).executeTakeFirst();
-    return u
-      ? [
-          {
-            id: u.id,
-            name: u.name,
-            email: u.email,
-            emailVerified: u.email_verified,
-            platformRole: u.platform_role,
-            staffRole: u.staff_role,
-            createdAt: u.created_at,
-          },
-        ]
-      : [];
   }
 
   async searchOrganizations(filter: {

@@ -75,6 +75,12 @@ const OrganizationJson = Type.Intersect([
 ]);
 
 const iso = (d: Date) => new Date(d).toISOString();
+/** The directory's search filter from a validated query (the schema's defaults made explicit). */
+const paging = (query: { q?: string; limit?: number; offset?: number }) => ({
+  q: query.q,
+  limit: query.limit ?? 50,
+  offset: query.offset ?? 0,
+});
 
 /**
  * The staff directory: customers (what each bought: orders, licenses, subscriptions, their
@@ -137,11 +143,7 @@ export function registerCustomerRoutes(
       },
     },
     async (request) => {
-      const items = await accounts.directory.searchCustomers({
-        q: request.query.q,
-        limit: request.query.limit ?? 50,
-        offset: request.query.offset ?? 0,
-      });
+      const items = await accounts.directory.searchCustomers(paging(request.query));
       return { items: items.map((c) => ({ ...c, createdAt: iso(c.createdAt) })) };
     },
   );
@@ -180,11 +182,7 @@ export function registerCustomerRoutes(
       },
     },
     async (request) => {
-      const items = await accounts.directory.searchOrganizations({
-        q: request.query.q,
-        limit: request.query.limit ?? 50,
-        offset: request.query.offset ?? 0,
-      });
+      const items = await accounts.directory.searchOrganizations(paging(request.query));
       return { items: items.map((o) => ({ ...o, createdAt: iso(o.createdAt) })) };
     },
   );
@@ -211,11 +209,7 @@ export function registerCustomerRoutes(
     '/admin/customers',
     { ...guard, schema: { hide: true, querystring: Search } },
     async (request, reply) => {
-      const customers = await accounts.directory.searchCustomers({
-        q: request.query.q,
-        limit: request.query.limit ?? 50,
-        offset: request.query.offset ?? 0,
-      });
+      const customers = await accounts.directory.searchCustomers(paging(request.query));
       return reply
         .type(html)
         .send(
@@ -241,11 +235,7 @@ export function registerCustomerRoutes(
     '/admin/organizations',
     { ...guard, schema: { hide: true, querystring: Search } },
     async (request, reply) => {
-      const organizations = await accounts.directory.searchOrganizations({
-        q: request.query.q,
-        limit: request.query.limit ?? 50,
-        offset: request.query.offset ?? 0,
-      });
+      const organizations = await accounts.directory.searchOrganizations(paging(request.query));
       return reply
         .type(html)
         .send(
