@@ -35,4 +35,12 @@ export interface AppModule {
   registerRoutes?(app: HttpServer): Promise<void>;
   /** Called on shutdown after HTTP has drained and before the database closes (flush buffers). */
   stop?(): Promise<void>;
+  /** The public, indexable pages this module serves, for `/sitemap.xml` (published content only). */
+  sitemapEntries?(): Promise<SitemapEntry[]>;
+}
+
+export interface SitemapEntry {
+  /** Site-relative path, e.g. `/blog/fhir-r4-basics`. */
+  path: string;
+  lastModified?: Date;
 }

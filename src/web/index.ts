@@ -31,10 +31,12 @@ export {
 } from './components.tsx';
 export {
   type Flash,
+  jsonForScript,
   Layout,
   type LayoutProps,
   type LayoutUser,
   MAIN_NAV,
+  type OpenGraph,
   type PageChrome,
   SITE_NAME,
 } from './layout.tsx';

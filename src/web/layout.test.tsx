@@ -19,7 +19,8 @@ function expectCspSafe(html: string): void {
   const tags = html.match(/<[a-z][^>]*>/gi) ?? [];
   expect(tags.length).toBeGreaterThan(0);
   for (const tag of tags) {
-    expect(tag).not.toMatch(/^<script(?![^>]*\ssrc="\/assets\/)/i);
+    // Scripts load from /assets; JSON-LD data blocks are never executed.
+    expect(tag).not.toMatch(/^<script(?![^>]*\ssrc="\/assets\/)(?![^>]*\stype="application\/ld\+json")/i);
     expect(tag).not.toMatch(/^<style[\s>]/i);
     expect(tag).not.toMatch(/\sstyle=/i);
     expect(tag).not.toMatch(/\son[a-z]+=/i);
@@ -46,6 +47,42 @@ describe('Layout', () => {
     expect(html).toContain(
       `<link rel="preload" href="${assetUrl('inter-var.woff2')}" as="font" type="font/woff2" crossorigin="anonymous"/>`,
     );
+    expectCspSafe(html);
+  });
+
+  it('describes the page to social networks and search engines', () => {
+    const html = page({
+      description: 'Plans and prices',
+      canonicalPath: '/pricing',
+      siteUrl: 'https://fhiriq.example',
+      og: { type: 'article', image: { url: '/media/card.png', width: 1200, height: 630, alt: 'A card' } },
+      robots: 'noindex',
+      feeds: [{ href: '/blog/feed.xml', title: 'FHIR IQ blog', type: 'application/rss+xml' }],
+    });
+    expect(html).toContain('<meta property="og:type" content="article"/>');
+    expect(html).toContain('<meta property="og:title" content="Pricing"/>');
+    expect(html).toContain('<meta property="og:url" content="https://fhiriq.example/pricing"/>');
+    expect(html).toContain('<meta property="og:image" content="https://fhiriq.example/media/card.png"/>');
+    expect(html).toContain('<meta name="twitter:card" content="summary_large_image"/>');
+    expect(html).toContain('<meta name="robots" content="noindex"/>');
+    expect(html).toContain(
+      '<link rel="alternate" type="application/rss+xml" title="FHIR IQ blog" href="/blog/feed.xml"/>',
+    );
+    // Without an image the card is a summary.
+    expect(page()).toContain('<meta name="twitter:card" content="summary"/>');
+  });
+
+  it('embeds JSON-LD as inert data that cannot close its script element', () => {
+    const html = page({
+      jsonLd: [{ '@context': 'https://schema.org', '@type': 'Thing', name: '</script><b>x & y' }],
+    });
+    const block = html.match(/<script type="application\/ld\+json">(.*?)<\/script>/)?.[1] ?? '';
+    expect(block).not.toContain('<');
+    expect(JSON.parse(block)).toEqual({
+      '@context': 'https://schema.org',
+      '@type': 'Thing',
+      name: '</script><b>x & y',
+    });
     expectCspSafe(html);
   });
 

@@ -30,7 +30,25 @@ export interface LayoutProps {
   flash?: Flash | null;
   /** Logical names of client islands this page uses, e.g. `password-toggle.js`. */
   islands?: readonly string[];
+  /** Open Graph type and image (`og:*`, Twitter card); the title, description and URL come from the page. */
+  og?: OpenGraph;
+  /** schema.org objects, each rendered as one `application/ld+json` block (not executed, so outside the CSP). */
+  jsonLd?: ReadonlyArray<Record<string, unknown>>;
+  /** `robots` meta, e.g. `noindex` for previews and private pages. */
+  robots?: string;
+  /** Feeds announced with `<link rel="alternate">` (blog RSS, podcast). */
+  feeds?: ReadonlyArray<{
+    href: string;
+    title: string;
+    type: 'application/rss+xml' | 'application/atom+xml';
+  }>;
   children?: ComponentChildren;
+}
+
+export interface OpenGraph {
+  type?: 'website' | 'article' | 'product' | 'music.song' | 'profile';
+  /** Absolute or site-relative URL of an image at least 1200×630 (made absolute with `siteUrl`). */
+  image?: { url: string; width: number; height: number; alt: string };
 }
 
 /** The props every full page passes through to the layout. */
@@ -113,9 +131,52 @@ function AccountNav(props: { user: LayoutUser | null; csrfToken: string | undefi
   );
 }
 
+/**
+ * JSON for an inline data block: `<`, `>` and `&` become \u escapes so no
+ * string inside can close the script element or open a comment.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+function SocialMeta(props: {
+  title: string;
+  description: string;
+  url: string | undefined;
+  og: OpenGraph;
+  siteUrl?: string;
+}) {
+  const { og } = props;
+  const image = og.image && {
+    ...og.image,
+    url: props.siteUrl ? new URL(og.image.url, props.siteUrl).href : og.image.url,
+  };
+  return (
+    <>
+      <meta property="og:site_name" content={SITE_NAME} />
+      <meta property="og:type" content={og.type ?? 'website'} />
+      <meta property="og:title" content={props.title} />
+      <meta property="og:description" content={props.description} />
+      {props.url !== undefined && <meta property="og:url" content={props.url} />}
+      {image && <meta property="og:image" content={image.url} />}
+      {image && <meta property="og:image:width" content={String(image.width)} />}
+      {image && <meta property="og:image:height" content={String(image.height)} />}
+      {image && <meta property="og:image:alt" content={image.alt} />}
+      <meta name="twitter:card" content={image ? 'summary_large_image' : 'summary'} />
+      <meta name="twitter:title" content={props.title} />
+      <meta name="twitter:description" content={props.description} />
+      {image && <meta name="twitter:image" content={image.url} />}
+    </>
+  );
+}
+
 export function Layout(props: LayoutProps) {
   const { title, currentPath, user = null, csrfToken, flash = null, islands = [] } = props;
   const fullTitle = title === SITE_NAME ? title : `${title} · ${SITE_NAME}`;
+  const description = props.description ?? DEFAULT_DESCRIPTION;
   const canonical =
     props.canonicalPath === undefined
       ? undefined
@@ -128,9 +189,20 @@ export function Layout(props: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{fullTitle}</title>
-        <meta name="description" content={props.description ?? DEFAULT_DESCRIPTION} />
+        <meta name="description" content={description} />
+        {props.robots !== undefined && <meta name="robots" content={props.robots} />}
         <meta name="theme-color" content={tokens.color.primary} />
         {canonical !== undefined && <link rel="canonical" href={canonical} />}
+        <SocialMeta
+          title={title}
+          description={description}
+          url={canonical}
+          og={props.og ?? {}}
+          siteUrl={props.siteUrl}
+        />
+        {(props.feeds ?? []).map((f) => (
+          <link rel="alternate" type={f.type} title={f.title} href={f.href} key={f.href} />
+        ))}
         <link
           rel="preload"
           href={assetUrl(PRELOADED_FONT)}
@@ -142,6 +214,13 @@ export function Layout(props: LayoutProps) {
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         {islands.map((name) => (
           <script type="module" src={assetUrl(name)} key={name} />
+        ))}
+        {(props.jsonLd ?? []).map((data, i) => (
+          <script
+            type="application/ld+json"
+            key={i}
+            dangerouslySetInnerHTML={{ __html: jsonForScript(data) }}
+          />
         ))}
       </head>
       <body>
