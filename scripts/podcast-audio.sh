@@ -39,6 +39,19 @@ front() {
   sed -n "/^---$/,/^---$/{s/^$2:[[:space:]]*//p}" "$1" | head -n 1 | sed -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'$/\1/"
 }
 
+# The scripts are written to be read (they are also the transcripts); espeak-ng needs help with
+# a few of our words: FHIR is said "fire", acronyms it would read as words are spelled out.
+speakable() {
+  sed -E \
+    -e 's/fhirUser/fire user/g' \
+    -e 's/\bFHIR\b/fire/g; s/\bfhir\b/fire/g' \
+    -e 's/\bIQ\b/I Q/g' \
+    -e 's/\bUSCDI\b/U S C D I/g' \
+    -e 's/\bopenid\b/open I D/g' \
+    -e 's/\bNDJSON\b/N D JSON/g' \
+    "$1"
+}
+
 # Replace $2 with $1 only when they differ; say which happened.
 install_if_changed() {
   if [ -f "$2" ] && cmp -s "$1" "$2"; then
@@ -68,7 +81,8 @@ for slug in "${slugs[@]}"; do
   date=$(front "$md" date)
   echo "$slug: episode $episode, \"$title\""
 
-  espeak-ng -v "$VOICE" -s "$SPEED" -p "$PITCH" -g "$GAP" -f "$txt" -w "$work/$slug.wav"
+  speakable "$txt" >"$work/$slug.spoken.txt"
+  espeak-ng -v "$VOICE" -s "$SPEED" -p "$PITCH" -g "$GAP" -f "$work/$slug.spoken.txt" -w "$work/$slug.wav"
   # --noreplaygain and a fixed bitrate keep the output byte-for-byte reproducible.
   lame --quiet --noreplaygain -m m --resample 22.05 --cbr -b "$BITRATE" \
     --add-id3v2 --tt "$title" --ta "$ARTIST" --tl "$ALBUM" --tn "$episode" \
