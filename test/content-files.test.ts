@@ -304,6 +304,21 @@ describe('content files', () => {
     expect(problems).toEqual([]);
   });
 
+  it('have tables whose rows have as many cells as their header (a `|` inside a cell is escaped)', () => {
+    const problems: string[] = [];
+    const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
+    for (const i of all) {
+      const lines = i.body.replace(/^```[^\n]*\n[\s\S]*?^```[ \t]*$/gm, '').split('\n');
+      let width = 0;
+      lines.forEach((line, n) => {
+        if (!line.startsWith('|')) width = 0;
+        else if (/^\|(\s*:?-{3,}:?\s*\|)+\s*$/.test(line) && width === 0) width = cells(lines[n - 1] ?? '');
+        else if (width && cells(line) !== width) problems.push(`${i.rel}: table row "${line.slice(0, 50)}…"`);
+      });
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('have no raw HTML, and every code block names its language (JSON blocks parse)', () => {
     const problems: string[] = [];
     for (const i of all) {
