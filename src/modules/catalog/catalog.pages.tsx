@@ -142,8 +142,10 @@ export function registerCatalogPages(
         entries,
         selected,
         monthly,
+        beyond: view.beyondSeats(selected),
         currency: currencyOf(query.currency),
-        quantity: query.quantity ?? 1,
+        // Seats asked for in the URL, within what the edition carries.
+        quantity: Math.min(query.quantity ?? 1, selected.maxSeats ?? 1),
         adjusted: !exact,
         quoteSent: query.quote === 'sent',
         ...(quote ? { quote } : {}),

@@ -113,7 +113,15 @@ export const CatalogEntrySchema = Type.Object(
     purchase: Type.Union([Type.Literal('buyable'), Type.Literal('contact_sales')]),
     billing: Type.Union([Type.Literal('recurring'), Type.Literal('one_time')]),
     interval: Nullable(Type.Union([Type.Literal('month'), Type.Literal('year')])),
-    perSeat: Type.Boolean(),
+    perSeat: Type.Boolean({
+      description: 'The line quantity is a number of seats and the price is per seat (and per period).',
+    }),
+    maxSeats: Nullable(
+      Type.Integer({
+        description:
+          'Per-seat items: the most seats one purchase may carry (a tool edition’s `users` limit; beyond it, the next edition or a quote). null: bought once (quantity 1).',
+      }),
+    ),
     fulfillment: Fulfillment,
     limits: Nullable(LimitsOut),
     features: Type.Array(Type.String()),

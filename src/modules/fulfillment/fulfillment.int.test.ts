@@ -58,7 +58,7 @@ describe('a paid order with a tool, a live course, consulting hours and a bundle
   beforeAll(async () => {
     buyer = await signedInUser(t, 'buyer@example.de');
     orderId = await buy(t, buyer, 'buyer@example.de', [
-      { sku: 'TL-MAPPER-PR-M', quantity: 1 },
+      { sku: 'TL-MAPPER-PR-M', quantity: 3 },
       { sku: 'TR-FHIR101-LV-S', quantity: 2 },
       { sku: 'CS-BLOCKS-10-B', quantity: 1 },
       { sku: 'BN-STARTER-A', quantity: 1 },
@@ -75,9 +75,9 @@ describe('a paid order with a tool, a live course, consulting hours and a bundle
     const licenses = await licensesOf(orderId);
     expect(licenses.map((l) => [l.sku, l.seats, l.status, l.valid_until?.toISOString() ?? null])).toEqual(
       expect.arrayContaining([
-        // Professional Mapper: 5 named users; monthly, so to the end of the first month.
-        ['TL-MAPPER-PR-M', 5, 'ACTIVE', '2026-04-10T12:00:00.000Z'],
-        // The bundle's tools, for its annual subscription.
+        // Professional Mapper, sold per seat: 3 seats; monthly, so to the end of the first month.
+        ['TL-MAPPER-PR-M', 3, 'ACTIVE', '2026-04-10T12:00:00.000Z'],
+        // The bundle's tools, one seat each, for its annual subscription.
         ['TL-BUILDER-IN-A', 1, 'ACTIVE', '2027-03-10T12:00:00.000Z'],
         ['TL-MAPPER-ST-A', 1, 'ACTIVE', '2027-03-10T12:00:00.000Z'],
       ]),

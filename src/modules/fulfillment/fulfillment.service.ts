@@ -185,7 +185,13 @@ export class FulfillmentService {
       const s = skus.get(code);
       if (!s) throw new AppError('SKU_NOT_FOUND', `${code} is not in the catalog.`);
       const recurring = s.billing === 'recurring' && s.interval !== null;
-      return { code, name: names.get(code) ?? s.name, fulfillment: s.fulfillment, recurring };
+      return {
+        code,
+        name: names.get(code) ?? s.name,
+        perSeat: s.perSeat,
+        fulfillment: s.fulfillment,
+        recurring,
+      };
     };
     const planned = planSteps(
       order.lines.map((l) => ({

@@ -61,7 +61,6 @@ export {
   type LicensePolicy,
   machineAlive,
   maxMachinesFor,
-  seatsFor,
 } from './domain/policy.ts';
 export {
   type BillingLine,

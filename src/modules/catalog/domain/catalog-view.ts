@@ -1,5 +1,6 @@
 import { CURRENCIES, type Currency } from '../../../platform/money.ts';
 import { type BundlePricing, bundlePricing } from './bundle.ts';
+import { seatCap } from './seats.ts';
 import { type SkuCodes, skuCodes } from './sku.ts';
 import type { CatalogData, Fulfillment, Limits, ProductDef, SkuDef } from './types.ts';
 
@@ -32,6 +33,8 @@ export interface CatalogEntry {
   billing: SkuDef['billing'];
   interval: SkuDef['interval'];
   perSeat: boolean;
+  /** Per-seat items: the most seats one purchase may carry (a tool edition's `users`); null: bought once. */
+  maxSeats: number | null;
   fulfillment: FulfillmentView;
   limits: Limits | null;
   features: string[];
@@ -102,6 +105,7 @@ export class CatalogView {
         billing: s.billing,
         interval: s.interval,
         perSeat: s.perSeat,
+        maxSeats: seatCap(s),
         fulfillment: f.kind === 'license' ? { kind: 'license', licenseType: f.licenseType } : f,
         limits: f.kind === 'license' ? f.limits : null,
         features: s.features,
@@ -138,6 +142,27 @@ export class CatalogView {
   /** Active SKUs of a product, in catalog order. */
   skusOf(productKey: string): CatalogEntry[] {
     return this.entries.filter((e) => e.product.key === productKey);
+  }
+
+  /**
+   * Where a buyer who needs more seats than `entry` carries goes: the next edition of the same
+   * product and billing interval that carries more (the smallest such), else the product's
+   * contact-sales item (a quote: Enterprise), else null (ask us).
+   */
+  beyondSeats(entry: CatalogEntry): CatalogEntry | null {
+    if (entry.maxSeats === null) return null;
+    const cap = entry.maxSeats;
+    const siblings = this.skusOf(entry.product.key);
+    const bigger = siblings
+      .filter(
+        (e) =>
+          e.purchase === 'buyable' &&
+          e.interval === entry.interval &&
+          e.maxSeats !== null &&
+          e.maxSeats > cap,
+      )
+      .sort((a, b) => (a.maxSeats ?? 0) - (b.maxSeats ?? 0));
+    return bigger[0] ?? siblings.find((e) => e.purchase === 'contact_sales') ?? null;
   }
 
   productsOf(category: string): ProductDef[] {

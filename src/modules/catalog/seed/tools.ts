@@ -61,8 +61,10 @@ function plan(
     description: '',
     purchase: 'buyable' as const,
     billing: 'recurring' as const,
-    perSeat: false,
-    // The edition's user limit is the number of named seats the license carries.
+    // Sold per seat: the line's quantity is the number of named seats, the price is per seat and
+    // per period, and the edition's `users` limit is the most seats one purchase carries (beyond
+    // it: the next edition, or a quote for Enterprise).
+    perSeat: true,
     fulfillment: { kind: 'license' as const, licenseType: 'SEAT' as const, limits },
     features: [],
   };
