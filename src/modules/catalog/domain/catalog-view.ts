@@ -25,7 +25,7 @@ export interface CatalogEntry {
   sku: string;
   name: string;
   description: string;
-  product: { key: string; slug: string; name: string; kind: ProductDef['kind'] };
+  product: { key: string; slug: string; name: string; kind: ProductDef['kind']; type: ProductDef['type'] };
   category: string;
   edition: { code: string; name: string } | null;
   term: { code: string; name: string } | null;
@@ -97,7 +97,13 @@ export class CatalogView {
         sku: s.code,
         name: s.name,
         description: s.description,
-        product: { key: product.key, slug: product.slug, name: product.name, kind: product.kind },
+        product: {
+          key: product.key,
+          slug: product.slug,
+          name: product.name,
+          kind: product.kind,
+          type: product.type,
+        },
         category: product.category,
         edition: edition ? { code: edition.code, name: edition.name } : null,
         term: term ? { code: term.code, name: term.name } : null,

@@ -116,6 +116,17 @@ describe('checkCatalog finds', () => {
     expect(codesOf(base).filter((c) => c.includes('bundle_seats_over_cap'))).toEqual([]);
   });
 
+  it('a product whose type does not fit its kind', () => {
+    const misfit = {
+      ...base,
+      products: base.products.map((p) =>
+        p.key === 'TR-FHIR101' ? { ...p, type: 'web_service' as const } : p,
+      ),
+    };
+    expect(codesOf(misfit)).toContain('error:product_type_mismatch:TR-FHIR101');
+    expect(codesOf(base).filter((c) => c.includes('product_type_mismatch'))).toEqual([]);
+  });
+
   it('a bundle component that is missing, archived, contact-sales, or itself a bundle', () => {
     const missing = {
       ...base,

@@ -2,7 +2,7 @@ import { CURRENCIES, type Currency, formatMoney } from '../../../platform/money.
 import { bundlePricing } from './bundle.ts';
 import { isSeatLicense, seatCap, usersLimit } from './seats.ts';
 import { parseSku, skuCodes } from './sku.ts';
-import type { CatalogData, PriceRow, SkuDef } from './types.ts';
+import { type CatalogData, type PriceRow, type SkuDef, TYPES_OF_KIND } from './types.ts';
 
 /**
  * The catalog checker: pure, run on the seed and before every staff edit
@@ -255,6 +255,9 @@ export function checkCatalog(data: CatalogData): CatalogIssue[] {
   for (const p of data.products) {
     if (!active.some((s) => s.productKey === p.key))
       add('info', 'product_without_skus', p.key, `${p.name} has no active SKU`);
+    // The delivery mail gives the steps of the product's type: a course cannot be "installed".
+    if (!TYPES_OF_KIND[p.kind].includes(p.type))
+      add('error', 'product_type_mismatch', p.key, `${p.name} is a ${p.kind}, which cannot be a ${p.type}`);
   }
 
   return issues.sort(
