@@ -156,7 +156,7 @@ export const ERROR_CATALOG = {
     description:
       'Per-seat items take 1 seat up to their cap (at most 1000); every other item is bought once per cart (quantity 1). `details` names the line.',
   },
-  SEAT_LIMIT_EXCEEDED: {
+  EDITION_SEAT_LIMIT_EXCEEDED: {
     status: 422,
     message: 'This edition is sold with fewer seats per purchase.',
     description:

@@ -70,7 +70,7 @@ describe('cart (JSON)', () => {
     expect(over.json().error.code).toBe('QUANTITY_NOT_ALLOWED');
   });
 
-  it('sells tool editions per seat, up to the edition’s seats, refusing more with SEAT_LIMIT_EXCEEDED', async () => {
+  it('sells tool editions per seat, up to the edition’s seats, refusing more with EDITION_SEAT_LIMIT_EXCEEDED', async () => {
     const jar = await guestWithCart(t, [
       { sku: 'TL-MAPPER-PR-A', quantity: 2 },
       { sku: 'TL-MAPPER-PR-A', quantity: 1 },
@@ -103,7 +103,7 @@ describe('cart (JSON)', () => {
     });
     expect(over.statusCode).toBe(422);
     expect(over.json().error).toMatchObject({
-      code: 'SEAT_LIMIT_EXCEEDED',
+      code: 'EDITION_SEAT_LIMIT_EXCEEDED',
       message: expect.stringMatching(/at most 5 seats per purchase.*quote for Mapper to FHIR Enterprise/i),
       details: [{ path: '/quantity' }],
     });
@@ -145,7 +145,7 @@ describe('cart (JSON)', () => {
         body: { billing: GERMAN_CONSUMER, cartId, cartVersion },
       });
       expect(refused.statusCode).toBe(422);
-      expect(refused.json().error.code).toBe('SEAT_LIMIT_EXCEEDED');
+      expect(refused.json().error.code).toBe('EDITION_SEAT_LIMIT_EXCEEDED');
       expect(await commerceCounts(t)).toEqual(unchanged);
     } finally {
       await call(t, 'PATCH', '/api/v1/admin/catalog/skus/TL-MAPPER-PR-A', {
@@ -306,7 +306,7 @@ describe('cart (JSON)', () => {
         '/api/v1/cart/items',
         { sku: 'TL-MAPPER-PR-A', quantity: 6 },
         422,
-        'SEAT_LIMIT_EXCEEDED',
+        'EDITION_SEAT_LIMIT_EXCEEDED',
       ],
       [
         'long SKU',

@@ -140,7 +140,7 @@ export class CartService {
    * more seats are sold: the next edition, or a quote (Enterprise), or a word with sales.
    */
   async #refuse(entry: Pick<CatalogEntry, 'sku'>, problem: QuantityProblem): Promise<AppError> {
-    if (problem.code !== 'SEAT_LIMIT_EXCEEDED') return invalidQuantity(problem.message);
+    if (problem.code !== 'EDITION_SEAT_LIMIT_EXCEEDED') return invalidQuantity(problem.message);
     const view = await this.catalog.service.view();
     const current = view.bySku.get(entry.sku);
     const next = current && view.beyondSeats(current);
@@ -150,7 +150,7 @@ export class CartService {
         ? `For more seats, ask us for a quote for ${next.name}.`
         : `For more seats, choose ${next.name} (${next.sku}, up to ${next.maxSeats} seats).`;
     const message = `${current?.name ?? entry.sku}: ${problem.message} ${where}`;
-    return new AppError('SEAT_LIMIT_EXCEEDED', message, {
+    return new AppError('EDITION_SEAT_LIMIT_EXCEEDED', message, {
       details: [{ path: '/quantity', message: `at most ${current?.maxSeats ?? 1} per purchase` }],
     });
   }

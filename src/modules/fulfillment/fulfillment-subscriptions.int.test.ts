@@ -147,7 +147,7 @@ describe('a monthly license and its subscription', () => {
     // More than Professional carries: refused, nothing changes.
     await expect(
       subs.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-PR-M', quantity: 6 }),
-    ).rejects.toMatchObject({ code: 'SEAT_LIMIT_EXCEEDED' });
+    ).rejects.toMatchObject({ code: 'EDITION_SEAT_LIMIT_EXCEEDED' });
     expect(await subs.get(sub.id)).toMatchObject({ quantity: 5 });
 
     // Named users on every seat; down to two seats: credited, the last assigned users lose theirs.
@@ -170,7 +170,7 @@ describe('a monthly license and its subscription', () => {
     expect((await license()).limits).toMatchObject({ users: 1 });
     await expect(
       subs.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-ST-M', quantity: 2 }),
-    ).rejects.toMatchObject({ code: 'SEAT_LIMIT_EXCEEDED' });
+    ).rejects.toMatchObject({ code: 'EDITION_SEAT_LIMIT_EXCEEDED' });
     // Back up with four seats (charged to the saved card); the term is unchanged.
     await subs.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-PR-M', quantity: 4 });
     await syncLicenses();

@@ -999,7 +999,7 @@ export class SubscriptionService {
     // A quantity change is a seat change, within what the edition carries.
     if (cap !== null && target.quantity > cap)
       throw new AppError(
-        'SEAT_LIMIT_EXCEEDED',
+        'EDITION_SEAT_LIMIT_EXCEEDED',
         `${price.name} carries at most ${cap} ${cap === 1 ? 'seat' : 'seats'}: choose another edition for more.`,
         { details: [{ path: '/quantity', message: `at most ${cap} seats with ${wanted.sku.code}` }] },
       );

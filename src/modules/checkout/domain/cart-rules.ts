@@ -12,14 +12,14 @@ export interface CartItem {
 
 /** Why a quantity is refused: its error code and the message the buyer reads. */
 export interface QuantityProblem {
-  code: 'QUANTITY_NOT_ALLOWED' | 'SEAT_LIMIT_EXCEEDED';
+  code: 'QUANTITY_NOT_ALLOWED' | 'EDITION_SEAT_LIMIT_EXCEEDED';
   message: string;
 }
 
 /**
  * null when allowed, else the problem. `maxSeats` is the SKU's seat cap (null: bought once).
  * Per-seat items take 1 seat up to their cap: above an edition's own cap (Professional: 5) the
- * refusal is SEAT_LIMIT_EXCEEDED — the buyer needs another edition, not a smaller number — and
+ * refusal is EDITION_SEAT_LIMIT_EXCEEDED — the buyer needs another edition, not a smaller number — and
  * above the cart's general cap QUANTITY_NOT_ALLOWED; other items are bought once.
  */
 export function quantityProblem(quantity: number, maxSeats: number | null): QuantityProblem | null {
@@ -31,7 +31,7 @@ export function quantityProblem(quantity: number, maxSeats: number | null): Quan
   if (quantity > MAX_SEATS) return refused(`At most ${MAX_SEATS} seats per order.`);
   if (quantity > maxSeats)
     return {
-      code: 'SEAT_LIMIT_EXCEEDED',
+      code: 'EDITION_SEAT_LIMIT_EXCEEDED',
       message: `At most ${maxSeats} ${maxSeats === 1 ? 'seat' : 'seats'} per purchase of this edition.`,
     };
   return null;

@@ -15,11 +15,11 @@ describe('cart rules', () => {
     // An edition's own cap (Professional: 5 seats) is another refusal: the buyer needs another edition.
     expect(quantityProblem(5, 5)).toBeNull();
     expect(quantityProblem(6, 5)).toEqual({
-      code: 'SEAT_LIMIT_EXCEEDED',
+      code: 'EDITION_SEAT_LIMIT_EXCEEDED',
       message: 'At most 5 seats per purchase of this edition.',
     });
     expect(quantityProblem(2, 1)).toMatchObject({
-      code: 'SEAT_LIMIT_EXCEEDED',
+      code: 'EDITION_SEAT_LIMIT_EXCEEDED',
       message: /At most 1 seat per/,
     });
   });
