@@ -123,8 +123,8 @@ function PriceBox(props: ProductPageProps) {
             data-currency={currency}
           >
             {seatsText(props.quantity)}: {formatMoney(amount * props.quantity, currency)}
-          </output>{' '}
-          <span class="price-period">{totalPeriod(selected)}</span>
+          </output>
+          {totalPeriod(selected) && <span class="price-period"> {totalPeriod(selected)}</span>}
         </p>
       )}
       {saving && (
