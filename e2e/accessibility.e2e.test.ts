@@ -70,6 +70,8 @@ const signedInPages = [
   '/admin/jobs',
   '/admin/audit',
   '/admin/quotes',
+  // The checker's report and each product's delivery type (a form per tool).
+  '/admin/catalog',
   '/admin/tax-rates',
 ];
 

@@ -40,6 +40,17 @@ export {
   type PageChrome,
   SITE_NAME,
 } from './layout.tsx';
+export {
+  type Block,
+  button,
+  heading,
+  link,
+  list,
+  type MailContent,
+  p,
+  renderMail,
+  steps,
+} from './mail-layout.ts';
 export { ErrorPage, type ErrorPageProps, renderErrorPage } from './pages/error-page.tsx';
 export { HomePage } from './pages/home-page.tsx';
 export { renderPage, sendPage } from './render.ts';

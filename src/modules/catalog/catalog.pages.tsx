@@ -8,6 +8,7 @@ import type { AccountsModule } from '../accounts/index.ts';
 import { staffOf } from './catalog.http.ts';
 import type { CatalogService } from './catalog.service.ts';
 import { type CatalogView, fromPrice } from './domain/catalog-view.ts';
+import { PRODUCT_TYPES, type ProductType } from './domain/types.ts';
 import type { QuoteService } from './quotes.service.ts';
 import { CatalogIssuesPage, QuotesPage } from './views/admin-views.tsx';
 import { ListingPage, type ListingPageProps } from './views/listing-views.tsx';
@@ -142,8 +143,10 @@ export function registerCatalogPages(
         entries,
         selected,
         monthly,
+        beyond: view.beyondSeats(selected),
         currency: currencyOf(query.currency),
-        quantity: query.quantity ?? 1,
+        // Seats asked for in the URL, within what the edition carries.
+        quantity: Math.min(query.quantity ?? 1, selected.maxSeats ?? 1),
         adjusted: !exact,
         quoteSent: query.quote === 'sent',
         ...(quote ? { quote } : {}),
@@ -268,10 +271,64 @@ export function registerCatalogPages(
     },
   );
 
+  async function catalogPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { notice?: string | null; error?: string | null; status?: number } = {},
+  ) {
+    const view = await catalog.view();
+    return html(
+      reply,
+      CatalogIssuesPage({
+        ...chrome(request, reply),
+        issues: await catalog.issues(),
+        products: [...view.products].sort(
+          (a, b) => a.category.localeCompare(b.category) || a.position - b.position,
+        ),
+        notice: options.notice ?? null,
+        error: options.error ?? null,
+      }),
+      options.status,
+    );
+  }
+
   app.get(
     '/admin/catalog',
-    { preHandler: accounts.requirePermission('admin.catalog.manage'), schema: hidden },
+    {
+      preHandler: accounts.requirePermission('admin.catalog.manage'),
+      schema: { ...hidden, querystring: pageQuery({ done: short }) },
+    },
     async (request, reply) =>
-      html(reply, CatalogIssuesPage({ ...chrome(request, reply), issues: await catalog.issues() })),
+      catalogPage(request, reply, {
+        notice: request.query.done === 'type' ? 'The product’s delivery type is saved.' : null,
+      }),
+  );
+
+  app.post(
+    '/admin/catalog/products/:key',
+    {
+      preHandler: accounts.requirePermission('admin.catalog.manage'),
+      schema: {
+        ...hidden,
+        params: Type.Object({ key: Type.String({ maxLength: 40 }) }, { additionalProperties: false }),
+        body: Type.Object({ _csrf: formField(512), type: formField(40) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      const type = request.body.type ?? '';
+      try {
+        if (!(PRODUCT_TYPES as readonly string[]).includes(type))
+          throw new AppError('VALIDATION_FAILED', undefined, {
+            details: [{ path: '/type', message: 'choose one of the listed types' }],
+          });
+        await catalog.updateProduct(staffOf(request), request.params.key, { type: type as ProductType });
+      } catch (err) {
+        if (!(err instanceof AppError) || !['VALIDATION_FAILED', 'CATALOG_INVALID'].includes(err.code))
+          throw err;
+        const detail = err.details?.map((d) => d.message).join(' ');
+        return catalogPage(request, reply, { error: detail || err.message, status: err.status });
+      }
+      return reply.redirect(`/admin/catalog?done=type#product-${request.params.key}`, 303);
+    },
   );
 }
