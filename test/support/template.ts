@@ -142,6 +142,8 @@ export async function postgresTemplate(serverUrl: string): Promise<{ name: strin
   await dropStaleDatabases(serverUrl);
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${name}`);
+  // As for each test's database (see database.ts): no wait for the WAL flush at each commit.
+  await admin(`ALTER DATABASE ${name} SET synchronous_commit = off`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
