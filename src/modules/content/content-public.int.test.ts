@@ -1,0 +1,477 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { HtmlValidate } from 'html-validate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../../../test/support/test-app.ts';
+import type { StaffContext } from '../audit/index.ts';
+import { contentTestApp, FIXTURES, get } from './test-support.ts';
+
+/**
+ * The public side of content, on the fixture folder: every page renders valid HTML with its
+ * metadata; caching headers; scheduled and draft items invisible until their time, in pages,
+ * lists, feeds, search and the sitemap; slug changes answer 301 (chains collapse); feeds are
+ * valid XML with the right items; audio honours byte ranges; docs search ranks and escapes.
+ */
+
+let t: TestApp;
+const staff: StaffContext = {
+  actor: { userId: 'usr_staff', email: 'editor@fhiriq.example' },
+  ip: '127.0.0.1',
+  requestId: 'test',
+};
+const html = new HtmlValidate({
+  extends: ['html-validate:recommended', 'html-validate:prettier'],
+  rules: { 'doctype-style': 'off' },
+});
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  isArray: (name) => name === 'item',
+});
+const SCHEDULED_AT = new Date('2099-01-01T00:00:00Z');
+
+beforeAll(async () => {
+  t = await contentTestApp();
+});
+afterAll(async () => t?.close());
+
+const clock = () => t.clock!;
+const jsonLd = (body: string) =>
+  [...body.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/g)].map(
+    (m) => JSON.parse(m[1]!) as Record<string, unknown>,
+  );
+const items = (body: string) => xml.parse(body).rss.channel.item ?? [];
+
+const PAGES = [
+  '/blog',
+  '/blog/tag/fhir',
+  '/blog/fhir-r4-basics',
+  '/podcast',
+  '/podcast/bulk-data-in-practice',
+  '/case-studies',
+  '/case-studies/regional-health-system',
+  '/docs',
+  '/docs/mapper-to-fhir',
+  '/docs/mapper-to-fhir/mapping-csv',
+  '/docs/search?q=csv',
+  '/about',
+  '/privacy',
+  '/terms',
+];
+
+describe('public content pages', () => {
+  it.each(PAGES)(
+    '%s renders valid HTML with one h1, a title, a description and a canonical URL',
+    async (url) => {
+      const res = await get(t, url);
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      const report = await html.validateString(res.body);
+      expect(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`))).toEqual([]);
+      expect(res.body.match(/<h1[\s>]/g)).toHaveLength(1);
+      expect(res.body).toMatch(/<title>[^<]+<\/title>/);
+      expect(res.body).toMatch(/<meta name="description" content="[^"]+"/);
+      expect(res.body).toContain(`<link rel="canonical" href="${t.config.publicUrl}${url.split('?')[0]}"`);
+      // The same bytes for every visitor: no cookie, shared caches may keep it a while.
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+    },
+  );
+
+  it('renders a post with its author, dates, tags, reading time, cover, related posts, share links and JSON-LD', async () => {
+    const res = await get(t, '/blog/fhir-r4-basics');
+    expect(res.body).toContain('By <a href="#author">Ada Lovelace</a>');
+    expect(res.body).toContain('<time datetime="2026-03-02">March 2, 2026</time>');
+    expect(res.body).toContain('min read');
+    expect(res.body).toContain('href="/blog/tag/r4"');
+    expect(res.body).toContain('fetchpriority="high"');
+    expect(res.body).toContain('Principal FHIR engineer');
+    // Related by the shared "fhir" tag.
+    expect(res.body).toMatch(/id="related"[\s\S]*href="\/blog\/us-core-profiles"/);
+    expect(res.body).toContain('https://www.linkedin.com/sharing/share-offsite/?url=');
+    expect(res.body).toContain(
+      `<input id="share-url" type="url" value="${t.config.publicUrl}/blog/fhir-r4-basics" readonly`,
+    );
+    expect(res.body).toContain('<meta property="og:type" content="article"');
+    expect(res.body).toMatch(/<meta property="og:image" content="http[^"]+-960\.png"/);
+    const [posting, crumbs] = jsonLd(res.body);
+    expect(posting).toMatchObject({
+      '@type': 'BlogPosting',
+      headline: 'FHIR R4 basics',
+      datePublished: '2026-03-02',
+      author: { '@type': 'Person', name: 'Ada Lovelace' },
+    });
+    expect(String(posting?.image)).toMatch(/^http.*\.png$/);
+    expect(crumbs).toMatchObject({ '@type': 'BreadcrumbList' });
+    expect(res.body).toContain(
+      '<link rel="alternate" type="application/rss+xml" title="FHIR IQ blog" href="/blog/feed.xml"',
+    );
+  });
+
+  it('renders an episode with the native player, show notes, transcript and PodcastEpisode JSON-LD', async () => {
+    const res = await get(t, '/podcast/bulk-data-in-practice');
+    expect(res.body).toContain(
+      '<audio controls preload="none" src="/podcast/audio/bulk-data-in-practice.mp3"',
+    );
+    expect(res.body).toContain('<h2 id="transcript">Transcript</h2>');
+    expect(res.body).toContain('Welcome to the FHIR IQ podcast.');
+    expect(res.body).toContain('<strong>Grace Hopper</strong>');
+    expect(jsonLd(res.body)[0]).toMatchObject({
+      '@type': 'PodcastEpisode',
+      partOfSeries: { '@type': 'PodcastSeries' },
+    });
+    expect(jsonLd((await get(t, '/podcast')).body)[0]).toMatchObject({ '@type': 'PodcastSeries' });
+  });
+
+  it('renders a case study with its client, results and products linked to their pages', async () => {
+    const res = await get(t, '/case-studies/regional-health-system');
+    expect(res.body).toContain('A regional health system in the US Midwest');
+    expect(res.body).toContain('<dd>98.7 %</dd>');
+    expect(res.body).toContain('<a href="/products/mapper-to-fhir">');
+    expect(res.body).toContain('<a href="/products/fhir-fundamentals">');
+    expect(jsonLd(res.body)[0]).toMatchObject({
+      '@type': 'Article',
+      headline: 'A regional health system maps its lab feed to FHIR',
+    });
+  });
+
+  it('renders docs with the tool’s navigation in order, previous/next links and TechArticle JSON-LD', async () => {
+    const res = await get(t, '/docs/mapper-to-fhir/getting-started');
+    const nav = res.body.slice(
+      res.body.indexOf('class="docs-nav"'),
+      res.body.indexOf('</nav>', res.body.indexOf('class="docs-nav"')),
+    );
+    expect([...nav.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      '/docs/mapper-to-fhir',
+      '/docs/mapper-to-fhir/getting-started',
+      '/docs/mapper-to-fhir/mapping-csv',
+      '/docs',
+    ]);
+    expect(res.body).toContain('<a href="/docs/mapper-to-fhir" rel="prev">');
+    expect(res.body).toContain('<a href="/docs/mapper-to-fhir/mapping-csv" rel="next">');
+    expect(res.body).toContain('<a href="/docs/mapper-to-fhir/getting-started" aria-current="page">');
+    expect(jsonLd(res.body)[0]).toMatchObject({ '@type': 'TechArticle', about: 'Mapper to FHIR' });
+    expect((await get(t, '/docs/mapper-to-fhir/index')).headers.location).toBe('/docs/mapper-to-fhir');
+  });
+
+  it('shows the team and values on the About page', async () => {
+    const res = await get(t, '/about');
+    expect(res.body).toContain('id="author-ada"');
+    expect(res.body).toContain('Standards first');
+  });
+
+  it('answers 404 for what does not exist, and never for a page number out of range with a 500', async () => {
+    for (const url of [
+      '/blog/nope',
+      '/blog/page/2',
+      '/blog/tag/nope',
+      '/podcast/nope',
+      '/case-studies/nope',
+      '/docs/nope',
+      '/docs/mapper-to-fhir/nope',
+      '/nope-page',
+    ]) {
+      expect((await get(t, url)).statusCode, url).toBe(404);
+    }
+    expect((await get(t, '/blog/page/0')).statusCode).toBe(400);
+  });
+
+  it('answers 304 to a client whose copy is current (ETag or Last-Modified)', async () => {
+    const first = await get(t, '/blog/fhir-r4-basics');
+    expect(first.headers.etag).toMatch(/^W\/"/);
+    expect(first.headers['last-modified']).toBeDefined();
+    expect(
+      (await get(t, '/blog/fhir-r4-basics', { 'if-none-match': String(first.headers.etag) })).statusCode,
+    ).toBe(304);
+    expect(
+      (await get(t, '/blog/fhir-r4-basics', { 'if-modified-since': String(first.headers['last-modified']) }))
+        .statusCode,
+    ).toBe(304);
+    expect((await get(t, '/blog/fhir-r4-basics', { 'if-none-match': 'W/"other"' })).statusCode).toBe(200);
+  });
+});
+
+describe('scheduled and draft items', () => {
+  const visibleEverywhere = async () => {
+    const post = await get(t, '/blog/bulk-data-export');
+    const list = (await get(t, '/blog')).body.includes('/blog/bulk-data-export');
+    const tag = (await get(t, '/blog/tag/bulk-data')).statusCode === 200;
+    const feed = items((await get(t, '/blog/feed.xml')).body).some((i: { link: string }) =>
+      i.link.endsWith('/blog/bulk-data-export'),
+    );
+    const sitemap = (await t.app.modules.content.sitemapEntries!()).some(
+      (e) => e.path === '/blog/bulk-data-export',
+    );
+    return { page: post.statusCode === 200, list, tag, feed, sitemap };
+  };
+
+  it('keeps a scheduled post out of every page, list, feed and the sitemap until its instant, then shows it at once', async () => {
+    const all = (v: boolean) => ({ page: v, list: v, tag: v, feed: v, sitemap: v });
+    try {
+      clock().set(new Date(SCHEDULED_AT.getTime() - 10_000));
+      expect(await visibleEverywhere()).toEqual(all(false));
+      // No cache may keep the list past the instant the post appears.
+      expect((await get(t, '/blog')).headers['cache-control']).toBe('public, max-age=10');
+      clock().set(new Date(SCHEDULED_AT.getTime() - 1));
+      expect(await visibleEverywhere()).toEqual(all(false));
+      clock().set(SCHEDULED_AT);
+      expect(await visibleEverywhere()).toEqual(all(true));
+      expect((await get(t, '/blog')).headers['cache-control']).toBe('public, max-age=60');
+    } finally {
+      clock().set('2026-06-01T09:00:00Z');
+    }
+    expect(await visibleEverywhere()).toEqual(all(false));
+  });
+
+  it('keeps a draft invisible (page, list, feed, search, sitemap) until it is published', async () => {
+    const admin = t.app.modules.content.admin;
+    const draft = await admin.create(staff, {
+      kind: 'doc',
+      slug: 'mapper-to-fhir/draft-zebra',
+      title: 'Zebra mappings',
+      description: 'A draft about zebras.',
+      frontMatter: { order: 9 },
+      body: 'Zebra zebra zebra.',
+    });
+    expect((await get(t, '/docs/mapper-to-fhir/draft-zebra')).statusCode).toBe(404);
+    expect((await get(t, '/docs/search?q=zebra')).body).toContain('No pages match');
+    expect((await get(t, '/docs/mapper-to-fhir')).body).not.toContain('draft-zebra');
+    expect((await t.app.modules.content.sitemapEntries!()).map((e) => e.path)).not.toContain(
+      '/docs/mapper-to-fhir/draft-zebra',
+    );
+    await admin.publish(staff, draft.id);
+    expect((await get(t, '/docs/mapper-to-fhir/draft-zebra')).statusCode).toBe(200);
+    expect((await get(t, '/docs/search?q=zebra')).body).toContain('href="/docs/mapper-to-fhir/draft-zebra"');
+    expect((await t.app.modules.content.sitemapEntries!()).map((e) => e.path)).toContain(
+      '/docs/mapper-to-fhir/draft-zebra',
+    );
+    await admin.archive(staff, draft.id);
+    expect((await get(t, '/docs/mapper-to-fhir/draft-zebra')).statusCode).toBe(404);
+  });
+});
+
+describe('slug changes', () => {
+  it('redirect the old URL with 301 to the current one, chains collapsing to one hop', async () => {
+    const admin = t.app.modules.content.admin;
+    const post = await admin.create(staff, {
+      kind: 'post',
+      slug: 'slug-one',
+      title: 'Moving post',
+      description: 'It moves.',
+      frontMatter: { date: '2026-05-01', author: 'ada', tags: ['moves'] },
+      body: 'Body.',
+    });
+    await admin.publish(staff, post.id);
+    await admin.update(staff, post.id, { slug: 'slug-two' });
+    await admin.update(staff, post.id, { slug: 'slug-three' });
+    for (const old of ['slug-one', 'slug-two']) {
+      const res = await get(t, `/blog/${old}`);
+      expect(res.statusCode).toBe(301);
+      expect(res.headers.location).toBe('/blog/slug-three');
+    }
+    expect((await get(t, '/blog/slug-three')).statusCode).toBe(200);
+    // A live item taking an old slug ends its redirect.
+    const other = await admin.create(staff, {
+      kind: 'post',
+      slug: 'slug-one',
+      title: 'A new post at an old address',
+      description: 'New.',
+      frontMatter: { date: '2026-05-02', author: 'ada', tags: [] },
+      body: 'New body.',
+    });
+    await admin.publish(staff, other.id);
+    expect((await get(t, '/blog/slug-one')).statusCode).toBe(200);
+    expect((await get(t, '/blog/slug-two')).headers.location).toBe('/blog/slug-three');
+    // A redirect never leads to something not public.
+    await admin.unpublish(staff, post.id);
+    expect((await get(t, '/blog/slug-two')).statusCode).toBe(404);
+  });
+
+  it('redirect a docs page, the tool index included', async () => {
+    const admin = t.app.modules.content.admin;
+    const { items: docs } = await admin.list({ kind: 'doc' });
+    const csv = docs.find((d) => d.slug === 'mapper-to-fhir/mapping-csv')!;
+    await admin.update(staff, csv.id, { slug: 'mapper-to-fhir/csv-files' });
+    const res = await get(t, '/docs/mapper-to-fhir/mapping-csv');
+    expect([res.statusCode, res.headers.location]).toEqual([301, '/docs/mapper-to-fhir/csv-files']);
+    await admin.update(staff, csv.id, { slug: 'mapper-to-fhir/mapping-csv' });
+    expect((await get(t, '/docs/mapper-to-fhir/mapping-csv')).statusCode).toBe(200);
+    expect((await get(t, '/docs/mapper-to-fhir/csv-files')).headers.location).toBe(
+      '/docs/mapper-to-fhir/mapping-csv',
+    );
+  });
+});
+
+describe('feeds', () => {
+  it('the blog feed is valid RSS with every visible post, absolute URLs and full content', async () => {
+    const res = await get(t, '/blog/feed.xml');
+    expect(res.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
+    expect(XMLValidator.validate(res.body)).toBe(true);
+    const channel = xml.parse(res.body).rss.channel;
+    const visible = t.app.modules.content.service;
+    const posts = (await visible.live()).visible('post', visible.now());
+    expect(channel.item).toHaveLength(posts.length);
+    expect(channel.item.length).toBeGreaterThanOrEqual(3);
+    expect(channel.item.map((i: { link: string }) => i.link)).not.toContain(
+      `${t.config.publicUrl}/blog/bulk-data-export`,
+    );
+    const r4 = channel.item.find(
+      (i: { link: string }) => i.link === `${t.config.publicUrl}/blog/fhir-r4-basics`,
+    );
+    expect(r4['content:encoded']).toContain(`srcset="${t.config.publicUrl}/media/`);
+    expect(r4['content:encoded']).not.toMatch(/(href|src)="\//);
+    expect(r4['dc:creator']).toBe('Ada Lovelace');
+  });
+
+  it('the podcast feed has the iTunes tags and each enclosure’s real length in bytes', async () => {
+    const res = await get(t, '/podcast/feed.xml');
+    expect(XMLValidator.validate(res.body)).toBe(true);
+    const doc = xml.parse(res.body);
+    expect(doc.rss['@xmlns:itunes']).toBe('http://www.itunes.com/dtds/podcast-1.0.dtd');
+    const channel = doc.rss.channel;
+    expect(channel['itunes:category']['@text']).toBe('Technology');
+    expect(channel['itunes:image']['@href']).toMatch(/^http.*show\.png\/[0-9a-f]{16}-600\.png$/);
+    expect(channel['itunes:explicit']).toBe('false');
+    expect(channel.item).toHaveLength(1);
+    const [episode] = channel.item;
+    const size = fs.statSync(path.join(FIXTURES, 'podcast/audio/bulk-data-in-practice.mp3')).size;
+    expect(episode.enclosure).toEqual({
+      '@url': `${t.config.publicUrl}/podcast/audio/bulk-data-in-practice.mp3`,
+      '@length': String(size),
+      '@type': 'audio/mpeg',
+    });
+    expect(episode['itunes:duration']).toBe('0:03');
+    expect(episode.guid['@isPermaLink']).toBe('false');
+    expect(episode.pubDate).toBe('Wed, 01 Apr 2026 00:00:00 GMT');
+    // The cover URL the feed names is served.
+    const cover = await get(t, new URL(channel['itunes:image']['@href']).pathname);
+    expect([cover.statusCode, cover.headers['content-type']]).toEqual([200, 'image/png']);
+  });
+});
+
+describe('audio', () => {
+  const url = '/podcast/audio/bulk-data-in-practice.mp3';
+  const file = fs.readFileSync(path.join(FIXTURES, 'podcast/audio/bulk-data-in-practice.mp3'));
+
+  it('serves the whole file uncompressed, saying it takes ranges', async () => {
+    const res = await t.http.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, br' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('audio/mpeg');
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.headers['accept-ranges']).toBe('bytes');
+    expect(Number(res.headers['content-length'])).toBe(file.length);
+    expect(res.rawPayload.equals(file)).toBe(true);
+  });
+
+  it('answers byte ranges with 206 and exactly those bytes', async () => {
+    const res = await t.http.inject({
+      method: 'GET',
+      url,
+      headers: { range: 'bytes=100-199', 'accept-encoding': 'gzip' },
+    });
+    expect(res.statusCode).toBe(206);
+    expect(res.headers['content-range']).toBe(`bytes 100-199/${file.length}`);
+    expect(res.headers['content-length']).toBe('100');
+    expect(res.rawPayload.equals(file.subarray(100, 200))).toBe(true);
+    const tail = await t.http.inject({ method: 'GET', url, headers: { range: 'bytes=-10' } });
+    expect(tail.rawPayload.equals(file.subarray(file.length - 10))).toBe(true);
+    const head = await t.http.inject({ method: 'HEAD', url, headers: { range: 'bytes=0-1' } });
+    expect([head.statusCode, head.headers['content-length']]).toEqual([206, '2']);
+  });
+
+  it('answers 416 with the length for a range past the end, and a whole file when If-Range is stale', async () => {
+    const res = await t.http.inject({ method: 'GET', url, headers: { range: `bytes=${file.length}-` } });
+    expect(res.statusCode).toBe(416);
+    expect(res.json().error.code).toBe('RANGE_NOT_SATISFIABLE');
+    expect(res.headers['content-range']).toBe(`bytes */${file.length}`);
+    const stale = await t.http.inject({
+      method: 'GET',
+      url,
+      headers: { range: 'bytes=0-1', 'if-range': '"old"' },
+    });
+    expect(stale.statusCode).toBe(200);
+  });
+
+  it('serves only the audio of a public episode', async () => {
+    expect((await get(t, '/podcast/audio/other.mp3')).statusCode).toBe(404);
+    expect((await get(t, '/podcast/audio/..%2F..%2Fsecret.mp3')).statusCode).toBe(400);
+  });
+});
+
+describe('docs search', () => {
+  it('ranks the best matching page first, with highlighted snippets', async () => {
+    const res = await get(t, '/docs/search?q=csv+mapping');
+    const found = [...res.body.matchAll(/<h3><a href="([^"]+)"/g)].map((m) => m[1]);
+    expect(found[0]).toBe('/docs/mapper-to-fhir/mapping-csv');
+    expect(found).toContain('/docs/mapper-to-fhir/getting-started');
+    expect(res.body).toMatch(/<mark>CSV<\/mark>/i);
+    expect(res.body).toContain('<meta name="robots" content="noindex, follow"');
+  });
+
+  it('escapes what a page says and what the visitor typed', async () => {
+    const admin = t.app.modules.content.admin;
+    const doc = await admin.create(staff, {
+      kind: 'doc',
+      slug: 'mapper-to-fhir/escaping',
+      title: 'Escaping quokka',
+      description: 'About quokka markup.',
+      frontMatter: { order: 8 },
+      body: 'The quokka template prints `<script>alert("quokka")</script>` and <img src=x onerror=alert(1)> literally.',
+    });
+    await admin.publish(staff, doc.id);
+    const res = await get(t, `/docs/search?q=${encodeURIComponent('quokka <script>alert(1)</script>')}`);
+    expect(res.statusCode).toBe(200);
+    const main = res.body.slice(res.body.indexOf('<main'));
+    expect(main).not.toContain('<script');
+    expect(main).not.toContain('<img');
+    expect(main).toContain('<mark>quokka</mark>');
+    // Preact escapes `<` in attribute values (`>` cannot end one) and in text.
+    expect(main).toContain('value="quokka &lt;script>alert(1)&lt;/script>"');
+    expect(main).toContain('matches “quokka &lt;script>');
+  });
+
+  it('takes any input without failing', async () => {
+    for (const q of ['"', '&', '!!', '-', 'a:b', "o'reilly", '(', '\\', 'or', '*']) {
+      expect((await get(t, `/docs/search?q=${encodeURIComponent(q)}`)).statusCode, q).toBe(200);
+    }
+    expect((await get(t, `/docs/search?q=${'x'.repeat(201)}`)).statusCode).toBe(400);
+  });
+});
+
+describe('images and the sitemap', () => {
+  it('serves image variants with a year of immutable caching, and 404 for anything else', async () => {
+    const body = (await get(t, '/blog')).body;
+    const src = /<source type="image\/webp" srcset="([^ ]+) /.exec(body)![1]!;
+    const res = await get(t, src);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/webp');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await get(t, src.replace(/[0-9a-f]{16}/, '0000000000000000'))).statusCode).toBe(404);
+    expect((await get(t, '/media/images/blog/fhir-r4.png')).statusCode).toBe(404);
+  });
+
+  it('lists every public content page with its last change, and nothing else', async () => {
+    const entries = await t.app.modules.content.sitemapEntries!();
+    const paths = entries.map((e) => e.path);
+    for (const p of [
+      '/blog',
+      '/podcast',
+      '/case-studies',
+      '/docs',
+      '/blog/fhir-r4-basics',
+      '/podcast/bulk-data-in-practice',
+      '/case-studies/regional-health-system',
+      '/docs/mapper-to-fhir',
+      '/about',
+      '/privacy',
+      '/terms',
+    ]) {
+      expect(paths).toContain(p);
+    }
+    expect(paths).not.toContain('/blog/bulk-data-export');
+    expect(paths.some((p) => p.includes('author') || p.includes('show'))).toBe(false);
+    expect(new Set(paths).size).toBe(paths.length);
+    for (const e of entries) expect(e.lastModified).toBeInstanceOf(Date);
+  });
+});
