@@ -372,7 +372,7 @@ export const CONFIG_VARS = {
     name: 'CONTENT_DIR',
     default: undefined,
     description:
-      'Folder of the Markdown content (blog, podcast, case studies, docs, pages; see CONTENT-FORMAT.md) loaded into the database at every start: a file adds its item or updates one staff never edited. Empty: the `content/` folder shipped with FHIR IQ.',
+      'Folder of the Markdown content (blog, podcast, case studies, docs, pages; see docs/content-format.md) loaded into the database at every start: a file adds its item or updates one staff never edited. Empty: the `content/` folder shipped with FHIR IQ.',
     parse: str,
   },
 } as const satisfies Record<string, VarSpec<unknown>>;

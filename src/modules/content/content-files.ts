@@ -7,7 +7,7 @@ import { type CheckedItem, checkItem, fromFileFrontMatter } from './domain/item.
 import { itemOfFile } from './domain/rules.ts';
 
 /**
- * Reading content/: every Markdown file that is an item (CONTENT-FORMAT.md) is parsed with
+ * Reading content/: every Markdown file that is an item (docs/content-format.md) is parsed with
  * gray-matter and checked like a staff edit. A file that fails the check is reported and left
  * out; it never stops the server from starting.
  */

@@ -303,6 +303,40 @@ describe('slug changes', () => {
   });
 });
 
+describe('the blog list', () => {
+  it('pages ten posts at a time, newest first, with rel="prev" and rel="next" links', async () => {
+    const admin = t.app.modules.content.admin;
+    for (let i = 1; i <= 9; i++) {
+      const day = String(i).padStart(2, '0');
+      const post = await admin.create(staff, {
+        kind: 'post',
+        slug: `paged-${i}`,
+        title: `Paged post ${i}`,
+        description: 'One of many.',
+        frontMatter: { date: `2026-01-${day}`, author: 'ada', tags: ['paged'] },
+        body: 'Body.',
+      });
+      await admin.publish(staff, post.id);
+    }
+    const first = await get(t, '/blog');
+    const order = [...first.body.matchAll(/<h2 class="card-title"><a href="\/blog\/([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(order).toHaveLength(10);
+    const dates = [...first.body.matchAll(/<time datetime="([0-9-]+)"/g)].map((m) => m[1]!);
+    expect(dates).toEqual([...dates].sort().reverse());
+    expect(first.body).toContain('<a href="/blog/page/2" rel="next">');
+    expect(first.body).not.toContain('rel="prev"');
+    const second = await get(t, '/blog/page/2');
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toContain('<a href="/blog" rel="prev">');
+    expect(second.body).toContain(`<link rel="canonical" href="${t.config.publicUrl}/blog/page/2"`);
+    // The oldest post is last.
+    expect(second.body).toContain('href="/blog/paged-1"');
+    expect((await get(t, '/blog/tag/paged')).body).not.toContain('rel="next"');
+  });
+});
+
 describe('feeds', () => {
   it('the blog feed is valid RSS with every visible post, absolute URLs and full content', async () => {
     const res = await get(t, '/blog/feed.xml');

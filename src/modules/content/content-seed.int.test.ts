@@ -91,7 +91,7 @@ describe('seeding content from files', () => {
     await t.app.seed();
     const cpu = process.cpuUsage(started);
     expect(await contentVersion()).toBe(before);
-    // All seeders together; the content seeder reads and hashes 17 files (recorded for the README).
+    // All seeders together; the content seeder reads and hashes 14 files (recorded for the README).
     expect((cpu.user + cpu.system) / 1000).toBeLessThan(5000);
   });
 

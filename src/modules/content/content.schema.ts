@@ -26,7 +26,8 @@ const frontMatter = Type.Object(
   {},
   {
     additionalProperties: true,
-    description: 'The kind’s own fields (CONTENT-FORMAT.md): e.g. a post’s date, author, tags and image.',
+    description:
+      'The kind’s own fields (docs/content-format.md): e.g. a post’s date, author, tags and image.',
   },
 );
 

@@ -3,8 +3,8 @@ import Value from 'typebox/value';
 import type { ErrorDetail } from '../../../platform/errors.ts';
 
 /**
- * The content kinds and the front matter each one carries (CONTENT-FORMAT.md at the repository
- * root is the contract with the writers). Title and description are columns of every item, so
+ * The content kinds and the front matter each one carries (docs/content-format.md is the
+ * contract with the writers). Title and description are columns of every item, so
  * they are not part of the stored front matter; for an author they are the name and the role.
  * Everything is checked with TypeBox here, for files and staff edits alike.
  */

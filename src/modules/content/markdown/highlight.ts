@@ -16,7 +16,7 @@ import yaml from 'highlight.js/lib/languages/yaml';
 
 /**
  * Code highlighting at render time, on the server: highlight.js's core with only the languages
- * our content uses (CONTENT-FORMAT.md names json, http, sql, typescript, bash, yaml, xml), so no
+ * our content uses (docs/content-format.md names json, http, sql, typescript, bash, yaml, xml), so no
  * highlighter ships to browsers. The output is class names (`hljs-keyword`…) styled by
  * content.css from the design tokens.
  */
