@@ -168,6 +168,16 @@ describe('staff edit content through the API', () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('refuses a site page at an address the site already uses', async () => {
+    for (const slug of ['pricing', 'admin', 'blog']) {
+      const res = await call(t, 'POST', BASE, {
+        jar: jars.admin,
+        body: { kind: 'page', slug, title: 'T', frontMatter: {} },
+      });
+      expect([res.statusCode, res.json().error.details[0].path], slug).toEqual([400, '/slug']);
+    }
+  });
+
   it('refuses a case study naming a product the catalog does not have', async () => {
     const res = await call(t, 'POST', BASE, {
       jar: jars.admin,

@@ -3,32 +3,19 @@ import Type from 'typebox';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { sendPage } from '../../web/index.ts';
-import type { AccountsModule } from '../accounts/index.ts';
 import { staffOf } from '../audit/index.ts';
 import type { ContentItem } from './content.repository.ts';
-import { IdParams, mediaSrc, RevisionParams, UploadBody } from './content.schema.ts';
-import type { ContentService } from './content.service.ts';
+import { IdParams, RevisionParams } from './content.schema.ts';
+import { type ContentAdminPageDeps, FORM_REFUSALS, field, hidden, NOTICES } from './content-admin.forms.ts';
 import { CONTENT_PERMISSIONS } from './content-admin.routes.ts';
-import { type ContentAdminService, effectiveStatus } from './content-admin.service.ts';
-import type { ContentPageBuilder } from './content-page-builder.tsx';
-import type { ContentViewModels } from './content-view-models.ts';
+import { effectiveStatus } from './content-admin.service.ts';
+import { registerMediaPage } from './content-media.pages.tsx';
 import { fieldOfPath, formToFrontMatter, frontMatterToForm } from './domain/form-fields.ts';
 import { isKind, type Kind } from './domain/front-matter.ts';
 import { isStatus } from './domain/rules.ts';
-import { readImageUpload } from './media/upload.ts';
-import { ContentListPage, MediaPage } from './views/admin-views.tsx';
+import { ContentListPage } from './views/admin-views.tsx';
 import { EditorPage, type EditorValues, RevisionPage } from './views/editor-views.tsx';
 
-export interface ContentAdminPageDeps {
-  admin: ContentAdminService;
-  content: ContentService;
-  pages: ContentPageBuilder;
-  models: ContentViewModels;
-  accounts: AccountsModule;
-}
-
-const hidden = { hide: true } as const;
-const field = (max: number) => Type.Optional(Type.String({ maxLength: max }));
 // The editor's form: its fixed fields, and front matter fields named `fm.<key>` (checked by the service).
 const EditorForm = Type.Object(
   {
@@ -50,27 +37,6 @@ const ScheduleForm = Type.Object(
   { _csrf: field(512), publishAt: field(40) },
   { additionalProperties: false },
 );
-const NOTICES: Record<string, string> = {
-  created: 'The draft is saved.',
-  saved: 'Saved.',
-  publish: 'Published: it is public now.',
-  schedule: 'Scheduled.',
-  unpublish: 'Unpublished: it is a draft again, invisible to the public.',
-  archive: 'Archived: it is invisible to the public.',
-  restore: 'The revision is restored as the newest version.',
-  uploaded: 'The image is uploaded: use its source below in front matter or Markdown.',
-};
-/** Refusals the editor explains beside its fields; anything else is an error page. */
-const FORM_REFUSALS = new Set([
-  'VALIDATION_FAILED',
-  'CONTENT_SLUG_TAKEN',
-  'CONTENT_INVALID_FRONT_MATTER',
-  'CONTENT_EDIT_CONFLICT',
-  'CONTENT_STATUS_CONFLICT',
-  'CONTENT_MEDIA_INVALID',
-  'CONTENT_MEDIA_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-]);
 
 type Form = Record<string, string | undefined>;
 
@@ -231,15 +197,7 @@ export function registerContentAdminPages(app: HttpServer, deps: ContentAdminPag
     },
   );
 
-  app.get(
-    '/admin/content/media',
-    {
-      preHandler: read,
-      schema: { ...hidden, querystring: Type.Object({ done: field(20) }, { additionalProperties: true }) },
-    },
-    async (request, reply) =>
-      sendMediaPage(deps, request, reply, { notice: NOTICES[request.query.done ?? ''] ?? null }),
-  );
+  registerMediaPage(app, deps);
 
   app.get(
     '/admin/content/:id',
@@ -369,58 +327,6 @@ export function registerContentAdminPages(app: HttpServer, deps: ContentAdminPag
       if (!page) throw new AppError('NOT_FOUND', 'Authors and the podcast show have no page of their own.');
       reply.header('x-robots-tag', 'noindex, nofollow');
       return sendPage(reply, page, { private: true });
-    },
-  );
-}
-
-async function sendMediaPage(
-  deps: ContentAdminPageDeps,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: { notice?: string | null; err?: AppError },
-) {
-  const { admin, accounts } = deps;
-  return sendPage(
-    reply,
-    MediaPage({
-      ...accounts.pageChrome(request, reply),
-      media: (await admin.listMedia()).map((m) => ({
-        id: m.id,
-        src: mediaSrc(m),
-        name: m.original_name,
-        width: m.width,
-        height: m.height,
-        size: m.size_bytes,
-        by: m.uploaded_by_email,
-        at: m.created_at,
-      })),
-      notice: options.notice ?? null,
-      error: options.err?.message ?? null,
-      canManage: accounts.can(request.actor ?? null, CONTENT_PERMISSIONS.manage),
-    }),
-    { private: true, status: options.err?.status ?? 200 },
-  );
-}
-
-/** POST /admin/content/media (the upload form), registered inside the JSON routes' multipart scope. */
-export function registerContentUploadPage(scope: HttpServer, deps: ContentAdminPageDeps): void {
-  scope.post(
-    '/admin/content/media',
-    {
-      preHandler: deps.accounts.requirePermission(CONTENT_PERMISSIONS.manage),
-      // readImageUpload applies the CSRF policy once the form's token (its first field) is read.
-      config: { csrf: false },
-      schema: { ...hidden, body: UploadBody },
-    },
-    async (request, reply) => {
-      try {
-        const file = await readImageUpload(scope, request, reply, deps.content.siteUrl);
-        await deps.admin.uploadMedia(staffOf(request), file);
-      } catch (err) {
-        if (!isAppError(err) || !FORM_REFUSALS.has(err.code)) throw err;
-        return sendMediaPage(deps, request, reply, { err });
-      }
-      return reply.redirect('/admin/content/media?done=uploaded', 303);
     },
   );
 }

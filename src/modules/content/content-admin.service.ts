@@ -62,6 +62,9 @@ function digest(item: ContentItem) {
  * refusal writes nothing. Any staff change marks the item as edited: the seeder leaves it alone.
  */
 export class ContentAdminService {
+  /** First path segments of the site's own pages (`pricing`, `admin`…): a site page cannot take one. */
+  #sitePaths: ReadonlySet<string> = new Set();
+
   constructor(
     private readonly ctx: PlatformContext,
     private readonly db: Kysely<ContentDb>,
@@ -70,6 +73,11 @@ export class ContentAdminService {
     /** Catalog product keys (case studies link products); read before a transaction opens. */
     private readonly productKeys: () => Promise<ReadonlySet<string>>,
   ) {}
+
+  /** Called once the HTTP routes are known (a worker process, with no routes, takes no staff edits). */
+  setSitePaths(paths: Iterable<string>): void {
+    this.#sitePaths = new Set(paths);
+  }
 
   async list(filter: { kind?: Kind; status?: Status; limit?: number; offset?: number }) {
     return repo.listItems(this.db, { ...filter, limit: filter.limit ?? 50, offset: filter.offset ?? 0 });
@@ -225,11 +233,17 @@ export class ContentAdminService {
   ): CheckedItem {
     const result = checkItem(input);
     if (result.ok) {
-      if (result.item.kind === 'show' && result.item.slug !== 'show') {
+      const { kind, slug } = result.item;
+      const problem =
+        kind === 'show' && slug !== 'show'
+          ? 'the show is always "show"'
+          : kind === 'page' && this.#sitePaths.has(slug)
+            ? `/${slug} is already a page of the site`
+            : null;
+      if (problem)
         throw new AppError('VALIDATION_FAILED', undefined, {
-          details: [{ path: '/slug', message: 'the show is always "show"' }],
+          details: [{ path: '/slug', message: problem }],
         });
-      }
       return result.item;
     }
     throw new AppError(result.frontMatter ? 'CONTENT_INVALID_FRONT_MATTER' : 'VALIDATION_FAILED', undefined, {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AppModule, PlatformContext } from '../../platform/context.ts';
-import type { HttpServer } from '../../platform/http/server.ts';
+import { type HttpServer, registeredRoutes } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { AuditModule } from '../audit/index.ts';
 import type { CatalogModule } from '../catalog/index.ts';
@@ -9,10 +9,11 @@ import * as repo from './content.repository.ts';
 import { contentSeeder } from './content.seeder.ts';
 import { ContentService } from './content.service.ts';
 import type { ContentTables } from './content.tables.ts';
-import { registerContentAdminPages, registerContentUploadPage } from './content-admin.pages.tsx';
+import { registerContentAdminPages } from './content-admin.pages.tsx';
 import { registerContentAdminRoutes } from './content-admin.routes.ts';
 import { ContentAdminService } from './content-admin.service.ts';
 import { registerContentFeeds } from './content-feeds.routes.ts';
+import { registerContentUploadPage } from './content-media.pages.tsx';
 import { ContentPageBuilder } from './content-page-builder.tsx';
 import { ContentViewModels, type ProductDirectory } from './content-view-models.ts';
 import { ImageLibrary } from './media/images.ts';
@@ -103,6 +104,14 @@ export function createContentModule(
       registerContentAdminPages(app, pageDeps);
       registerContentFeeds(app, { content: service, models });
       registerContentPages(app, { content: service, models, pages, accounts: deps.accounts });
+      // A site page lives at /<slug>: it may not take the first segment of a route the site already has.
+      app.addHook('onReady', async () => {
+        admin.setSitePaths(
+          registeredRoutes(app)
+            .map((r) => r.url.split('/')[1] ?? '')
+            .filter((segment) => segment && !segment.startsWith(':')),
+        );
+      });
     },
   };
 }
