@@ -115,9 +115,23 @@ export async function findBySlug(db: Db, kind: Kind, slug: string): Promise<Cont
   return row ? toItem(row) : undefined;
 }
 
-export async function findBySource(db: Db, sourcePath: string): Promise<ContentItem | undefined> {
-  const row = await items(db).where('source_path', '=', sourcePath).executeTakeFirst();
-  return row ? toItem(row) : undefined;
+/** What the seeder needs of every item that came from a file, by that file: one query for all. */
+export async function fileItems(
+  db: Db,
+): Promise<
+  Map<string, { id: string; sourceHash: string | null; staffEditedAt: Date | null; publishAt: Date | null }>
+> {
+  const rows = await db
+    .selectFrom('content_item')
+    .select(['id', 'source_path', 'source_hash', 'staff_edited_at', 'publish_at'])
+    .where('source_path', 'is not', null)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.source_path ?? '',
+      { id: r.id, sourceHash: r.source_hash, staffEditedAt: r.staff_edited_at, publishAt: r.publish_at },
+    ]),
+  );
 }
 
 export async function listItems(

@@ -29,6 +29,7 @@ export function contentSeeder(deps: { clock: Clock; log: Logger; content: Conten
       const now = deps.clock.now();
       const { items, problems } = readContentFiles(deps.content.contentDir);
       const authors = new Set(items.filter((f) => f.item.kind === 'author').map((f) => f.item.slug));
+      const known = await repo.fileItems(db);
       let changed = 0;
       const skip = (file: string, details: { path?: string; message: string }[]) =>
         deps.log.error({ file, problems: details }, 'content file skipped');
@@ -38,12 +39,15 @@ export function contentSeeder(deps: { clock: Clock; log: Logger; content: Conten
         (a, b) => Number(b.item.kind === 'author') - Number(a.item.kind === 'author'),
       );
       for (const file of ordered) {
+        const existing = known.get(file.sourcePath);
+        // Unchanged since it was applied, or staff took it over: nothing to do.
+        if (existing && (existing.staffEditedAt || existing.sourceHash === file.sourceHash)) continue;
         const refs = await deps.content.referenceProblems(file.item, db, { authors });
         if (refs.length) {
           skip(file.sourcePath, refs);
           continue;
         }
-        if (await apply(db, file, now)) changed++;
+        if (await apply(db, file, existing, now)) changed++;
       }
       if (changed > 0) {
         await repo.bumpVersion(db, now);
@@ -52,7 +56,14 @@ export function contentSeeder(deps: { clock: Clock; log: Logger; content: Conten
     },
   };
 
-  async function apply(db: ReturnType<typeof view<ContentDb>>, file: FileItem, now: Date): Promise<boolean> {
+  async function apply(
+    db: ReturnType<typeof view<ContentDb>>,
+    file: FileItem,
+    existing:
+      | { id: string; sourceHash: string | null; staffEditedAt: Date | null; publishAt: Date | null }
+      | undefined,
+    now: Date,
+  ): Promise<boolean> {
     const { item } = file;
     const date = dateOf(item.kind, item.frontMatter);
     const write = {
@@ -64,9 +75,7 @@ export function contentSeeder(deps: { clock: Clock; log: Logger; content: Conten
       plainText: plainText(item.body),
       date,
     };
-    const existing = await repo.findBySource(db, file.sourcePath);
     if (existing) {
-      if (existing.staffEditedAt || existing.sourceHash === file.sourceHash) return false;
       const { status, publishAt } = fileStatus(date, now, existing.publishAt);
       const version = await repo.updateContent(db, existing.id, {
         ...write,
