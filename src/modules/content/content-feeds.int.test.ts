@@ -118,6 +118,7 @@ describe('audio', () => {
     expect(res.headers['content-type']).toBe('audio/mpeg');
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(res.headers['accept-ranges']).toBe('bytes');
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
     expect(Number(res.headers['content-length'])).toBe(file.length);
     expect(res.rawPayload.equals(file)).toBe(true);
   });
@@ -205,6 +206,7 @@ describe('images and the sitemap', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/webp');
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
     expect((await get(t, src.replace(/[0-9a-f]{16}/, '0000000000000000'))).statusCode).toBe(404);
     expect((await get(t, '/media/images/blog/fhir-r4.png')).statusCode).toBe(404);
   });

@@ -135,6 +135,8 @@ export function registerContentFeeds(
       const etag = `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`;
       reply
         .type('audio/mpeg')
+        // Web podcast players and feed readers on other sites play the file: helmet's same-origin default would block them.
+        .header('cross-origin-resource-policy', 'cross-origin')
         .header('accept-ranges', 'bytes')
         .header('etag', etag)
         .header('last-modified', stat.mtime.toUTCString())
@@ -175,11 +177,15 @@ export function registerContentFeeds(
     async (request, reply) => {
       const variant = await content.images.variant(request.params['*']);
       if (!variant) throw new AppError('NOT_FOUND');
-      return reply
-        .type(variant.contentType)
-        .header('cache-control', YEAR)
-        .header('content-length', String(variant.size))
-        .send(fs.createReadStream(variant.file));
+      return (
+        reply
+          .type(variant.contentType)
+          // Feed readers show a post's images (and podcast apps the cover) from their own pages.
+          .header('cross-origin-resource-policy', 'cross-origin')
+          .header('cache-control', YEAR)
+          .header('content-length', String(variant.size))
+          .send(fs.createReadStream(variant.file))
+      );
     },
   );
 }

@@ -46,7 +46,7 @@ export function sendCached(
     .type(options.type)
     .header('etag', etag)
     .header('cache-control', request.actor ? 'private, no-cache' : `public, max-age=${options.maxAge}`)
-    .header('vary', 'Cookie, Accept-Encoding');
+    .header('vary', 'Cookie');
   if (options.lastModified) reply.header('last-modified', options.lastModified.toUTCString());
   const inm = request.headers['if-none-match'];
   const ims = request.headers['if-modified-since'];
