@@ -18,9 +18,13 @@ const staff: StaffContext = {
   ip: '127.0.0.1',
   requestId: 'test',
 };
+// The site's html-validate rules (its .htmlvalidate.json): recommended, lowercase doctype, self-closed void elements.
 const html = new HtmlValidate({
-  extends: ['html-validate:recommended', 'html-validate:prettier'],
-  rules: { 'doctype-style': 'off' },
+  extends: ['html-validate:recommended'],
+  rules: {
+    'doctype-style': ['error', { style: 'lowercase' }],
+    'void-style': ['error', { style: 'selfclose' }],
+  },
 });
 const xml = new XMLParser({
   ignoreAttributes: false,

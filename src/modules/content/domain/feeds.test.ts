@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { documentTitle } from '../views/shared.tsx';
 import { absolutize, blogRss, duration, podcastRss, xmlEscape } from './feeds.ts';
 import { fieldOfPath, formToFrontMatter, frontMatterToForm } from './form-fields.ts';
 
@@ -141,5 +142,19 @@ describe('the editor’s front matter fields', () => {
     expect(fieldOfPath('/frontMatter/results/0/value')).toBe('fm.results');
     expect(fieldOfPath('/frontMatter/image/alt')).toBe('fm.image.alt');
     expect(fieldOfPath('/slug')).toBe('slug');
+  });
+});
+
+describe('document titles', () => {
+  it('keep a title that fits, cut a long one before its colon or at a word', () => {
+    expect(documentTitle('FHIR R4 basics')).toBe('FHIR R4 basics');
+    expect(
+      documentTitle('FHIR Bulk Data export in practice: kick-off, polling, NDJSON and group export'),
+    ).toBe('FHIR Bulk Data export in practice');
+    const cut = documentTitle(
+      "A regional health system brings an acquired practice's records into its US Core API",
+    );
+    expect(cut).toBe("A regional health system brings an acquired practice's…");
+    expect(cut.length).toBeLessThanOrEqual(60);
   });
 });

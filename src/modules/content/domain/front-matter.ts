@@ -31,7 +31,8 @@ const text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const link = Type.Object(
   {
     label: text(80),
-    href: Type.String({ pattern: '^(https?://|mailto:)\\S+$', maxLength: 500 }),
+    // Another site, a mail address, or a page of ours (`/blog`); never `//host` or a script scheme.
+    href: Type.String({ pattern: '^(https?://\\S+|mailto:\\S+|/(?!/)\\S*)$', maxLength: 500 }),
   },
   { additionalProperties: false },
 );

@@ -22,7 +22,7 @@ const render = (md: string) =>
   });
 
 const ALLOWED = new Set(
-  'h2 h3 h4 h5 h6 p a ul ol li blockquote pre code span em strong del s hr br table thead tbody tr th td picture source img'.split(
+  'h2 h3 h4 h5 h6 p a ul ol li blockquote pre code span em strong del s hr br table thead tbody tr th td picture source img section'.split(
     ' ',
   ),
 );
@@ -127,6 +127,7 @@ describe('Markdown rendering', () => {
 
   it('aligns table cells with classes, not style attributes (the CSP forbids them)', () => {
     const html = render('| a | b |\n|:-:|--:|\n| 1 | 2 |');
+    expect(html).toContain('<section class="table-scroll" aria-label="Table 1" tabindex="0"><table>');
     expect(html).toContain('<th class="align-center">a</th>');
     expect(html).toContain('<td class="align-right">2</td>');
     expect(html).not.toContain('style=');
@@ -155,7 +156,7 @@ describe('Markdown rendering', () => {
 describe('the sanitizer, as a second line of defence', () => {
   it('drops what markdown-it could never produce', () => {
     const html = sanitizeContentHtml(
-      '<p onclick="x()">t</p><a href="javascript:alert(1)">a</a><img src="https://evil.example/x.png" onerror="x()"><div style="color:red">d</div><script>x()</script><h2 id="ok" class="x">h</h2>',
+      '<p onclick="x()">t</p><a href="javascript:alert(1)">a</a><img src="https://evil.example/x.png" onerror="x()"><div style="color:red" role="button" class="x">d</div><script>x()</script><h2 id="ok" class="x">h</h2>',
     );
     expect(html).toBe('<p>t</p><a>a</a><img />d<h2 id="ok">h</h2>');
   });
@@ -229,6 +230,7 @@ describe('text of a body', () => {
   it('slugifies headings and accepts only safe URLs', () => {
     expect(slugify('  SMART on FHIR: Launch!  ')).toBe('smart-on-fhir-launch');
     expect(slugify('***')).toBe('section');
+    expect(slugify('1. Broken references')).toBe('section-1-broken-references');
     expect(isSafeUrl('javascript:alert(1)')).toBe(false);
     expect(isSafeUrl('//evil.example')).toBe(false);
     expect(isSafeUrl('/blog/a')).toBe(true);

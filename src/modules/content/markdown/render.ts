@@ -39,7 +39,8 @@ export function slugify(text: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 60)
     .replace(/-+$/g, '');
-  return s || 'section';
+  // An id starting with a digit needs escaping in CSS selectors (and validators flag it).
+  return !s ? 'section' : /^[0-9]/.test(s) ? `section-${s}` : s;
 }
 
 /** markdown-it types attribute values as `string | number`; ours are strings. */
@@ -77,6 +78,13 @@ function createParser(): MarkdownIt {
     }
   });
 
+  // A table may be wider than a phone: it scrolls inside a labelled region keyboard users can reach.
+  md.renderer.rules.table_open = (_tokens, _idx, _options, env) => {
+    const e = env as { tables?: number };
+    e.tables = (e.tables ?? 0) + 1;
+    return `<section class="table-scroll" aria-label="Table ${e.tables}" tabindex="0"><table>\n`;
+  };
+  md.renderer.rules.table_close = () => '</table></section>\n';
   md.renderer.rules.fence = (tokens, idx) => codeBlock(tokens[idx]!.content, tokens[idx]!.info);
   md.renderer.rules.code_block = (tokens, idx) => codeBlock(tokens[idx]!.content, '');
 
@@ -143,6 +151,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
     'picture',
     'source',
     'img',
+    'section',
   ],
   allowedAttributes: {
     ...Object.fromEntries(HEADINGS.map((h) => [h, ['id']])),
@@ -154,6 +163,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
     th: ['class'],
     td: ['class'],
     picture: ['class'],
+    section: ['class', 'tabindex', 'aria-label'],
     source: ['type', 'srcset', 'sizes'],
     img: ['src', 'srcset', 'sizes', 'alt', 'width', 'height', 'loading', 'decoding', 'class'],
   },
@@ -166,6 +176,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
     td: ['align-left', 'align-center', 'align-right'],
     picture: ['content-picture'],
     img: ['content-image'],
+    section: ['table-scroll'],
   },
   allowedSchemes: ['http', 'https', 'mailto'],
   // Images come from this site only (/media/…): no scheme at all.

@@ -7,6 +7,7 @@ import {
   breadcrumbJsonLd,
   type Crumb,
   DateText,
+  documentTitle,
   PageHeader,
   Pagination,
   PreviewBanner,
@@ -168,7 +169,7 @@ export function BlogPostPage(props: PostPageProps) {
   return (
     <Layout
       {...props}
-      title={props.title}
+      title={documentTitle(props.title)}
       description={props.description}
       canonicalPath={path}
       currentPath={path}
@@ -229,7 +230,7 @@ export function AuthorBio(props: { author: AuthorView }) {
           <ul class="author-links">
             {a.links.map((l) => (
               <li key={l.href}>
-                <a href={l.href} rel="noopener">
+                <a href={l.href} rel={l.href.startsWith('/') ? undefined : 'noopener'}>
                   {l.label}
                 </a>
               </li>

@@ -8,6 +8,7 @@ import {
   breadcrumbJsonLd,
   type Crumb,
   DateText,
+  documentTitle,
   PageHeader,
   PreviewBanner,
   Prose,
@@ -114,7 +115,7 @@ export function CaseStudyPage(props: CaseStudyPageProps) {
   return (
     <Layout
       {...props}
-      title={s.title}
+      title={documentTitle(s.title)}
       description={s.description}
       canonicalPath={path}
       currentPath={path}

@@ -5,6 +5,7 @@ import {
   Breadcrumbs,
   breadcrumbJsonLd,
   type Crumb,
+  documentTitle,
   PageHeader,
   PreviewBanner,
   Prose,
@@ -111,7 +112,7 @@ export function DocPage(props: DocPageProps) {
   return (
     <Layout
       {...props}
-      title={isIndex ? `${tool.name} documentation` : `${props.title} · ${tool.name}`}
+      title={docTitle(isIndex, props.title, tool.name)}
       description={props.description}
       canonicalPath={props.path}
       currentPath={props.path}
@@ -163,6 +164,13 @@ export function DocPage(props: DocPageProps) {
       </div>
     </Layout>
   );
+}
+
+/** The tool's name helps a search result, when it still fits in what search engines show (~60 characters). */
+function docTitle(isIndex: boolean, title: string, tool: string): string {
+  if (isIndex) return `${tool} documentation`;
+  const both = `${title} · ${tool}`;
+  return both.length <= 60 ? both : documentTitle(title);
 }
 
 export interface SearchResult {

@@ -1,7 +1,7 @@
 import { Layout, type PageChrome } from '../../../web/index.ts';
 import { Picture } from '../media/picture.tsx';
 import type { AuthorView } from './blog-views.tsx';
-import { absolute, PageHeader, PreviewBanner, Prose } from './shared.tsx';
+import { absolute, documentTitle, PageHeader, PreviewBanner, Prose } from './shared.tsx';
 
 export interface SitePageProps extends PageChrome {
   slug: string;
@@ -31,7 +31,7 @@ export function SitePage(props: SitePageProps) {
   return (
     <Layout
       {...props}
-      title={props.title}
+      title={documentTitle(props.title)}
       description={props.description}
       canonicalPath={path}
       currentPath={path}
@@ -69,7 +69,7 @@ export function SitePage(props: SitePageProps) {
                     <ul class="author-links">
                       {a.links.map((l) => (
                         <li key={l.href}>
-                          <a href={l.href} rel="noopener">
+                          <a href={l.href} rel={l.href.startsWith('/') ? undefined : 'noopener'}>
                             {l.label}
                           </a>
                         </li>

@@ -8,6 +8,7 @@ import {
   breadcrumbJsonLd,
   type Crumb,
   DateText,
+  documentTitle,
   PageHeader,
   PreviewBanner,
   Prose,
@@ -161,7 +162,7 @@ export function EpisodePage(props: EpisodePageProps) {
   return (
     <Layout
       {...props}
-      title={e.title}
+      title={documentTitle(e.title)}
       description={e.description}
       canonicalPath={path}
       currentPath={path}

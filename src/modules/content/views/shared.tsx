@@ -177,5 +177,20 @@ export function PageHeader(props: { title: string; lead?: string; children?: Com
   );
 }
 
+/**
+ * The page's `<title>` for an item's title: search results show about 60 characters and the
+ * layout adds " · FHIR IQ" (10 more), so a longer title is cut — before its first colon when
+ * that leaves a real title, else at a word, with an ellipsis. The h1 always shows it whole.
+ */
+export function documentTitle(title: string): string {
+  const max = 60;
+  if (title.length <= max) return title;
+  const head = title.split(/:\s/)[0] ?? title;
+  if (head.length >= 15 && head.length <= max) return head;
+  const cut = title.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 20 ? cut.slice(0, space) : cut).replace(/[\s,;:–—-]+$/, '')}…`;
+}
+
 /** Absolute URL of a site path. */
 export const absolute = (siteUrl: string, path: string): string => new URL(path, siteUrl).href;
