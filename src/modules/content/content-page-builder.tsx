@@ -96,7 +96,7 @@ export class ContentPageBuilder {
   async doc(item: ItemOf<'doc'>, chrome: PageChrome, preview: string | null): Promise<VNode> {
     const live = await this.content.live();
     const toolSlug = item.slug.split('/')[0]!;
-    const path = pathOf('doc', item.slug)!;
+    const path = pathOf('doc', item.slug);
     const visible = (await this.models.tools(live, this.content.now())).find((t) => t.tool === toolSlug);
     // A preview of a page not yet public still shows where it will sit in the navigation.
     const tool = visible ?? { tool: toolSlug, name: toolSlug, description: '', path, pages: [] };

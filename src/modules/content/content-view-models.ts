@@ -32,7 +32,7 @@ export class ContentViewModels {
     return {
       title: item.title,
       description: item.description,
-      path: pathOf('post', item.slug)!,
+      path: pathOf('post', item.slug),
       date: item.date ?? fm.date,
       tags: fm.tags,
       minutes: readingMinutes(item.plainText),
@@ -137,7 +137,7 @@ export class ContentViewModels {
       const index = docs.find((d) => d.slug === `${tool}/index`);
       const pages: DocLink[] = [...docs]
         .sort((a, b) => Number(b === index) - Number(a === index))
-        .map((d) => ({ title: d.title, path: pathOf('doc', d.slug)! }));
+        .map((d) => ({ title: d.title, path: pathOf('doc', d.slug) }));
       tools.push({
         tool,
         name: dir.bySlug(tool)?.name ?? index?.title ?? tool,

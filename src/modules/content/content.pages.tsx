@@ -158,7 +158,7 @@ export function registerContentPages(app: HttpServer, deps: ContentPageDeps): vo
         q,
         results: hits.map(({ item, snippet }) => ({
           title: item.title,
-          path: pathOf(item.kind, item.slug)!,
+          path: pathOf('doc', item.slug),
           tool: tools.get(item.slug.split('/')[0]!) ?? '',
           snippet,
         })),

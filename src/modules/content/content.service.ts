@@ -16,7 +16,22 @@ import { type ImageLibrary, isImageSrc, type ResponsiveImage } from './media/ima
 import { pictureHtml } from './media/picture.tsx';
 
 /** Ids the public pages use themselves: a heading in a body never takes one. */
-const PAGE_IDS = ['main', 'transcript', 'related', 'share', 'author', 'docs-nav', 'search', 'results'];
+const PAGE_IDS = [
+  'main',
+  'transcript',
+  'show-notes',
+  'related',
+  'share',
+  'share-url',
+  'author',
+  'docs-nav',
+  'docs-q',
+  'results',
+  'results-heading',
+  'products-heading',
+  'values',
+  'team',
+];
 /** How wide an image in a body is drawn: the prose column (44rem) or the screen. */
 export const BODY_IMAGE_SIZES = '(min-width: 48rem) 44rem, 100vw';
 const RENDER_CACHE_MAX = 500;
@@ -104,7 +119,9 @@ export class ContentService {
       transcript: body.transcript === null ? null : await this.renderMarkdown(body.transcript),
     };
     this.#rendered.set(key, rendered);
-    if (this.#rendered.size > RENDER_CACHE_MAX) this.#rendered.delete(this.#rendered.keys().next().value!);
+    // Least recently used first: a hit above moves its entry to the end.
+    const oldest = this.#rendered.keys().next().value;
+    if (this.#rendered.size > RENDER_CACHE_MAX && oldest !== undefined) this.#rendered.delete(oldest);
     return rendered;
   }
 

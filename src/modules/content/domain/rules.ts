@@ -62,7 +62,12 @@ export function canMove(from: Status, move: Move): boolean {
   }
 }
 
+/** Kinds with a page of their own. */
+export type PagedKind = Exclude<Kind, 'author' | 'show'>;
+
 /** The public path of an item, or null for kinds that have no page of their own (authors, the show). */
+export function pathOf(kind: PagedKind, slug: string): string;
+export function pathOf(kind: Kind, slug: string): string | null;
 export function pathOf(kind: Kind, slug: string): string | null {
   switch (kind) {
     case 'post':
