@@ -164,40 +164,53 @@ export interface ItemWrite {
   date: string | null;
 }
 
-export async function insertItem(
-  db: Db,
-  row: ItemWrite & {
-    id: string;
-    kind: Kind;
-    status: Status;
-    publishAt: Date | null;
-    sourcePath: string | null;
-    sourceHash: string | null;
-    now: Date;
-  },
-): Promise<void> {
+export type NewItem = ItemWrite & {
+  id: string;
+  kind: Kind;
+  status: Status;
+  publishAt: Date | null;
+  sourcePath: string | null;
+  sourceHash: string | null;
+  now: Date;
+};
+
+export async function insertItem(db: Db, row: NewItem): Promise<void> {
+  await insertItems(db, [row]);
+}
+
+/** Several new items in one statement (the seeder's first load). */
+export async function insertItems(db: Db, rows: readonly NewItem[]): Promise<void> {
+  if (!rows.length) return;
   await db
     .insertInto('content_item')
-    .values({
-      id: row.id,
-      kind: row.kind,
-      slug: row.slug,
-      title: row.title,
-      description: row.description,
-      front_matter: JSON.stringify(row.frontMatter),
-      body: row.body,
-      plain_text: row.plainText,
-      date: row.date,
-      status: row.status,
-      publish_at: row.publishAt,
-      version: 1,
-      source_path: row.sourcePath,
-      source_hash: row.sourceHash,
-      staff_edited_at: null,
-      created_at: row.now,
-      updated_at: row.now,
-    })
+    .values(
+      rows.map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        slug: row.slug,
+        title: row.title,
+        description: row.description,
+        front_matter: JSON.stringify(row.frontMatter),
+        body: row.body,
+        plain_text: row.plainText,
+        date: row.date,
+        status: row.status,
+        publish_at: row.publishAt,
+        version: 1,
+        source_path: row.sourcePath,
+        source_hash: row.sourceHash,
+        staff_edited_at: null,
+        created_at: row.now,
+        updated_at: row.now,
+      })),
+    )
     .execute();
+}
+
+/** `kind/slug` of every item: which slugs a file may still take. */
+export async function takenSlugs(db: Db): Promise<Set<string>> {
+  const rows = await db.selectFrom('content_item').select(['kind', 'slug']).execute();
+  return new Set(rows.map((r) => `${r.kind}/${r.slug}`));
 }
 
 /** A new version of an item's content (and optionally its status); returns the new version number. */
@@ -251,9 +264,14 @@ export async function updateStatus(
 }
 
 export async function insertRevision(db: Db, row: RevisionRow): Promise<void> {
+  await insertRevisions(db, [row]);
+}
+
+export async function insertRevisions(db: Db, rows: readonly RevisionRow[]): Promise<void> {
+  if (!rows.length) return;
   await db
     .insertInto('content_revision')
-    .values({ ...row, front_matter: JSON.stringify(row.front_matter) })
+    .values(rows.map((row) => ({ ...row, front_matter: JSON.stringify(row.front_matter) })))
     .execute();
 }
 

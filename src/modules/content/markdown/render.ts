@@ -197,38 +197,47 @@ export function renderMarkdown(markdown: string, options: RenderOptions = {}): s
   return sanitizeContentHtml(parser.render(markdown, { ...options }));
 }
 
-/** Every image source a body references, to resolve them (asynchronously) before rendering. */
-export function imageSources(markdown: string): string[] {
-  const out = new Set<string>();
-  const walk = (tokens: Token[]) => {
-    for (const t of tokens) {
-      if (t.type === 'image') out.add(attr(t, 'src'));
-      if (t.children) walk(t.children);
-    }
-  };
-  walk(parser.parse(markdown, {}));
-  out.delete('');
-  return [...out];
-}
+// What the seeder and staff edits need of a body (its words, its image sources), by body: both
+// are asked for each save, and a test process starts many apps on the same files. Small
+// results are kept, not the token trees.
+const facts = new Map<string, { text: string; images: string[] }>();
 
-/** The words of a body: text, code and image descriptions, without markup (for search and reading time). */
-export function plainText(markdown: string): string {
+function factsOf(markdown: string): { text: string; images: string[] } {
+  const hit = facts.get(markdown);
+  if (hit) return hit;
   const parts: string[] = [];
+  const images = new Set<string>();
   const walk = (tokens: Token[]) => {
     for (const t of tokens) {
       if (t.type === 'text' || t.type === 'code_inline') parts.push(t.content);
       else if (t.type === 'fence' || t.type === 'code_block') parts.push(t.content);
       else if (t.type === 'softbreak' || t.type === 'hardbreak') parts.push(' ');
+      else if (t.type === 'image') images.add(attr(t, 'src'));
       if (t.children) walk(t.children);
       if (t.block && t.nesting === -1) parts.push('\n');
     }
   };
   walk(parser.parse(markdown, {}));
-  return parts
+  images.delete('');
+  const text = parts
     .join('')
     .replace(/[ \t]+/g, ' ')
     .replace(/\n\s*\n+/g, '\n')
     .trim();
+  const result = { text, images: [...images] };
+  if (facts.size >= 500) facts.delete(facts.keys().next().value ?? '');
+  facts.set(markdown, result);
+  return result;
+}
+
+/** Every image source a body references, to resolve them (asynchronously) before rendering. */
+export function imageSources(markdown: string): string[] {
+  return factsOf(markdown).images;
+}
+
+/** The words of a body: text, code and image descriptions, without markup (for search and reading time). */
+export function plainText(markdown: string): string {
+  return factsOf(markdown).text;
 }
 
 /** An episode's body: the show notes, then the part from a `## Transcript` heading on (without it). */
