@@ -368,6 +368,13 @@ export const CONFIG_VARS = {
       'Largest release file staff may upload (streamed to `DATA_DIR/releases/`); a larger one is refused with 413 `RELEASE_TOO_LARGE` and nothing is kept.',
     parse: int(1, 64 * 1024 * 1024 * 1024),
   },
+  CONTENT_DIR: {
+    name: 'CONTENT_DIR',
+    default: undefined,
+    description:
+      'Folder of the Markdown content (blog, podcast, case studies, docs, pages; see docs/content-format.md) loaded into the database at every start: a file adds its item or updates one staff never edited. Empty: the `content/` folder shipped with FHIR IQ.',
+    parse: str,
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -418,6 +425,8 @@ export interface Config {
   supportTicketsPerHour: number;
   /** Largest release file an upload may carry, in bytes. */
   releaseMaxBytes: number;
+  /** Absolute; undefined: the content/ folder shipped with FHIR IQ. */
+  contentDir: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -496,6 +505,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     supportTicketsPerHour: values.SUPPORT_TICKETS_PER_HOUR as number,
     releaseMaxBytes: values.RELEASE_MAX_BYTES as number,
+    contentDir: values.CONTENT_DIR ? path.resolve(cwd, values.CONTENT_DIR as string) : undefined,
   };
 }
 

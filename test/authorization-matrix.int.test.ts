@@ -76,6 +76,12 @@ beforeAll(async () => {
   expect(ticket.statusCode, ticket.body).toBe(201);
   const org = await api(t, 'POST', '/api/v1/orgs', { jar: jars.customerA, body: { name: 'Alice Hospital' } });
   expect(org.statusCode, org.body).toBe(201);
+  // A content item (a site page needs no author, image or product) for the console's content routes.
+  const page = await api(t, 'POST', '/api/v1/admin/content', {
+    jar: jars.admin,
+    body: { kind: 'page', slug: 'matrix-page', title: 'Matrix page', frontMatter: {} },
+  });
+  expect(page.statusCode, page.body).toBe(201);
   Object.assign(ids, {
     licenses: license.id,
     machines: (
@@ -101,6 +107,8 @@ beforeAll(async () => {
     skus: 'TL-MAPPER-PR-A',
     seats: 'colleague@hospital.org',
     jobs: 'orders.paid-subscriptions',
+    content: page.json().id,
+    revisions: '1',
   });
   for (const who of WHO) {
     if (who !== 'anonymous') {

@@ -255,7 +255,7 @@ describe('HTTP platform', () => {
       expect.arrayContaining(['/api/v1/echo', '/api/v1/boom', '/api/v1/gone']),
     );
     expect(doc.paths['/page-boom']).toBeUndefined();
-    const ui = await app.inject({ method: 'GET', url: '/docs/' });
+    const ui = await app.inject({ method: 'GET', url: '/api/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger');
   });

@@ -4,6 +4,7 @@ import { createAdminModule } from './admin/index.ts';
 import { type AuditModule, createAuditModule } from './audit/index.ts';
 import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
+import { type ContentModule, createContentModule } from './content/index.ts';
 import { createDownloadsModule, type DownloadsModule } from './downloads/index.ts';
 import { createFulfillmentModule, type FulfillmentModule } from './fulfillment/index.ts';
 import { createInvoicesModule, type InvoicesModule } from './invoices/index.ts';
@@ -37,6 +38,7 @@ export interface Modules {
   invoices: InvoicesModule;
   support: SupportModule;
   downloads: DownloadsModule;
+  content: ContentModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -123,6 +125,8 @@ export function createModules(ctx: PlatformContext): Modules {
   });
   // "Order paid" → the invoice (and its mail); "order refunded" → a credit note.
   const invoices = createInvoicesModule(ctx, { accounts, orders, payments });
+  // Blog, podcast, case studies, docs and site pages: files seed it, staff edit it; case studies link catalog products.
+  const content = createContentModule(ctx, { accounts, audit, catalog });
   return {
     accounts,
     audit,
@@ -138,6 +142,7 @@ export function createModules(ctx: PlatformContext): Modules {
     invoices,
     support,
     downloads,
+    content,
     all: [
       audit,
       accounts,
@@ -153,6 +158,7 @@ export function createModules(ctx: PlatformContext): Modules {
       invoices,
       support,
       downloads,
+      content,
       site,
       portal,
       admin,

@@ -371,6 +371,48 @@ export const ERROR_CATALOG = {
     description:
       'A release is unique per product, version and platform. Unpublishing keeps the release (its downloads stay on record); upload a new version instead. Nothing was written.',
   },
+  // ---- content (src/modules/content: blog, podcast, case studies, docs, pages) ----
+  CONTENT_SLUG_TAKEN: {
+    status: 409,
+    message: 'Another item of this kind already has this slug.',
+    description:
+      'A slug is unique per kind of content (posts, case studies, episodes, docs pages…). Choose another; nothing was written. A slug an item had before is free to take: its redirect then ends.',
+  },
+  CONTENT_INVALID_FRONT_MATTER: {
+    status: 422,
+    message: 'The front matter is not valid for this kind of content.',
+    description:
+      'A field of the kind’s front matter is missing, has the wrong type or format, or is unknown, or it points at something that does not exist (an author key, an image, an episode’s audio file, a catalog product). `details` names each field under `/frontMatter`. Nothing was written.',
+  },
+  CONTENT_EDIT_CONFLICT: {
+    status: 409,
+    message: 'Someone saved this item after you opened it. Reload it and make your change again.',
+    description:
+      'The `expectedVersion` sent with an edit is not the item’s current version: another save came first. Nothing was written.',
+  },
+  CONTENT_STATUS_CONFLICT: {
+    status: 409,
+    message: 'The item cannot make this move from its current status.',
+    description:
+      'Publish or schedule what is not live (a draft, a scheduled or an archived item: unpublish a live one first), unpublish what is not a draft, archive what is not archived. Nothing was written.',
+  },
+  CONTENT_MEDIA_INVALID: {
+    status: 415,
+    message: 'The file is not a PNG, JPEG or WebP image that can be read.',
+    description:
+      'Uploaded images are recognised by their bytes, not their name: PNG, JPEG and WebP up to 60 megapixels are accepted, and the image must decode. Nothing was kept.',
+  },
+  CONTENT_MEDIA_TOO_LARGE: {
+    status: 413,
+    message: 'The image is larger than 10 MB.',
+    description: 'Uploaded images may be at most 10 MB. Nothing was kept.',
+  },
+  RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    message: 'The requested range is outside the file.',
+    description:
+      'A `Range` request for audio starts at or after the end of the file. `Content-Range: bytes */<size>` gives the file’s length.',
+  },
 } as const satisfies Record<string, { status: number; message: string; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

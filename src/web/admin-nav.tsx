@@ -5,6 +5,7 @@
 export const ADMIN_SECTIONS: ReadonlyArray<readonly [href: string, label: string]> = [
   ['/admin', 'Dashboard'],
   ['/admin/catalog', 'Catalog'],
+  ['/admin/content', 'Content'],
   ['/admin/customers', 'Customers'],
   ['/admin/orders', 'Orders'],
   ['/admin/invoices', 'Invoices'],

@@ -190,6 +190,7 @@ const STYLESHEETS = [
   'app.css',
   'catalog.css',
   'commerce.css',
+  'content.css',
 ];
 
 export interface BuildAssetOptions {

@@ -70,7 +70,9 @@ export const MAIN_NAV: ReadonlyArray<{ href: string; label: string }> = [
 ];
 
 const FOOTER_NAV: ReadonlyArray<{ href: string; label: string }> = [
-  { href: '/docs/tools', label: 'Docs' },
+  { href: '/docs', label: 'Docs' },
+  { href: '/podcast', label: 'Podcast' },
+  { href: '/case-studies', label: 'Case studies' },
   { href: '/privacy', label: 'Privacy' },
   { href: '/terms', label: 'Terms' },
   { href: '/contact', label: 'Contact' },

@@ -38,6 +38,13 @@ describe('design tokens', () => {
     ['error text on its tint', c.danger, c.dangerTint],
     ['success text on its tint', c.success, c.successTint],
     ['footer text on the footer', c.footerText, c.footer],
+    ['code on the code block', c.codeText, c.footer],
+    ['code keywords', c.codeKeyword, c.footer],
+    ['code strings', c.codeString, c.footer],
+    ['code numbers and literals', c.codeNumber, c.footer],
+    ['code comments', c.codeComment, c.footer],
+    ['code titles', c.codeTitle, c.footer],
+    ['code attributes', c.codeAttr, c.footer],
   ])('%s meets AA for normal text (4.5:1)', (_name, fg, bg) => {
     expect(contrast(fg, bg)).toBeGreaterThanOrEqual(4.5);
   });

@@ -33,6 +33,14 @@ export const tokens = {
     successTint: '#F0FDF4',
     footer: '#0F172A',
     footerText: '#CBD5E1',
+    // Highlighted code (content bodies), on the dark code block (`footer`): each at least 4.5:1.
+    codeText: '#E2E8F0',
+    codeKeyword: '#FDBA74',
+    codeString: '#86EFAC',
+    codeNumber: '#93C5FD',
+    codeComment: '#94A3B8',
+    codeTitle: '#F9A8D4',
+    codeAttr: '#7DD3FC',
   },
   font: {
     sans: "'Inter', 'Inter Fallback', system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",

@@ -26,6 +26,26 @@ const SUPPORT_AND_DOWNLOADS_GRANTS: readonly Grant[] = [
   { roleKind: 'staff', role: 'admin', permission: 'admin.releases.manage' },
 ];
 
+/** Content (src/modules/content): support reads it and its previews; admins write and publish it. */
+const CONTENT: readonly PermissionDef[] = [
+  {
+    key: 'admin.content.read',
+    description: 'See content items (drafts included), their revisions and previews.',
+  },
+  {
+    key: 'admin.content.manage',
+    description: 'Create, edit, publish, schedule, unpublish and archive content; upload images (audited).',
+  },
+];
+const CONTENT_GRANTS: readonly Grant[] = [
+  ...(['admin', 'support'] as const).map((role) => ({
+    roleKind: 'staff' as const,
+    role,
+    permission: 'admin.content.read',
+  })),
+  { roleKind: 'staff', role: 'admin', permission: 'admin.content.manage' },
+];
+
 /**
  * Loads the permission catalog and the default role grants. Idempotent: it
  * only inserts rows that do not exist, so a grant staff withdrew
@@ -41,11 +61,16 @@ export function permissionSeeder(clock: Clock): Seeder {
     // 10: admin.support.read, admin.support.reply, admin.releases.read, admin.releases.manage.
     // 11: admin.customers.read.
     // 12: admin.orders.resend.
-    version: 12,
+    // 13: admin.content.read, admin.content.manage.
+    version: 13,
     run: async (trx) => {
       const db = view<AccountsDb>(handle(trx));
-      await insertMissingPermissions(db, [...PERMISSIONS, ...SUPPORT_AND_DOWNLOADS]);
-      await insertMissingGrants(db, [...defaultGrants(), ...SUPPORT_AND_DOWNLOADS_GRANTS], clock.now());
+      await insertMissingPermissions(db, [...PERMISSIONS, ...SUPPORT_AND_DOWNLOADS, ...CONTENT]);
+      await insertMissingGrants(
+        db,
+        [...defaultGrants(), ...SUPPORT_AND_DOWNLOADS_GRANTS, ...CONTENT_GRANTS],
+        clock.now(),
+      );
     },
   };
 }

@@ -253,8 +253,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       },
     },
   });
+  // Under /api: /docs is the products' documentation (the content module).
   await app.register(swaggerUi, {
-    routePrefix: '/docs',
+    routePrefix: '/api/docs',
     staticCSP: true,
     uiConfig: { docExpansion: 'list' },
   });
