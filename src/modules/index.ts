@@ -113,7 +113,7 @@ export function createModules(ctx: PlatformContext): Modules {
     openTickets: async (userId) => (await support.openTicketsOf(userId)).items,
   });
   // "Order paid" → the invoice (and its mail); "order refunded" → a credit note.
-  const invoices = createInvoicesModule(ctx, { accounts, orders, payments });
+  const invoices = createInvoicesModule(ctx, { accounts, audit, orders, payments });
   return {
     accounts,
     audit,

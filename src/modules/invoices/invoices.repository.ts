@@ -245,3 +245,26 @@ export async function mailOf(
     .where('invoice_id', '=', invoiceId)
     .executeTakeFirst();
 }
+
+/** Claims a credit note's mail: true exactly once per credit note. */
+export async function claimCreditNoteMail(
+  trx: Db,
+  creditNoteId: string,
+  messageId: string,
+  at: Date,
+): Promise<boolean> {
+  const r = await trx
+    .insertInto('credit_note_mail')
+    .values({ credit_note_id: creditNoteId, message_id: messageId, mailed_at: at })
+    .onConflict((oc) => oc.column('credit_note_id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows) === 1;
+}
+
+export async function creditNoteMailsOf(
+  db: Db,
+  creditNoteIds: readonly string[],
+): Promise<{ credit_note_id: string; message_id: string; mailed_at: Date }[]> {
+  if (!creditNoteIds.length) return [];
+  return db.selectFrom('credit_note_mail').selectAll().where('credit_note_id', 'in', creditNoteIds).execute();
+}

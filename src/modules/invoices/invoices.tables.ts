@@ -1,7 +1,7 @@
 import type { PlatformTables } from '../../platform/db/client.ts';
 import type { BuyerSnapshot, SellerSnapshot } from './domain/document.ts';
 
-/** The tables of migrations/202611260100_invoices_init.sql. */
+/** The tables of migrations/202611260100_invoices_init.sql and the later invoices_* migrations. */
 export type InvoicesTables = {
   invoice_counter: {
     series: 'invoice' | 'credit_note';
@@ -79,6 +79,12 @@ export type InvoicesTables = {
   };
   invoice_mail: {
     invoice_id: string;
+    message_id: string;
+    mailed_at: Date;
+  };
+  /** migrations/202611270500_invoices_credit_note_mail.sql */
+  credit_note_mail: {
+    credit_note_id: string;
     message_id: string;
     mailed_at: Date;
   };

@@ -85,9 +85,10 @@ const STAFF_ADMIN = [
   'admin.invoices.read',
   'admin.customers.read',
   'admin.orders.resend',
+  'admin.invoices.resend',
 ] as const;
 
-/** Support reads what helps answer a customer; besides reads it may only resend a confirmation mail. */
+/** Support reads what helps answer a customer; besides reads it may only resend mails the customer already got. */
 const STAFF_SUPPORT = [
   'admin.access',
   'admin.outbox.read',
@@ -101,6 +102,7 @@ const STAFF_SUPPORT = [
   'admin.invoices.read',
   'admin.customers.read',
   'admin.orders.resend',
+  'admin.invoices.resend',
 ];
 
 const STAFF: Record<StaffRole, readonly string[]> = { admin: STAFF_ADMIN, support: STAFF_SUPPORT };
@@ -176,6 +178,10 @@ export const PERMISSIONS: readonly PermissionDef[] = [
       'Search customers and organizations and see what each bought (orders, licenses, subscriptions).',
   },
   { key: 'admin.orders.resend', description: 'Send a paid order’s confirmation mail again (audited).' },
+  {
+    key: 'admin.invoices.resend',
+    description: 'Send an invoice’s or a credit note’s mail (with its PDF) to the buyer again (audited).',
+  },
 ];
 
 export interface Grant {
