@@ -145,12 +145,23 @@ export function registerCheckoutRoutes(
         body: QuoteBody,
         response: {
           200: QuoteJson,
-          ...errors(...BODY_ERRORS, 'UNKNOWN_SKU', 'VAT_ID_INVALID', 'REGION_REQUIRED', 'CART_EMPTY'),
+          ...errors(
+            ...BODY_ERRORS,
+            'UNKNOWN_SKU',
+            'VAT_ID_INVALID',
+            'REGION_REQUIRED',
+            'CART_EMPTY',
+            'FORBIDDEN',
+            'NOT_FOUND',
+          ),
         },
       },
     },
     async (request) => {
-      const r = await checkout.quote(ownerOf(request), request.body.billing);
+      const r = await checkout.quote(ownerOf(request), request.body.billing, {
+        actor: request.actor ?? null,
+        organizationId: request.body.organizationId,
+      });
       return quoteJson(r.cartId, r.cartVersion, r.quote);
     },
   );
@@ -177,12 +188,17 @@ export function registerCheckoutRoutes(
             'CART_MIXED_INTERVALS',
             'CHECKOUT_DISABLED',
             'PAYMENT_PAGE_UNAVAILABLE',
+            'FORBIDDEN',
+            'NOT_FOUND',
           ),
         },
       },
     },
     async (request, reply) => {
-      const r = await checkout.checkout(ownerOf(request), request.body, { ip: request.ip });
+      const r = await checkout.checkout(ownerOf(request), request.body, {
+        ip: request.ip,
+        actor: request.actor ?? null,
+      });
       return reply.code(r.created ? 201 : 200).send(r);
     },
   );

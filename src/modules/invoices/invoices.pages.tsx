@@ -7,6 +7,7 @@ import type { InvoiceStatus } from './domain/document.ts';
 import { STAFF } from './invoices.repository.ts';
 import {
   creditNotePdf,
+  customerScope,
   INVOICE_PERMISSIONS,
   type InvoiceRouteDeps,
   invoicePdf,
@@ -59,7 +60,7 @@ export function registerInvoicePages(app: HttpServer, deps: InvoiceRouteDeps): v
     '/account/invoices',
     { ...signedIn, schema: { ...hidden, querystring: AccountQuery } },
     async (request, reply) => {
-      const scope = { userId: request.actor!.userId };
+      const scope = customerScope(request, accounts);
       const year = request.query.year ? Number(request.query.year) : undefined;
       const status = (request.query.status || undefined) as InvoiceStatus | undefined;
       return page(
@@ -83,7 +84,7 @@ export function registerInvoicePages(app: HttpServer, deps: InvoiceRouteDeps): v
         reply,
         AccountInvoicePage({
           ...chrome(request, reply),
-          view: await invoices.get({ userId: request.actor!.userId }, request.params.id),
+          view: await invoices.get(customerScope(request, accounts), request.params.id),
         }),
       ),
   );
@@ -92,7 +93,7 @@ export function registerInvoicePages(app: HttpServer, deps: InvoiceRouteDeps): v
     '/account/invoices/:id/pdf',
     { ...signedIn, schema: { ...hidden, params: InvoiceIdParams } },
     async (request, reply) =>
-      sendPdf(reply, await invoicePdf(invoices, { userId: request.actor!.userId }, request.params.id)),
+      sendPdf(reply, await invoicePdf(invoices, customerScope(request, accounts), request.params.id)),
   );
 
   app.get(
@@ -103,7 +104,7 @@ export function registerInvoicePages(app: HttpServer, deps: InvoiceRouteDeps): v
         reply,
         await creditNotePdf(
           invoices,
-          { userId: request.actor!.userId },
+          customerScope(request, accounts),
           request.params.id,
           request.params.creditNoteId,
         ),

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import { BODY_ERRORS, errorResponses as errors } from '../../platform/http/schemas.ts';
@@ -50,6 +50,16 @@ const PdfResponse = {
   }),
 };
 
+/**
+ * A signed-in customer's scope: their own invoices and credit notes, and those of the
+ * organizations where they hold `org.orders.read` (owners, admins, billing members).
+ */
+export function customerScope(request: FastifyRequest, accounts: AccountsModule): Scope {
+  const actor = request.actor;
+  if (!actor) throw new AppError('UNAUTHENTICATED');
+  return { userId: actor.userId, orgIds: accounts.orgIdsWith(actor, 'org.orders.read') };
+}
+
 /** Sends a stored PDF as a download (never rendered inline on our origin). */
 export function sendPdf(reply: FastifyReply, doc: DocumentRow) {
   return reply
@@ -83,7 +93,7 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
   const staff = { preHandler: accounts.requirePermission(INVOICE_PERMISSIONS.read) };
   const own = ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'NOT_FOUND'] as const;
   const staffErrors = [...own, 'FORBIDDEN'] as const;
-  const customer = (userId: string): Scope => ({ userId });
+  const customer = (request: FastifyRequest): Scope => customerScope(request, accounts);
   const account = '/api/v1/account/invoices' as const;
   const admin = '/api/v1/admin/invoices' as const;
 
@@ -94,6 +104,8 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
       schema: {
         tags: ['accounts'],
         summary: 'The caller’s invoices with their credit notes, newest first',
+        description:
+          'With the invoices of the organizations where the caller is an owner, admin or billing member.',
         querystring: AccountListQuery,
         response: {
           200: Type.Object({ items: Type.Array(InvoiceSummaryJson) }),
@@ -102,8 +114,8 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
       },
     },
     async (request) => ({
-      items: (await invoices.list(customer(request.actor!.userId), { ...request.query, limit: 200 })).map(
-        (r) => invoiceSummaryJson(r.invoice, r.creditNotes, account),
+      items: (await invoices.list(customer(request), { ...request.query, limit: 200 })).map((r) =>
+        invoiceSummaryJson(r.invoice, r.creditNotes, account),
       ),
     }),
   );
@@ -120,8 +132,7 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
         response: { 200: InvoiceJson, ...errors(...own) },
       },
     },
-    async (request) =>
-      invoiceJson(await invoices.get(customer(request.actor!.userId), request.params.id), account),
+    async (request) => invoiceJson(await invoices.get(customer(request), request.params.id), account),
   );
 
   app.get(
@@ -137,7 +148,7 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
       },
     },
     async (request, reply) =>
-      sendPdf(reply, await invoicePdf(invoices, customer(request.actor!.userId), request.params.id)),
+      sendPdf(reply, await invoicePdf(invoices, customer(request), request.params.id)),
   );
 
   app.get(
@@ -155,12 +166,7 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
     async (request, reply) =>
       sendPdf(
         reply,
-        await creditNotePdf(
-          invoices,
-          customer(request.actor!.userId),
-          request.params.id,
-          request.params.creditNoteId,
-        ),
+        await creditNotePdf(invoices, customer(request), request.params.id, request.params.creditNoteId),
       ),
   );
 

@@ -88,6 +88,7 @@ function soldOrder(order: Order): SoldOrder {
     number: r.number,
     origin: r.origin,
     userId: r.user_id,
+    organizationId: r.organization_id ?? null,
     paidAt: r.paid_at!,
     taxDate: typeof r.tax_date === 'string' ? r.tax_date : r.tax_date.toISOString().slice(0, 10),
     currency: r.currency.trim(),
@@ -210,6 +211,7 @@ export class InvoiceService {
           buyer: content.buyer,
           reverse_charge: content.reverseCharge,
           notes: content.notes,
+          organization_id: order.row.organization_id ?? null,
         };
         const lines: InvoiceLineRow[] = content.lines.map((l) => ({
           invoice_id: id,
@@ -282,6 +284,7 @@ export class InvoiceService {
             tax_total: tax,
             gross_total: net + tax,
             full_refund: e.full,
+            organization_id: invoice.organization_id ?? null,
           },
           lines.map((l: CreditLine) => ({
             credit_note_id: id,

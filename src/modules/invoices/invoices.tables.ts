@@ -29,6 +29,8 @@ export type InvoicesTables = {
     buyer: BuyerSnapshot;
     reverse_charge: boolean;
     notes: string[];
+    /** The organization billed (the order's), or null: migrations/202611270530_invoices_organization.sql. */
+    organization_id: string | null;
   };
   invoice_line: {
     invoice_id: string;
@@ -60,6 +62,8 @@ export type InvoicesTables = {
     tax_total: number;
     gross_total: number;
     full_refund: boolean;
+    /** The invoice's organization, or null. */
+    organization_id: string | null;
   };
   credit_note_line: {
     credit_note_id: string;

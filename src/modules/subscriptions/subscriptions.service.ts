@@ -466,6 +466,8 @@ export class SubscriptionService {
         lines,
         origin: 'renewal',
         subscriptionId: sub.id,
+        // A subscription bought for an organization bills it every period.
+        organizationId: origin?.organization_id ?? null,
       },
       trx,
     );
@@ -1089,6 +1091,8 @@ export class SubscriptionService {
       )
         return undefined;
       const credit = Math.min(locked.credit_balance, quote.totals.gross);
+      // A subscription bought for an organization bills it every period.
+      const origin = await this.deps.orders.service.byId(sub.origin_order_id, trx);
       const order = await this.deps.orders.service.create(
         {
           userId: sub.user_id,
@@ -1104,6 +1108,7 @@ export class SubscriptionService {
           origin: c.origin,
           subscriptionId: sub.id,
           creditApplied: credit,
+          organizationId: origin?.organization_id ?? null,
         },
         trx,
       );
