@@ -103,7 +103,21 @@ beforeAll(async () => {
     body: { subject: 'Mapper question', category: 'technical', body: 'How do I map CSV?' },
   });
   expect(ticket.statusCode, ticket.body).toBe(201);
+  // A file on A's ticket (multipart, the CSRF token as a header).
+  const boundary = 'matrixboundary';
+  const attached = await t.http.inject({
+    method: 'POST',
+    url: `/api/v1/account/support/${ticket.json().ticket.id}/attachments`,
+    headers: {
+      cookie: jars.customerA.header(),
+      'x-csrf-token': (await csrfFrom(t, jars.customerA, '/account/support')).token,
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    },
+    payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="notes.txt"\r\n\r\nmatrix notes\r\n--${boundary}--\r\n`,
+  });
+  expect(attached.statusCode, attached.body).toBe(201);
   Object.assign(ids, {
+    attachments: attached.json().messages.at(-1).attachments[0].id,
     licenses: license.id,
     machines: (
       await one(sql<{ id: string }>`SELECT id FROM license_machine WHERE license_id = ${license.id}`)
@@ -137,7 +151,7 @@ beforeAll(async () => {
     }
     csrf[who] = (await csrfFrom(t, jars[who], '/sign-in')).token;
   }
-});
+}, 180_000);
 afterAll(async () => t?.close());
 
 /** A concrete URL: each `:param` filled with A's resource named by the segment before it. */

@@ -19,6 +19,7 @@ import {
 } from '../domain/ticket.ts';
 import type { Reference, TicketThread } from '../support.service.ts';
 import type { MessageRow, TicketRow } from '../support.tables.ts';
+import { AttachmentList, FilesForm } from './attachment-views.tsx';
 
 /** The customer's support pages (list, new ticket, thread) and the staff console's (list, one ticket). */
 
@@ -112,7 +113,8 @@ function Select(props: {
   );
 }
 
-function Thread(props: { messages: readonly MessageRow[]; staff: boolean }) {
+function Thread(props: { messages: readonly MessageRow[]; thread: TicketThread; staff: boolean }) {
+  const base = props.staff ? '/api/v1/admin/support' : '/api/v1/account/support';
   return (
     <ol class="stack support-thread">
       {props.messages.map((m) => (
@@ -128,6 +130,10 @@ function Thread(props: { messages: readonly MessageRow[]; staff: boolean }) {
             · <time datetime={new Date(m.created_at).toISOString()}>{minute(m.created_at)}</time>
           </p>
           <PlainText text={m.body} />
+          <AttachmentList
+            files={props.thread.attachments.filter((a) => a.messageId === m.id)}
+            href={(a) => `${base}/${props.thread.ticket.id}/attachments/${a.id}`}
+          />
         </li>
       ))}
     </ol>
@@ -322,8 +328,20 @@ function TicketFacts(props: { ticket: TicketRow; staff: boolean }) {
   );
 }
 
+/** What the files form says about the limits (SUPPORT_ATTACHMENT_MAX_BYTES, SUPPORT_ATTACHMENTS_PER_MESSAGE). */
+export interface FileLimits {
+  maxBytes: number;
+  perMessage: number;
+}
+
 export function AccountTicketPage(
-  props: PageChrome & { thread: TicketThread; body: string; error: string | null; notice: string | null },
+  props: PageChrome & {
+    thread: TicketThread;
+    body: string;
+    error: string | null;
+    notice: string | null;
+    limits: FileLimits;
+  },
 ) {
   const { ticket, messages } = props.thread;
   return (
@@ -336,7 +354,7 @@ export function AccountTicketPage(
         {props.notice && <Alert kind="success">{props.notice}</Alert>}
         {props.error && <Alert kind="error">{props.error}</Alert>}
         <TicketFacts ticket={ticket} staff={false} />
-        <Thread messages={messages} staff={false} />
+        <Thread messages={messages} thread={props.thread} staff={false} />
         {ticket.status === 'closed' ? (
           <p>This ticket is closed. Open a new ticket if you need more help.</p>
         ) : (
@@ -346,6 +364,14 @@ export function AccountTicketPage(
               <Button type="submit">Send the reply</Button>
             </div>
           </Form>
+        )}
+        {ticket.status !== 'closed' && (
+          <FilesForm
+            action={`/account/support/${ticket.id}/attachments`}
+            csrfToken={props.csrfToken}
+            staff={false}
+            {...props.limits}
+          />
         )}
       </div>
     </Layout>
@@ -397,6 +423,7 @@ export function AdminTicketPage(
     body: string;
     error: string | null;
     notice: string | null;
+    limits: FileLimits;
   },
 ) {
   const { ticket, messages } = props.thread;
@@ -409,7 +436,7 @@ export function AdminTicketPage(
         {props.notice && <Alert kind="success">{props.notice}</Alert>}
         {props.error && <Alert kind="error">{props.error}</Alert>}
         <TicketFacts ticket={ticket} staff />
-        <Thread messages={messages} staff />
+        <Thread messages={messages} thread={props.thread} staff />
         {props.canReply && (
           <>
             <Form action={`${base}/replies`} csrfToken={props.csrfToken} label="Reply">
@@ -425,6 +452,7 @@ export function AdminTicketPage(
                 <Button type="submit">Send the reply</Button>
               </div>
             </Form>
+            <FilesForm action={`${base}/attachments`} csrfToken={props.csrfToken} staff {...props.limits} />
             <Form action={`${base}/status`} csrfToken={props.csrfToken} label="Status">
               <Select name="status" label="Status" value={ticket.status} options={statusOptions} />
               <div class="actions">
