@@ -86,17 +86,16 @@ export function checkAttachment(filename: string, bytes: Uint8Array): Attachment
     : { ok: false, reason: `its content is not a ${ext.toUpperCase()} file` };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
+const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f"<>|:*?;]/g;
+
 /**
  * The name kept for a file: its last path segment, without control characters or characters
  * that mean something in a header, at most 150 characters, keeping its extension.
  */
 export function cleanFilename(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
-  const cleaned = base
-    .replace(/[\u0000-\u001f\u007f"<>|:*?;]/g, '_')
-    .trim()
-    .replace(/^\.+/, '');
+  const cleaned = base.replace(UNSAFE_IN_NAME, '_').trim().replace(/^\.+/, '');
   if (!cleaned) return 'attachment';
   if (cleaned.length <= 150) return cleaned;
   const ext = /\.[A-Za-z0-9]{1,5}$/.exec(cleaned)?.[0] ?? '';
