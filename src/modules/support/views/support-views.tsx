@@ -1,15 +1,5 @@
-import type { ComponentChildren } from 'preact';
+import { AdminNav, Alert, Button, FormField, Layout, type PageChrome } from '../../../web/index.ts';
 import {
-  AdminNav,
-  Alert,
-  Button,
-  CsrfInput,
-  FormField,
-  Layout,
-  type PageChrome,
-} from '../../../web/index.ts';
-import {
-  BODY_MAX,
   CATEGORY_LABELS,
   STATUS_LABELS,
   SUBJECT_MAX,
@@ -18,127 +8,14 @@ import {
   type TicketStatus,
 } from '../domain/ticket.ts';
 import type { Reference, TicketThread } from '../support.service.ts';
-import type { MessageRow, TicketRow } from '../support.tables.ts';
-import { AttachmentList, FilesForm } from './attachment-views.tsx';
+import type { TicketRow } from '../support.tables.ts';
+import { FilesForm } from './attachment-views.tsx';
+import { BodyField, Form, Select } from './form-parts.tsx';
+import { Thread } from './thread-views.tsx';
 
 /** The customer's support pages (list, new ticket, thread) and the staff console's (list, one ticket). */
 
 const minute = (d: Date) => `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
-/** Plain text as written: escaped by preact, each line break kept as a <br>. */
-export function PlainText(props: { text: string }) {
-  const lines = props.text.split('\n');
-  return (
-    <p class="message-body">
-      {lines.map((line, i) => (
-        <>
-          {i > 0 && <br />}
-          {line}
-        </>
-      ))}
-    </p>
-  );
-}
-
-function Form(props: {
-  action: string;
-  csrfToken: string | undefined;
-  label: string;
-  children: ComponentChildren;
-}) {
-  return (
-    <form method="post" action={props.action} class="form" aria-label={props.label}>
-      {props.csrfToken !== undefined && <CsrfInput token={props.csrfToken} />}
-      {props.children}
-    </form>
-  );
-}
-
-function BodyField(props: { value: string; error?: string | undefined; label: string }) {
-  return (
-    <div class={props.error ? 'form-field has-error' : 'form-field'}>
-      <label for="field-body">{props.label}</label>
-      {props.error && (
-        <p class="form-error" id="field-body-error">
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      )}
-      <textarea
-        id="field-body"
-        name="body"
-        rows={8}
-        required
-        maxLength={BODY_MAX}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={props.error ? 'field-body-error' : undefined}
-      >
-        {props.value}
-      </textarea>
-    </div>
-  );
-}
-
-function Select(props: {
-  name: string;
-  label: string;
-  options: readonly (readonly [value: string, label: string])[];
-  value: string;
-  optional?: boolean;
-  error?: string | undefined;
-  id?: string;
-}) {
-  const id = props.id ?? `field-${props.name}`;
-  return (
-    <div class={props.error ? 'form-field has-error' : 'form-field'}>
-      <label for={id}>
-        {props.label}
-        {props.optional && <span class="optional"> (optional)</span>}
-      </label>
-      {props.error && (
-        <p class="form-error">
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      )}
-      <select id={id} name={props.name}>
-        {props.optional && <option value="">None</option>}
-        {props.options.map(([value, label]) => (
-          <option value={value} selected={props.value === value}>
-            {label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-function Thread(props: { messages: readonly MessageRow[]; thread: TicketThread; staff: boolean }) {
-  const base = props.staff ? '/api/v1/admin/support' : '/api/v1/account/support';
-  return (
-    <ol class="stack support-thread">
-      {props.messages.map((m) => (
-        <li class="card">
-          <p>
-            <strong>
-              {m.author_kind === 'staff'
-                ? props.staff
-                  ? `${m.author_email} (staff)`
-                  : 'FHIR IQ support'
-                : m.author_email}
-            </strong>{' '}
-            · <time datetime={new Date(m.created_at).toISOString()}>{minute(m.created_at)}</time>
-          </p>
-          <PlainText text={m.body} />
-          <AttachmentList
-            files={props.thread.attachments.filter((a) => a.messageId === m.id)}
-            href={(a) => `${base}/${props.thread.ticket.id}/attachments/${a.id}`}
-          />
-        </li>
-      ))}
-    </ol>
-  );
-}
 
 function TicketTable(props: {
   tickets: readonly TicketRow[];
