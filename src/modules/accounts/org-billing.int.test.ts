@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
@@ -160,6 +161,50 @@ describe('organization billing details', () => {
     expect(ok.statusCode, ok.body).toBe(303);
     expect(ok.headers.location).toBe(`/account/organizations/${orgId}?done=billing-saved`);
     expect((await api(t, 'GET', billingUrl(), { jar: member })).json().billing.line2).toBe('Haus B');
+  });
+
+  it('never answers 5xx to random bodies, and a refusal changes nothing', async () => {
+    const snapshot = async () =>
+      JSON.stringify(
+        (await sql`SELECT * FROM organization_billing ORDER BY organization_id`.execute(t.app.ctx.db)).rows,
+      );
+    const before = await snapshot();
+    const text = fc.oneof(
+      fc.string({ maxLength: 120 }),
+      fc.constantFrom(
+        '',
+        ' ',
+        '<script>',
+        'DE',
+        'XX',
+        '\u0000',
+        'FR40303265045',
+        'DE 136 695 976',
+        'a'.repeat(300),
+      ),
+    );
+    const value = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null));
+    const body = fc.oneof(
+      fc.record(
+        Object.fromEntries(
+          Object.keys(DETAILS).map((k) => [
+            k,
+            k === 'country' ? fc.constantFrom('DE', 'D1', 'de', 'FR') : text,
+          ]),
+        ),
+        { requiredKeys: [] },
+      ),
+      fc.dictionary(fc.string({ maxLength: 12 }), value, { maxKeys: 6 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const r = await api(t, 'PUT', billingUrl(), { jar: owner, body: b });
+        expect(r.statusCode, r.body).toBeLessThan(500);
+        if (r.statusCode !== 200) expect(await snapshot()).toBe(before);
+        else await api(t, 'PUT', billingUrl(), { jar: owner, body: { ...DETAILS, line2: 'Haus B' } });
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('staff see them in the console', async () => {
