@@ -91,6 +91,42 @@ describe('accessibility', () => {
     });
   }
 
+  it('an organization with billing details, checkout buying for it, a ticket with files', async () => {
+    const post = async (path: string, data: unknown, method: 'post' | 'put' = 'post') => {
+      const r = await admin.request[method](`${server.url}${path}`, { data });
+      expect(r.status(), await r.text()).toBeLessThan(300);
+      return r.json();
+    };
+    const org = await post('/api/v1/orgs', { name: 'Accessible Hospital' });
+    await post(
+      `/api/v1/orgs/${org.id}/billing`,
+      {
+        legalName: 'Accessible Hospital Ltd',
+        line1: '1 Main Street',
+        city: 'Dublin',
+        postalCode: 'D01 F5P2',
+        country: 'IE',
+        email: 'billing@accessible.example',
+        vatId: 'IE6388047V',
+      },
+      'put',
+    );
+    await post('/api/v1/cart/items', { sku: 'TL-MAPPER-PR-A', quantity: 1 });
+    const ticket = await post('/api/v1/account/support', {
+      subject: 'Accessibility check',
+      category: 'technical',
+      body: 'A ticket whose page shows the files form.',
+    });
+    for (const path of [
+      `/account/organizations/${org.id}`,
+      `/checkout?organization=${org.id}`,
+      `/account/support/${ticket.ticket.id}`,
+      `/admin/support/${ticket.ticket.id}`,
+      `/admin/organizations/${org.id}`,
+    ])
+      expect(await violations(admin, path), path).toEqual([]);
+  });
+
   it('/admin/tax-rates showing form errors', async () => {
     const page = await admin.newPage();
     await page.goto(`${server.url}/admin/tax-rates`);

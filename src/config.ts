@@ -375,6 +375,27 @@ export const CONFIG_VARS = {
       'Folder of the Markdown content (blog, podcast, case studies, docs, pages; see docs/content-format.md) loaded into the database at every start: a file adds its item or updates one staff never edited. Empty: the `content/` folder shipped with FHIR IQ.',
     parse: str,
   },
+  SUPPORT_ATTACHMENT_MAX_BYTES: {
+    name: 'SUPPORT_ATTACHMENT_MAX_BYTES',
+    default: String(10 * 1024 * 1024),
+    description:
+      'Largest file a customer or staff member may attach to a support ticket message; a larger one is refused with 413 `ATTACHMENT_TOO_LARGE` and nothing of the message is kept.',
+    parse: int(1, 100 * 1024 * 1024),
+  },
+  SUPPORT_ATTACHMENTS_PER_MESSAGE: {
+    name: 'SUPPORT_ATTACHMENTS_PER_MESSAGE',
+    default: '5',
+    description:
+      'Files one support ticket message may carry; more is refused with 400 `TOO_MANY_ATTACHMENTS` and nothing is kept.',
+    parse: int(1, 20),
+  },
+  SUPPORT_ATTACHMENT_RETENTION_DAYS: {
+    name: 'SUPPORT_ATTACHMENT_RETENTION_DAYS',
+    default: '90',
+    description:
+      'Days a support ticket’s attachments are kept after the ticket is resolved or closed (they may hold patient data); then a daily job deletes their contents and names, keeping only that a file was there. A reopened ticket keeps its files.',
+    parse: int(1, 3650),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -427,6 +448,8 @@ export interface Config {
   releaseMaxBytes: number;
   /** Absolute; undefined: the content/ folder shipped with FHIR IQ. */
   contentDir: string | undefined;
+  /** Support ticket attachments: largest file, files per message, days kept after resolution. */
+  supportAttachments: { maxBytes: number; perMessage: number; retentionDays: number };
 }
 
 export class ConfigError extends Error {
@@ -506,6 +529,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     supportTicketsPerHour: values.SUPPORT_TICKETS_PER_HOUR as number,
     releaseMaxBytes: values.RELEASE_MAX_BYTES as number,
     contentDir: values.CONTENT_DIR ? path.resolve(cwd, values.CONTENT_DIR as string) : undefined,
+    supportAttachments: {
+      maxBytes: values.SUPPORT_ATTACHMENT_MAX_BYTES as number,
+      perMessage: values.SUPPORT_ATTACHMENTS_PER_MESSAGE as number,
+      retentionDays: values.SUPPORT_ATTACHMENT_RETENTION_DAYS as number,
+    },
   };
 }
 

@@ -1,9 +1,17 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, GuardInfo } from '../src/modules/accounts/index.ts';
-import { api, CookieJar, csrfFrom, nextIp, signedInUser } from '../src/modules/accounts/test-support.ts';
+import {
+  api,
+  CookieJar,
+  csrfFrom,
+  joinOrganization,
+  nextIp,
+  signedInUser,
+} from '../src/modules/accounts/test-support.ts';
 import { staffJars } from '../src/modules/catalog/test-support.ts';
-import { afterPayment, buy, runQueued } from '../src/modules/fulfillment/test-support.ts';
+import { checkoutAs, FRENCH_BUSINESS, payWithCard } from '../src/modules/checkout/test-support.ts';
+import { afterPayment, runQueued } from '../src/modules/fulfillment/test-support.ts';
 import { INVOICE_JOBS } from '../src/modules/invoices/index.ts';
 import { registeredRoutes } from '../src/platform/http/server.ts';
 import { createTestApp, type TestApp } from './support/test-app.ts';
@@ -15,6 +23,9 @@ import { createTestApp, type TestApp } from './support/test-app.ts';
  * or get 401 (JSON); a caller the route's guards refuse gets 403; an allowed caller is never
  * refused; and nobody but A reads A's resources through the portal (404, the resource does not
  * exist for them). The routes come from the server itself, so a route added later is covered.
+ * A and B belong to different organizations; A's order is bought for A's organization, so an
+ * admin colleague of A reads its order, invoice and credit note (every such portal route) and B
+ * never does.
  */
 
 type Who = 'anonymous' | 'customerA' | 'customerB' | 'support' | 'admin';
@@ -29,6 +40,8 @@ const actors = {} as Record<Exclude<Who, 'anonymous'>, Actor>;
 const csrf = {} as Record<Who, string>;
 /** Path parameter values by the path segment before them: A's resources. */
 const ids: Record<string, string> = {};
+/** An admin of A's organization (not one of the matrix's callers). */
+let colleague: CookieJar;
 
 beforeAll(async () => {
   t = await createTestApp({ clockAt: '2026-11-20T09:00:00Z' });
@@ -38,12 +51,28 @@ beforeAll(async () => {
   jars.admin = staff.admin;
   jars.customerA = await signedInUser(t, 'alice@hospital.org');
   jars.customerB = await signedInUser(t, 'bob@clinic.org');
+  colleague = await signedInUser(t, 'carol@hospital.org');
+  const org = await api(t, 'POST', '/api/v1/orgs', { jar: jars.customerA, body: { name: 'Alice Hospital' } });
+  expect(org.statusCode, org.body).toBe(201);
+  await joinOrganization(t, jars.customerA, org.json().id, colleague, 'carol@hospital.org', 'admin');
+  const orgB = await api(t, 'POST', '/api/v1/orgs', { jar: jars.customerB, body: { name: 'Bob Clinic' } });
+  expect(orgB.statusCode, orgB.body).toBe(201);
 
-  const orderId = await buy(t, jars.customerA, 'alice@hospital.org', [
+  // A buys for A's organization.
+  for (const body of [
     { sku: 'TL-MAPPER-PR-A', quantity: 1 },
     { sku: 'TL-ANALYTICS-ST-M', quantity: 1 },
     { sku: 'CS-BLOCKS-10-B', quantity: 1 },
-  ]);
+  ])
+    expect((await api(t, 'POST', '/api/v1/cart/items', { jar: jars.customerA, body })).statusCode).toBe(200);
+  const bought = await checkoutAs(
+    t,
+    jars.customerA,
+    { ...FRENCH_BUSINESS, organization: 'Alice Hospital', email: 'alice@hospital.org' },
+    { organizationId: org.json().id },
+  );
+  expect((await payWithCard(t, jars.customerA, bought.payUrl, '4242424242424242')).statusCode).toBe(303);
+  const orderId = bought.orderId;
   await afterPayment(t);
   const db = t.app.ctx.db;
   const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(db)).rows[0]!;
@@ -74,8 +103,19 @@ beforeAll(async () => {
     body: { subject: 'Mapper question', category: 'technical', body: 'How do I map CSV?' },
   });
   expect(ticket.statusCode, ticket.body).toBe(201);
-  const org = await api(t, 'POST', '/api/v1/orgs', { jar: jars.customerA, body: { name: 'Alice Hospital' } });
-  expect(org.statusCode, org.body).toBe(201);
+  // A file on A's ticket (multipart, the CSRF token as a header).
+  const boundary = 'matrixboundary';
+  const attached = await t.http.inject({
+    method: 'POST',
+    url: `/api/v1/account/support/${ticket.json().ticket.id}/attachments`,
+    headers: {
+      cookie: jars.customerA.header(),
+      'x-csrf-token': (await csrfFrom(t, jars.customerA, '/account/support')).token,
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    },
+    payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="notes.txt"\r\n\r\nmatrix notes\r\n--${boundary}--\r\n`,
+  });
+  expect(attached.statusCode, attached.body).toBe(201);
   // A content item (a site page needs no author, image or product) for the console's content routes.
   const page = await api(t, 'POST', '/api/v1/admin/content', {
     jar: jars.admin,
@@ -83,6 +123,7 @@ beforeAll(async () => {
   });
   expect(page.statusCode, page.body).toBe(201);
   Object.assign(ids, {
+    attachments: attached.json().messages.at(-1).attachments[0].id,
     licenses: license.id,
     machines: (
       await one(sql<{ id: string }>`SELECT id FROM license_machine WHERE license_id = ${license.id}`)
@@ -118,7 +159,7 @@ beforeAll(async () => {
     }
     csrf[who] = (await csrfFrom(t, jars[who], '/sign-in')).token;
   }
-});
+}, 180_000);
 afterAll(async () => t?.close());
 
 /** A concrete URL: each `:param` filled with A's resource named by the segment before it. */
@@ -226,4 +267,46 @@ describe('the authorization matrix of the portal and the console', () => {
       expect(wrong).toEqual([]);
     }, 240_000);
   }
+
+  it('lets an admin of A’s organization read its order, invoice and credit note; B never', async () => {
+    // Every portal read of an order, an invoice or a credit note (from the server's route list).
+    const shared = registeredRoutes(t.http).filter(
+      (r) =>
+        r.method === 'GET' &&
+        (PORTAL.test(r.url) || r.url.startsWith('/api/v1/orders/')) &&
+        /\/(orders|invoices)\/:id(\/|$)/.test(r.url) &&
+        !/\/(licenses|subscriptions)\//.test(r.url),
+    );
+    // Orders (page, API), invoices (page, API, PDFs) and credit note PDFs.
+    expect(shared.length).toBeGreaterThanOrEqual(8);
+    const wrong: string[] = [];
+    for (const route of shared) {
+      const url = concrete(route.url);
+      const seen = await t.http.inject({
+        method: 'GET',
+        url,
+        headers: { cookie: colleague.header() },
+        remoteAddress: nextIp(),
+      });
+      if (seen.statusCode !== 200) wrong.push(`colleague ${url} → ${seen.statusCode} (200 expected)`);
+      const b = await call('GET', url, 'customerB');
+      if (b.statusCode !== 404) wrong.push(`customerB ${url} → ${b.statusCode} (404 expected)`);
+    }
+    expect(wrong).toEqual([]);
+    const listed = async (jar: CookieJar, url: string) =>
+      (
+        await t.http.inject({
+          method: 'GET',
+          url,
+          headers: { cookie: jar.header() },
+          remoteAddress: nextIp(),
+        })
+      )
+        .json()
+        .items.map((i: { id: string }) => i.id);
+    expect(await listed(colleague, '/api/v1/orders')).toContain(ids.orders);
+    expect(await listed(colleague, '/api/v1/account/invoices')).toContain(ids.invoices);
+    expect(await listed(jars.customerB, '/api/v1/orders')).toEqual([]);
+    expect(await listed(jars.customerB, '/api/v1/account/invoices')).toEqual([]);
+  });
 });

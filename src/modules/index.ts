@@ -49,13 +49,24 @@ export interface Modules {
  */
 export function createModules(ctx: PlatformContext): Modules {
   const audit = createAuditModule(ctx);
-  const accounts = createAccountsModule(ctx);
+  // Organizations' VAT IDs are verified by the tax module, created after accounts (which it uses).
+  let tax: TaxModule | undefined;
+  const taxModule = (): TaxModule => {
+    if (!tax) throw new Error('The tax module is not wired yet');
+    return tax;
+  };
+  const accounts = createAccountsModule(ctx, {
+    taxIds: {
+      check: (raw, country, trx) => taxModule().checkTaxNumber(raw, country, trx),
+      status: (id, country) => taxModule().taxNumberStatus(id, country),
+    },
+  });
   const catalog = createCatalogModule(ctx, { accounts, audit });
   const site = createSiteModule(ctx, { accounts });
   // Quotes price SKUs from the catalog (catalog.service.price fits the tax module's PriceSource);
   // staff edit rates through accounts' guards, audited.
   // TAX_CALCULATOR=stripe: Stripe Tax computes the amounts (the rules stay ours).
-  const tax = createTaxModule(ctx, {
+  tax = createTaxModule(ctx, {
     prices: catalog.service,
     accounts,
     audit,
@@ -124,7 +135,7 @@ export function createModules(ctx: PlatformContext): Modules {
     openTickets: async (userId) => (await support.openTicketsOf(userId)).items,
   });
   // "Order paid" → the invoice (and its mail); "order refunded" → a credit note.
-  const invoices = createInvoicesModule(ctx, { accounts, orders, payments });
+  const invoices = createInvoicesModule(ctx, { accounts, audit, orders, payments });
   // Blog, podcast, case studies, docs and site pages: files seed it, staff edit it; case studies link catalog products.
   const content = createContentModule(ctx, { accounts, audit, catalog });
   return {

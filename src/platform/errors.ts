@@ -359,6 +359,24 @@ export const ERROR_CATALOG = {
     message: 'This download link has expired.',
     description: 'Download links are valid for 5 minutes. Get a fresh link from the downloads page.',
   },
+  ATTACHMENT_TOO_LARGE: {
+    status: 413,
+    message: 'The file is larger than a support ticket attachment may be.',
+    description:
+      'A file attached to a support ticket message is larger than `SUPPORT_ATTACHMENT_MAX_BYTES`. Nothing of the message was kept.',
+  },
+  ATTACHMENT_TYPE_NOT_ALLOWED: {
+    status: 415,
+    message: 'This kind of file cannot be attached. Attach a PDF, PNG, JPEG, text, JSON, CSV or log file.',
+    description:
+      'A file attached to a support ticket message is not one of the allowed types (PDF, PNG, JPEG, plain text, JSON, CSV, log), judged by its content and its extension together (the content type the client sent is not trusted). Nothing of the message was kept.',
+  },
+  TOO_MANY_ATTACHMENTS: {
+    status: 400,
+    message: 'Too many files for one message.',
+    description:
+      'A support ticket message carries more files than `SUPPORT_ATTACHMENTS_PER_MESSAGE`. Nothing of the message was kept.',
+  },
   RELEASE_TOO_LARGE: {
     status: 413,
     message: 'The release file is larger than allowed.',

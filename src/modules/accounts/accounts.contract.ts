@@ -1,3 +1,5 @@
+import type { DbHandle } from '../../platform/db/transaction.ts';
+
 /**
  * The accounts module's service surface, shared by its JSON routes, its pages
  * and other modules (through index.ts). Written first so routes and pages can
@@ -10,7 +12,11 @@ export type PlatformRole = (typeof PLATFORM_ROLES)[number];
 export const STAFF_ROLES = ['admin', 'support'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-export const ORG_ROLES = ['owner', 'admin', 'member'] as const;
+/**
+ * Organization roles. `billing` manages the organization's billing details and sees its orders,
+ * invoices and credit notes, without managing members (domain/permissions.ts has the matrix).
+ */
+export const ORG_ROLES = ['owner', 'admin', 'billing', 'member'] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
 
 /** Who is making a request, resolved once per request from the session cookie or a bearer API token. */
@@ -94,4 +100,39 @@ export interface RequestMeta {
 export interface SignInResult {
   actor: Actor;
   setCookies: string[];
+}
+
+/** A tax registration number (VAT ID) and its verification, as the tax module reports it. */
+export interface TaxIdStatus {
+  id: string;
+  status: 'pending' | 'valid' | 'invalid' | 'unchecked';
+  source: 'vies' | 'local-format' | null;
+  checkedAt: Date | null;
+}
+
+/**
+ * The tax module's VAT-ID verification, handed to accounts by the module wiring (accounts sits
+ * below tax and cannot import it). `check` throws VAT_ID_INVALID for a malformed number.
+ */
+export interface TaxIdChecker {
+  check(raw: string, country: string, trx: DbHandle): Promise<TaxIdStatus>;
+  status(id: string, country: string): Promise<TaxIdStatus>;
+}
+
+/** An organization's billing details, what invoices of its purchases print. */
+export interface OrganizationBilling {
+  organizationId: string;
+  organizationName: string;
+  legalName: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postalCode: string;
+  region: string | null;
+  country: string;
+  email: string;
+  vatId: string | null;
+  /** The VAT ID's current verification (null without a VAT ID). */
+  vat: TaxIdStatus | null;
+  updatedAt: Date;
 }

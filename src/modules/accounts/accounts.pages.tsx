@@ -12,6 +12,7 @@ import type { IdentityService } from './accounts.service.ts';
 import type { ApiTokenService } from './api-tokens.service.ts';
 import { safeNextPath } from './domain/safe-redirect.ts';
 import type { AccountLimiters } from './limits.ts';
+import type { OrganizationBillingService } from './organization-billing.service.ts';
 import { registerOrganizationPages } from './organizations.pages.tsx';
 import type { OrganizationService } from './organizations.service.ts';
 import { actorOf, field, formBody, formError, html, noticeOf } from './pages-support.ts';
@@ -37,6 +38,7 @@ export interface PageDeps {
   identity: IdentityService;
   tokens: ApiTokenService;
   orgs: OrganizationService;
+  billing: OrganizationBillingService;
   guards: Guards;
   limits: AccountLimiters;
   publicUrl: string;
@@ -408,5 +410,10 @@ export function registerAccountPages(app: HttpServer, deps: PageDeps): void {
     },
   );
 
-  registerOrganizationPages(app, { orgs: deps.orgs, guards, publicUrl: deps.publicUrl });
+  registerOrganizationPages(app, {
+    orgs: deps.orgs,
+    billing: deps.billing,
+    guards,
+    publicUrl: deps.publicUrl,
+  });
 }

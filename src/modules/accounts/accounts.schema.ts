@@ -32,7 +32,12 @@ export const Id = Type.String({ pattern: ID_PATTERN, maxLength: 40 });
 const DateTime = Type.String({ format: 'date-time' });
 const NullableDateTime = Type.Union([DateTime, Type.Null()]);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
-const OrgRoleSchema = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
+const OrgRoleSchema = Type.Union([
+  Type.Literal('owner'),
+  Type.Literal('admin'),
+  Type.Literal('billing'),
+  Type.Literal('member'),
+]);
 
 // ---- bodies -------------------------------------------------------------------------------------------------
 
@@ -161,6 +166,66 @@ export const InvitationSchema = Type.Object(
       Type.Literal('expired'),
     ]),
     expiresAt: DateTime,
+  },
+  closed,
+);
+
+const optionalText = (max: number) => Type.Optional(Type.String({ maxLength: max }));
+export const OrgBillingBody = Type.Object(
+  {
+    legalName: Type.String({ minLength: 1, maxLength: 100, description: 'What invoices print.' }),
+    line1: Type.String({ minLength: 1, maxLength: 200 }),
+    line2: optionalText(200),
+    city: Type.String({ minLength: 1, maxLength: 100 }),
+    postalCode: Type.String({ minLength: 1, maxLength: 16 }),
+    region: optionalText(3),
+    country: Type.String({ minLength: 2, maxLength: 2, description: 'ISO 3166-1 alpha-2 (GB, not UK).' }),
+    email: Type.String({ minLength: 3, maxLength: 254, description: 'Where invoices go.' }),
+    vatId: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description:
+          'EU/UK VAT ID (verified with VIES when configured), Canadian GST/HST number, or another tax number; empty for none.',
+      }),
+    ),
+  },
+  closed,
+);
+const TaxIdSchema = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.Union([
+      Type.Literal('pending'),
+      Type.Literal('valid'),
+      Type.Literal('invalid'),
+      Type.Literal('unchecked'),
+    ]),
+    source: Type.Union([Type.Literal('vies'), Type.Literal('local-format'), Type.Null()]),
+    checkedAt: NullableDateTime,
+  },
+  { ...closed, description: 'The VAT ID’s verification: `pending` while VIES has not answered.' },
+);
+export const OrgBillingSchema = Type.Object(
+  {
+    billing: Type.Union([
+      Type.Object(
+        {
+          legalName: Type.String(),
+          line1: Type.String(),
+          line2: NullableString,
+          city: Type.String(),
+          postalCode: Type.String(),
+          region: NullableString,
+          country: Type.String(),
+          email: Type.String(),
+          vatId: NullableString,
+          vat: Type.Union([TaxIdSchema, Type.Null()]),
+          updatedAt: DateTime,
+        },
+        closed,
+      ),
+      Type.Null(),
+    ]),
   },
   closed,
 );

@@ -74,6 +74,21 @@ export type AccountsTables = {
     created_at: Date;
     inviter_id: string;
   };
+  /** migrations/202611270510_accounts_org_billing.sql */
+  organization_billing: {
+    organization_id: string;
+    legal_name: string;
+    line1: string;
+    line2: string | null;
+    city: string;
+    postal_code: string;
+    region: string | null;
+    country: string;
+    email: string;
+    vat_id: string | null;
+    updated_at: Date;
+    updated_by: string;
+  };
   api_token: {
     id: string;
     user_id: string;

@@ -5,7 +5,7 @@ import { type DbHandle, view } from '../../platform/db/transaction.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { PageChrome } from '../../web/index.ts';
 import { AccessService } from './access.service.ts';
-import type { Actor, StaffRole } from './accounts.contract.ts';
+import type { Actor, StaffRole, TaxIdChecker } from './accounts.contract.ts';
 import {
   createGuards,
   type GuardInfo,
@@ -25,6 +25,7 @@ import { authSecret, createAuth, VERIFICATION_TTL_SECONDS } from './auth/better-
 import { Directory } from './directory.ts';
 import type { Resource } from './domain/permissions.ts';
 import { createAccountLimiters } from './limits.ts';
+import { OrganizationBillingService } from './organization-billing.service.ts';
 import { registerOrganizationRoutes } from './organizations.routes.ts';
 import { OrganizationService } from './organizations.service.ts';
 import { permissionSeeder } from './permissions.seeder.ts';
@@ -35,12 +36,16 @@ export type { GuardInfo } from './accounts.http.ts';
 export type { AccountsTables } from './accounts.tables.ts';
 export type { CustomerSummary, Directory, OrganizationSummary } from './directory.ts';
 export type { Resource } from './domain/permissions.ts';
+export { BillingSummary } from './views/org-billing-views.tsx';
+export type { OrganizationBillingService };
 
 /** The accounts module's use cases, for other modules and the CLI. */
 export interface AccountsService {
   identity: IdentityService;
   tokens: ApiTokenService;
   organizations: OrganizationService;
+  /** Organizations' billing details and VAT ID; who sees an organization's purchases. */
+  billing: OrganizationBillingService;
   access: AccessService;
 }
 
@@ -85,12 +90,22 @@ export interface AccountsModule extends AppModule {
   findOrInviteCustomer(email: string, name: string, trx: DbHandle): Promise<{ userId: string }>;
   /** Addresses of verified staff of a role (staff notifications), read in the caller's transaction when given. */
   staffEmails(role: StaffRole, trx?: DbHandle): Promise<string[]>;
+  /**
+   * The organizations in which the actor holds an organization permission: `org.orders.read`
+   * scopes the shared orders, invoices and credit notes every portal query filters by.
+   */
+  orgIdsWith(actor: Actor, permission: string): string[];
+}
+
+export interface AccountsDeps {
+  /** The tax module's VAT-ID verification (organizations' VAT IDs are checked like checkout's). */
+  taxIds: TaxIdChecker;
 }
 
 /** Hourly: delete expired sessions, verification tokens and long-dead API tokens. */
 export const ACCOUNTS_PRUNE_JOB = 'accounts.prune-expired';
 
-export function createAccountsModule(ctx: PlatformContext): AccountsModule {
+export function createAccountsModule(ctx: PlatformContext, deps: AccountsDeps): AccountsModule {
   const db = new AmbientDb<AccountsDb>(ctx.db.withTables<AccountsTables>());
   const mail = new AccountsMail(ctx);
   const auth = createAuth({
@@ -125,6 +140,7 @@ export function createAccountsModule(ctx: PlatformContext): AccountsModule {
   const identity = new IdentityService(ctx, db, auth, access);
   const tokens = new ApiTokenService(ctx, db, access);
   const organizations = new OrganizationService(ctx, db, auth, access, identity);
+  const billing = new OrganizationBillingService(ctx, db, access, deps.taxIds);
   const guards = createGuards(access);
   const routeGuards = new Map<string, GuardInfo[]>();
 
@@ -142,7 +158,7 @@ export function createAccountsModule(ctx: PlatformContext): AccountsModule {
   return {
     name: 'accounts',
     seeders: [permissionSeeder(ctx.clock)],
-    service: { identity, tokens, organizations, access },
+    service: { identity, tokens, organizations, billing, access },
     createAdmin: (input) => identity.createAdmin(input),
     can: (actor, permission, resource) => access.can(actor, permission, resource),
     requireActor: guards.requireActor,
@@ -153,17 +169,19 @@ export function createAccountsModule(ctx: PlatformContext): AccountsModule {
     directory: new Directory(() => db.kysely),
     findOrInviteCustomer: (email, name, trx) => identity.findOrInviteCustomer(email, name, trx),
     staffEmails: (role, trx) => staffEmails(trx ? view<AccountsDb>(trx) : db.root, role),
+    orgIdsWith: (actor, permission) => billing.orgIdsWith(actor, permission),
     async registerRoutes(app: HttpServer) {
       await access.refreshMatrix(true);
       installGuardPlacement(app, routeGuards);
       installActorResolution(app, access);
       const limits = createAccountLimiters(app);
       registerAccountsRoutes(app, { identity, tokens, access, guards, limits });
-      registerOrganizationRoutes(app, { orgs: organizations, guards });
+      registerOrganizationRoutes(app, { orgs: organizations, billing, guards });
       registerAccountPages(app, {
         identity,
         tokens,
         orgs: organizations,
+        billing,
         guards,
         limits,
         publicUrl: ctx.config.publicUrl,

@@ -3,8 +3,9 @@ import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { ID_PATTERN } from '../../platform/ids.ts';
-import type { OrgRole } from './accounts.contract.ts';
+import { ORG_ROLES, type OrgRole } from './accounts.contract.ts';
 import { type Guards, pageChrome, requestMeta } from './accounts.http.ts';
+import type { OrganizationBillingService } from './organization-billing.service.ts';
 import type { OrganizationService } from './organizations.service.ts';
 import { actorOf, field, formBody, formError, html, noticeOf } from './pages-support.ts';
 import { InvitationPage, OrganizationPage, OrganizationsPage } from './views/org-views.tsx';
@@ -23,14 +24,14 @@ const DoneQuery = Type.Object(
 );
 
 function toRole(value: string | undefined): OrgRole | null {
-  return value === 'owner' || value === 'admin' || value === 'member' ? value : null;
+  return ORG_ROLES.find((r) => r === value) ?? null;
 }
 
 export function registerOrganizationPages(
   app: HttpServer,
-  deps: { orgs: OrganizationService; guards: Guards; publicUrl: string },
+  deps: { orgs: OrganizationService; billing: OrganizationBillingService; guards: Guards; publicUrl: string },
 ) {
-  const { orgs, guards } = deps;
+  const { orgs, billing, guards } = deps;
   const chrome = (request: FastifyRequest, reply: FastifyReply) => pageChrome(request, reply, deps.publicUrl);
   const signedIn = guards.requireActor();
   const withSession = guards.requireActor({ session: true });
@@ -46,13 +47,16 @@ export function registerOrganizationPages(
     orgId: string,
     form?: FormState,
     status = 200,
+    billingForm?: FormState,
   ) => {
     const actor = actorOf(request);
     const organization = await orgs.get(actor, orgId);
     const manages = organization.role === 'owner' || organization.role === 'admin';
-    const [members, invitations] = await Promise.all([
+    const readsBilling = billing.permits(actor, orgId, 'org.billing.read');
+    const [members, invitations, details] = await Promise.all([
       orgs.members(actor, orgId),
       manages ? orgs.invitations(actor, orgId) : Promise.resolve(null),
+      readsBilling ? billing.get(actor, orgId) : Promise.resolve(null),
     ]);
     const page = OrganizationPage({
       ...chrome(request, reply),
@@ -62,6 +66,9 @@ export function registerOrganizationPages(
       currentUserId: actor.userId,
       notice: noticeOf(request.query),
       form,
+      billing: details,
+      canEditBilling: billing.permits(actor, orgId, 'org.billing.manage'),
+      billingForm,
     });
     return html(reply, page, status);
   };
@@ -89,6 +96,53 @@ export function registerOrganizationPages(
     '/account/organizations/:orgId',
     { preHandler: signedIn, schema: { ...hidden, params: OrgParams, querystring: DoneQuery } },
     async (request, reply) => renderOrg(request, reply, request.params.orgId),
+  );
+
+  const BillingForm = formBody({
+    legalName: field(1000),
+    line1: field(1000),
+    line2: field(1000),
+    city: field(1000),
+    postalCode: field(100),
+    region: field(100),
+    country: field(100),
+    email: field(1000),
+    vatId: field(100),
+  });
+  app.post(
+    '/account/organizations/:orgId/billing',
+    { preHandler: signedIn, schema: { ...hidden, params: OrgParams, body: BillingForm } },
+    async (request, reply) => {
+      const { orgId } = request.params;
+      const { _csrf, ...values } = request.body;
+      try {
+        await billing.update(actorOf(request), orgId, {
+          legalName: values.legalName ?? '',
+          line1: values.line1 ?? '',
+          line2: values.line2,
+          city: values.city ?? '',
+          postalCode: values.postalCode ?? '',
+          region: values.region,
+          country: values.country ?? '',
+          email: values.email ?? '',
+          vatId: values.vatId,
+        });
+      } catch (err) {
+        // A malformed VAT ID is the VAT ID field's problem.
+        const vat = err instanceof AppError && err.code === 'VAT_ID_INVALID';
+        const { state, status } = formError(
+          vat
+            ? new AppError('VALIDATION_FAILED', undefined, {
+                details: [{ path: '/vatId', message: err.message }],
+              })
+            : err,
+          values,
+        );
+        if (status === 404) throw err;
+        return renderOrg(request, reply, orgId, undefined, vat ? 400 : status, state);
+      }
+      return reply.redirect(`/account/organizations/${orgId}?done=billing-saved`, 303);
+    },
   );
 
   app.post(

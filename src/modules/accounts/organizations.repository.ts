@@ -83,3 +83,26 @@ export async function slugTaken(db: Db, slug: string): Promise<boolean> {
     await db.selectFrom('organization').select('id').where('slug', '=', slug).executeTakeFirst(),
   );
 }
+
+export type BillingRow = AccountsTables['organization_billing'];
+
+/** An organization's billing details with its name (one query; undefined: none saved yet). */
+export async function findBilling(db: Db, orgId: string) {
+  return db
+    .selectFrom('organization_billing as b')
+    .innerJoin('organization as o', 'o.id', 'b.organization_id')
+    .selectAll('b')
+    .select('o.name as organization_name')
+    .where('b.organization_id', '=', orgId)
+    .executeTakeFirst();
+}
+
+/** Creates or replaces an organization's billing details. */
+export async function saveBilling(db: Db, row: BillingRow): Promise<void> {
+  const { organization_id: _, ...changes } = row;
+  await db
+    .insertInto('organization_billing')
+    .values(row)
+    .onConflict((oc) => oc.column('organization_id').doUpdateSet(changes))
+    .execute();
+}

@@ -2,7 +2,13 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
-import type { Actor, InvitationInfo, MemberInfo, OrganizationInfo } from './accounts.contract.ts';
+import type {
+  Actor,
+  InvitationInfo,
+  MemberInfo,
+  OrganizationBilling,
+  OrganizationInfo,
+} from './accounts.contract.ts';
 import { type Guards, requestMeta } from './accounts.http.ts';
 import {
   BODY_ERRORS,
@@ -15,9 +21,12 @@ import {
   MemberParams,
   MemberSchema,
   Ok,
+  OrgBillingBody,
+  OrgBillingSchema,
   OrgParams,
   OrgSchema,
 } from './accounts.schema.ts';
+import type { OrganizationBillingService } from './organization-billing.service.ts';
 import type { OrganizationService } from './organizations.service.ts';
 
 /** The JSON API of organizations, members and invitations. */
@@ -27,6 +36,21 @@ const orgJson = (o: OrganizationInfo) => ({ ...o, createdAt: iso(o.createdAt) })
 const memberJson = (m: MemberInfo) => ({ ...m, joinedAt: iso(m.joinedAt) });
 const invitationJson = (i: InvitationInfo) => ({ ...i, expiresAt: iso(i.expiresAt) });
 const closed = { additionalProperties: false } as const;
+export const billingJson = (b: OrganizationBilling | null) => ({
+  billing: b && {
+    legalName: b.legalName,
+    line1: b.line1,
+    line2: b.line2,
+    city: b.city,
+    postalCode: b.postalCode,
+    region: b.region,
+    country: b.country,
+    email: b.email,
+    vatId: b.vatId,
+    vat: b.vat && { ...b.vat, checkedAt: b.vat.checkedAt ? iso(b.vat.checkedAt) : null },
+    updatedAt: iso(b.updatedAt),
+  },
+});
 
 function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('UNAUTHENTICATED');
@@ -35,9 +59,9 @@ function actorOf(request: FastifyRequest): Actor {
 
 export function registerOrganizationRoutes(
   app: HttpServer,
-  deps: { orgs: OrganizationService; guards: Guards },
+  deps: { orgs: OrganizationService; billing: OrganizationBillingService; guards: Guards },
 ): void {
-  const { orgs, guards } = deps;
+  const { orgs, billing, guards } = deps;
   const tags = ['accounts'];
   const read: Record<string, string[]>[] = [{ sessionCookie: [] }, { bearerToken: [] }];
   const write: Record<string, string[]>[] = [{ sessionCookie: [] }];
@@ -218,5 +242,44 @@ export function registerOrganizationRoutes(
       );
       return { status: 'ok' as const };
     },
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/billing',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        summary: 'An organization’s billing details and VAT ID (every member)',
+        description:
+          'What checkout prefills when a member buys for the organization and its invoices print. `billing` is null until someone saves them. The VAT ID’s `vat.status` is the tax module’s current verification (`pending` while VIES has not answered).',
+        security: read,
+        params: OrgParams,
+        response: { 200: OrgBillingSchema, ...memberErrors },
+      },
+    },
+    async (request) => billingJson(await billing.get(actorOf(request), request.params.orgId)),
+  );
+
+  app.put(
+    '/api/v1/orgs/:orgId/billing',
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        summary: 'Save an organization’s billing details and VAT ID (owners, admins, billing)',
+        description:
+          'Replaces them as a whole. Every field problem is listed at once (VALIDATION_FAILED, nothing saved). A VAT ID is checked like checkout’s: a malformed one, or one of another country than `country`, is VAT_ID_INVALID; an EU one is verified with VIES when configured, and saved `pending` while VIES cannot answer.',
+        security: read,
+        params: OrgParams,
+        body: OrgBillingBody,
+        response: {
+          200: OrgBillingSchema,
+          ...errors(...BODY_ERRORS, 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VAT_ID_INVALID'),
+        },
+      },
+    },
+    async (request) =>
+      billingJson(await billing.update(actorOf(request), request.params.orgId, request.body)),
   );
 }

@@ -86,6 +86,7 @@ export const NOTICES: Record<string, string> = {
   removed: 'The member is removed.',
   created: 'The organization is created.',
   joined: 'Welcome: you are now a member.',
+  'billing-saved': 'The billing details are saved.',
 };
 
 export function noticeOf(query: unknown): string | null {

@@ -48,7 +48,7 @@ export class CookieJar {
 
 export const SESSION_COOKIE = 'fhiriq.session_token';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 let ipCounter = 0;
 /**
@@ -186,4 +186,24 @@ export async function signedInUser(
   const signIn = await api(t, 'POST', '/api/v1/auth/sign-in', { body: { email, password }, jar });
   if (signIn.statusCode !== 200) throw new Error(`sign-in failed: ${signIn.statusCode} ${signIn.body}`);
   return jar;
+}
+
+/** The owner (or an admin) invites `email` with `role`; the invitee's jar accepts. */
+export async function joinOrganization(
+  t: TestApp,
+  inviter: CookieJar,
+  orgId: string,
+  invitee: CookieJar,
+  email: string,
+  role: 'owner' | 'admin' | 'billing' | 'member',
+): Promise<void> {
+  const invited = await api(t, 'POST', `/api/v1/orgs/${orgId}/invitations`, {
+    jar: inviter,
+    body: { email, role },
+  });
+  if (invited.statusCode !== 201) throw new Error(`invite failed: ${invited.statusCode} ${invited.body}`);
+  const accepted = await api(t, 'POST', `/api/v1/orgs/invitations/${invited.json().id}/accept`, {
+    jar: invitee,
+  });
+  if (accepted.statusCode !== 200) throw new Error(`accept failed: ${accepted.statusCode} ${accepted.body}`);
 }

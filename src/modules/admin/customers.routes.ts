@@ -65,11 +65,23 @@ const CustomerJson = Type.Object({
     Type.Object({ id: Type.String(), sku: Type.String(), status: Type.String(), periodEnd: date }),
   ),
 });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const OrganizationJson = Type.Intersect([
   Organization,
   Type.Object({
     memberList: Type.Array(
       Type.Object({ userId: Type.String(), name: Type.String(), email: Type.String(), role: Type.String() }),
+    ),
+    billing: Nullable(
+      Type.Object({
+        legalName: Type.String(),
+        address: Type.Array(Type.String()),
+        country: Type.String(),
+        email: Type.String(),
+        vatId: Nullable(Type.String()),
+        vatStatus: Nullable(Type.String({ description: 'pending, valid, invalid or unchecked.' })),
+        updatedAt: date,
+      }),
     ),
   }),
 ]);
@@ -193,7 +205,7 @@ export function registerCustomerRoutes(
       schema: {
         tags,
         security,
-        summary: 'An organization with its members',
+        summary: 'An organization with its members and billing details',
         params: OrgParams,
         response: { 200: OrganizationJson, ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND') },
       },
@@ -201,7 +213,20 @@ export function registerCustomerRoutes(
     async (request) => {
       const org = await accounts.directory.organization(request.params.id);
       if (!org) throw new AppError('NOT_FOUND', 'No organization has this id.');
-      return { ...org, createdAt: iso(org.createdAt) };
+      const b = await accounts.service.billing.forStaff(org.id);
+      return {
+        ...org,
+        createdAt: iso(org.createdAt),
+        billing: b && {
+          legalName: b.legalName,
+          address: [b.line1, b.line2, `${b.postalCode} ${b.city}`, b.region].filter((l): l is string => !!l),
+          country: b.country,
+          email: b.email,
+          vatId: b.vatId,
+          vatStatus: b.vat?.status ?? null,
+          updatedAt: iso(b.updatedAt),
+        },
+      };
     },
   );
 
@@ -251,9 +276,12 @@ export function registerCustomerRoutes(
     async (request, reply) => {
       const organization = await accounts.directory.organization(request.params.id);
       if (!organization) throw new AppError('NOT_FOUND', 'No organization has this id.');
+      const billing = await accounts.service.billing.forStaff(organization.id);
       return reply
         .type(html)
-        .send(renderPage(OrganizationPage({ ...accounts.pageChrome(request, reply), organization })));
+        .send(
+          renderPage(OrganizationPage({ ...accounts.pageChrome(request, reply), organization, billing })),
+        );
     },
   );
 }

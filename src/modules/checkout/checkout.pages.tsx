@@ -33,6 +33,15 @@ const billingProps = Object.fromEntries(BILLING_FIELDS.map((f) => [f, field(254)
   ReturnType<typeof field>
 >;
 const BillingFormSchema = form({ ...billingProps, cartId: field(40), cartVersion: field(12) });
+const ORG_ID = /^org_[0-9a-hjkmnp-tv-z]{26}$/;
+const CheckoutQuery = Type.Object(
+  { organization: Type.Optional(Type.String({ maxLength: 40 })) },
+  { additionalProperties: true },
+);
+
+/** The organization a form names (a malformed id is no organization: the personal purchase). */
+const organizationOf = (values: BillingForm) =>
+  values.organizationId && ORG_ID.test(values.organizationId) ? values.organizationId : undefined;
 
 /** A form quantity: digits only ("1.5", "-2", "1e3" are refused, not rounded). */
 function quantityOf(raw: string | undefined): number {
@@ -82,6 +91,7 @@ const PAGE_ERRORS = new Set([
   'CART_MIXED_INTERVALS',
   'CHECKOUT_DISABLED',
   'NOT_FOUND',
+  'FORBIDDEN',
 ]);
 
 /** Cart and checkout pages. Every step is a plain form; errors re-render the page with the reason. */
@@ -167,12 +177,14 @@ export function registerCheckoutPages(
     applyCookie(reply, r.cookie, deps.secureCookies);
     const available = checkout.available();
     const cart: CartView = r.cart;
+    const organizations = await purchasable(request);
     return html(
       reply,
       CheckoutPage({
         ...chrome(request, reply),
         cart,
         values,
+        organizations,
         disabled: available.ok
           ? null
           : 'Online checkout is not available right now: no payment provider is configured. Please contact us to order.',
@@ -192,9 +204,42 @@ export function registerCheckoutPages(
     throw err;
   }
 
-  app.get('/checkout', { schema: { hide: true } }, async (request, reply) => {
+  /** The organizations the signed-in buyer may buy for (`org.purchase`). */
+  async function purchasable(request: FastifyRequest) {
     const actor = request.actor;
-    return checkoutPage(request, reply, { customerType: 'consumer', name: actor?.name, email: actor?.email });
+    if (!actor) return [];
+    const mine = await accounts.service.organizations.listMine(actor);
+    return mine
+      .filter((o) => accounts.service.billing.permits(actor, o.id, 'org.purchase'))
+      .map((o) => ({ id: o.id, name: o.name }));
+  }
+
+  app.get('/checkout', { schema: { hide: true, querystring: CheckoutQuery } }, async (request, reply) => {
+    const actor = request.actor;
+    const personal: BillingForm = { customerType: 'consumer', name: actor?.name, email: actor?.email };
+    const orgId = request.query.organization;
+    if (!actor || !orgId || !ORG_ID.test(orgId)) return checkoutPage(request, reply, personal);
+    // "Fill in its billing details": the organization's, for a member who may buy for it.
+    try {
+      const { name, billing } = await accounts.service.billing.forPurchase(actor, orgId);
+      return checkoutPage(request, reply, {
+        customerType: 'business',
+        organizationId: orgId,
+        name: actor.name,
+        organization: billing?.legalName ?? name,
+        email: billing?.email ?? actor.email,
+        line1: billing?.line1,
+        line2: billing?.line2 ?? undefined,
+        city: billing?.city,
+        postalCode: billing?.postalCode,
+        country: billing?.country,
+        region: billing?.region ?? undefined,
+        vatId: billing?.vatId ?? undefined,
+      });
+    } catch (err) {
+      const e = pageError(err);
+      return checkoutPage(request, reply, personal, { error: e.error }, e.status);
+    }
   });
 
   app.post(
@@ -203,7 +248,10 @@ export function registerCheckoutPages(
     async (request, reply) => {
       const values = request.body as BillingForm;
       try {
-        const q = await checkout.quote(ownerOf(request), billingOf(values));
+        const q = await checkout.quote(ownerOf(request), billingOf(values), {
+          actor: request.actor ?? null,
+          organizationId: organizationOf(values),
+        });
         return checkoutPage(request, reply, values, {
           quote: { cartId: q.cartId, cartVersion: q.cartVersion, quote: q.quote },
         });
@@ -226,8 +274,9 @@ export function registerCheckoutPages(
           billing: billingOf(values),
           cartId: body.cartId && /^crt_[0-9a-z]{26}$/.test(body.cartId) ? body.cartId : undefined,
           cartVersion: version,
+          organizationId: organizationOf(values),
         },
-        { ip: request.ip },
+        { ip: request.ip, actor: request.actor ?? null },
       );
       return reply.redirect(r.payUrl ?? r.confirmationUrl, 303);
     } catch (err) {

@@ -153,12 +153,17 @@ export function registerCheckoutRoutes(
             'REGION_REQUIRED',
             'CART_EMPTY',
             'EDITION_SEAT_LIMIT_EXCEEDED',
+            'FORBIDDEN',
+            'NOT_FOUND',
           ),
         },
       },
     },
     async (request) => {
-      const r = await checkout.quote(ownerOf(request), request.body.billing);
+      const r = await checkout.quote(ownerOf(request), request.body.billing, {
+        actor: request.actor ?? null,
+        organizationId: request.body.organizationId,
+      });
       return quoteJson(r.cartId, r.cartVersion, r.quote);
     },
   );
@@ -186,12 +191,17 @@ export function registerCheckoutRoutes(
             'EDITION_SEAT_LIMIT_EXCEEDED',
             'CHECKOUT_DISABLED',
             'PAYMENT_PAGE_UNAVAILABLE',
+            'FORBIDDEN',
+            'NOT_FOUND',
           ),
         },
       },
     },
     async (request, reply) => {
-      const r = await checkout.checkout(ownerOf(request), request.body, { ip: request.ip });
+      const r = await checkout.checkout(ownerOf(request), request.body, {
+        ip: request.ip,
+        actor: request.actor ?? null,
+      });
       return reply.code(r.created ? 201 : 200).send(r);
     },
   );

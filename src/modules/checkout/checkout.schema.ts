@@ -72,10 +72,18 @@ export const BillingSchema = Type.Object(
   closed,
 );
 
-export const QuoteBody = Type.Object({ billing: BillingSchema }, closed);
+const OrganizationId = Type.Optional(
+  Type.String({
+    pattern: '^org_[0-9a-hjkmnp-tv-z]{26}$',
+    description:
+      'Buy for this organization (you must be a member allowed to buy for it; `billing.business` must be true). Its owners, admins and billing members then see the order and its invoice; `GET /api/v1/orgs/{orgId}/billing` gives its billing details to send as `billing`.',
+  }),
+);
+export const QuoteBody = Type.Object({ billing: BillingSchema, organizationId: OrganizationId }, closed);
 export const CheckoutBody = Type.Object(
   {
     billing: BillingSchema,
+    organizationId: OrganizationId,
     cartId: Type.Optional(Type.String({ pattern: '^crt_[0-9a-hjkmnp-tv-z]{26}$' })),
     cartVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_000_000_000 })),
   },

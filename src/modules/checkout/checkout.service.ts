@@ -3,7 +3,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { handle, inTransaction } from '../../platform/db/transaction.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import type { Currency } from '../../platform/money.ts';
-import type { AccountsModule } from '../accounts/index.ts';
+import type { AccountsModule, Actor } from '../accounts/index.ts';
 import type { CatalogModule } from '../catalog/index.ts';
 import { type OrderRow, type OrdersModule, vatStatusOf } from '../orders/index.ts';
 import type { PaymentsModule } from '../payments/index.ts';
@@ -15,6 +15,8 @@ import { type BillingInput, type CleanBilling, cleanBilling } from './domain/bil
 
 export interface CheckoutInput {
   billing: BillingInput;
+  /** Buy for this organization (the caller must be a member allowed to, `org.purchase`). */
+  organizationId?: string | undefined;
   /** The cart the customer reviewed, and its version: a changed cart is refused (CART_CHANGED). */
   cartId?: string | undefined;
   cartVersion?: number | undefined;
@@ -39,6 +41,14 @@ export interface QuoteResult {
   cartVersion: number;
   billing: CleanBilling;
   quote: TaxQuote;
+  /** The organization bought for (checked), or null. */
+  organizationId: string | null;
+}
+
+/** Who buys, beyond the cart's owner: the signed-in actor (null for a guest) and the organization chosen. */
+export interface Purchase {
+  actor: Actor | null;
+  organizationId?: string | undefined;
 }
 
 /**
@@ -92,9 +102,39 @@ export class CheckoutService {
     return billing;
   }
 
+  /**
+   * A purchase for an organization: the buyer must be a member allowed to buy for it (a
+   * non-member is told it does not exist, 404; a member without `org.purchase` 403), and it is a
+   * business purchase. Null for a personal purchase.
+   */
+  async #organization(purchase: Purchase, billing: CleanBilling): Promise<string | null> {
+    const orgId = purchase.organizationId;
+    if (!orgId) return null;
+    if (!purchase.actor)
+      throw new AppError('VALIDATION_FAILED', undefined, {
+        details: [{ path: '/organizationId', message: 'Sign in to buy for an organization.' }],
+      });
+    await this.deps.accounts.service.billing.forPurchase(purchase.actor, orgId);
+    if (!billing.business)
+      throw new AppError('VALIDATION_FAILED', undefined, {
+        details: [
+          {
+            path: '/organizationId',
+            message: 'A purchase for an organization is a business purchase: choose “A business”.',
+          },
+        ],
+      });
+    return orgId;
+  }
+
   /** Tax and totals for the caller's cart and billing details, before paying. Writes nothing but the VAT ID check. */
-  async quote(owner: CartOwner, input: BillingInput): Promise<QuoteResult> {
+  async quote(
+    owner: CartOwner,
+    input: BillingInput,
+    purchase: Purchase = { actor: null },
+  ): Promise<QuoteResult> {
     const billing = this.#billing(input);
+    const organizationId = await this.#organization(purchase, billing);
     const { cart } = await this.carts.resolve(owner);
     const lines = cart ? await this.carts.lines(cart.id) : [];
     if (!cart || lines.length === 0) throw new AppError('CART_EMPTY');
@@ -110,13 +150,13 @@ export class CheckoutService {
         business: billing.business,
       },
     });
-    return { cartId: cart.id, cartVersion: cart.version, billing, quote };
+    return { cartId: cart.id, cartVersion: cart.version, billing, quote, organizationId };
   }
 
   async checkout(
     owner: CartOwner,
     input: CheckoutInput,
-    meta: { ip: string | null },
+    meta: { ip: string | null; actor?: Actor | null },
   ): Promise<CheckoutResult> {
     if (!this.available().ok) throw new AppError('CHECKOUT_DISABLED');
     // A repeat of a checkout that already happened answers its order.
@@ -124,7 +164,10 @@ export class CheckoutService {
     if (repeated) return repeated;
     let quoted: QuoteResult;
     try {
-      quoted = await this.quote(owner, input.billing);
+      quoted = await this.quote(owner, input.billing, {
+        actor: meta.actor ?? null,
+        organizationId: input.organizationId,
+      });
     } catch (err) {
       // A parallel submit of the same cart may have just closed it.
       const again =
@@ -165,6 +208,7 @@ export class CheckoutService {
           taxNotes: quote.notes,
           ip: meta.ip,
           lines: quote.lines,
+          organizationId: quoted.organizationId,
         },
         trx,
       );

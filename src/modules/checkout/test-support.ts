@@ -85,11 +85,12 @@ export async function checkoutAs(
   t: TestApp,
   jar: CookieJar,
   billing: Record<string, unknown> = GERMAN_CONSUMER,
+  extra: { organizationId?: string } = {},
 ): Promise<{ orderId: string; payUrl: string; confirmationUrl: string; orderNumber: string }> {
   const cart = await cartOf(t, jar);
   const r = await api(t, 'POST', '/api/v1/checkout', {
     jar,
-    body: { billing, cartId: cart.id, cartVersion: cart.version },
+    body: { billing, cartId: cart.id, cartVersion: cart.version, ...extra },
   });
   if (r.statusCode !== 201) throw new Error(`checkout failed: ${r.statusCode} ${r.body}`);
   return r.json();

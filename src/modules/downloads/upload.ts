@@ -1,16 +1,15 @@
 import type {} from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
+import { multipartTrust, verifyFormToken } from '../../platform/http/multipart-csrf.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { DownloadsService, ReceivedFile, ReleaseFields } from './downloads.service.ts';
 
 /**
  * Reading a release upload (multipart/form-data) as a stream. The platform's CSRF policy runs
  * before the body is parsed, which for a streamed multipart body is before its `_csrf` field
- * exists; upload routes therefore opt out of the generic hook and apply the same policy here:
- * bearer tokens are exempt, a foreign Origin is refused, and otherwise the token (the
- * `X-CSRF-Token` header, or a `_csrf` field placed before the file, as our form does) is
- * verified before a single byte of the file is written.
+ * exists; upload routes therefore opt out of the generic hook and apply the same policy
+ * (platform/http/multipart-csrf.ts) before a single byte of the file is written.
  */
 
 const FIELDS = new Set(['productKey', 'version', 'platform', 'notes']);
@@ -24,26 +23,6 @@ export const multipartLimits = (maxBytes: number) => ({
   fieldSize: 64 * 1024,
   fieldNameSize: 100,
 });
-
-const isBearer = (request: FastifyRequest) => /^Bearer\s+\S+/i.test(request.headers.authorization ?? '');
-
-/** Checks a CSRF token with the platform's own verifier (csrfProtection answers a failure through `reply.send`). */
-async function verifyToken(
-  app: HttpServer,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  token: string | undefined,
-): Promise<void> {
-  if (!token) throw new AppError('CSRF_INVALID');
-  request.body = { _csrf: token };
-  await new Promise<void>((resolve, reject) => {
-    const probe = {
-      unsignCookie: (value: string) => reply.unsignCookie(value),
-      send: () => reject(new AppError('CSRF_INVALID')),
-    } as unknown as FastifyReply;
-    app.csrfProtection(request, probe, () => resolve());
-  });
-}
 
 function translate(err: unknown): unknown {
   const code = (err as { code?: string }).code;
@@ -63,24 +42,14 @@ export async function readUpload(
   reply: FastifyReply,
   downloads: DownloadsService,
 ): Promise<{ fields: ReleaseFields; file: ReceivedFile | undefined }> {
-  const ownOrigin = new URL(downloads.publicUrl).origin;
-  const origin = request.headers.origin;
-  const bearer = isBearer(request);
-  if (!bearer && origin && origin !== ownOrigin && origin !== `${request.protocol}://${request.host}`)
-    throw new AppError('CSRF_INVALID');
-  const header = request.headers['x-csrf-token'];
-  let trusted = bearer;
-  if (!trusted && typeof header === 'string') {
-    await verifyToken(app, request, reply, header);
-    trusted = true;
-  }
+  let trusted = await multipartTrust(app, request, reply, downloads.publicUrl);
   const values: Record<string, string> = {};
   let file: ReceivedFile | undefined;
   try {
     for await (const part of request.parts()) {
       if (part.type === 'field') {
         if (part.fieldname === '_csrf' && !trusted) {
-          await verifyToken(app, request, reply, typeof part.value === 'string' ? part.value : undefined);
+          await verifyFormToken(app, request, reply, typeof part.value === 'string' ? part.value : undefined);
           trusted = true;
           continue;
         }

@@ -2,10 +2,12 @@ import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { sendPage } from '../../web/index.ts';
+import { staffOf } from '../audit/index.ts';
 import type { InvoiceStatus } from './domain/document.ts';
 import { STAFF } from './invoices.repository.ts';
 import {
   creditNotePdf,
+  customerScope,
   INVOICE_PERMISSIONS,
   type InvoiceRouteDeps,
   invoicePdf,
@@ -36,9 +38,18 @@ const AdminQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const DoneQuery = Type.Object(
+  { done: Type.Optional(Type.String({ maxLength: 20 })) },
+  { additionalProperties: false },
+);
+const CsrfForm = Type.Object(
+  { _csrf: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+
 /** Customer pages (/account/invoices) and staff pages (/admin/invoices). */
 export function registerInvoicePages(app: HttpServer, deps: InvoiceRouteDeps): void {
-  const { invoices, accounts } = deps;
+  const { invoices, mail, accounts } = deps;
   const chrome = accounts.pageChrome;
   const page = (reply: FastifyReply, vnode: Parameters<typeof sendPage>[1]) =>
     sendPage(reply, vnode, { status: 200, private: true });
@@ -49,7 +60,7 @@ export function registerInvoicePages(app: HttpServer, deps: InvoiceRouteDeps): v
     '/account/invoices',
     { ...signedIn, schema: { ...hidden, querystring: AccountQuery } },
     async (request, reply) => {
-      const scope = { userId: request.actor!.userId };
+      const scope = customerScope(request, accounts);
       const year = request.query.year ? Number(request.query.year) : undefined;
       const status = (request.query.status || undefined) as InvoiceStatus | undefined;
       return page(
@@ -73,7 +84,7 @@ export function registerInvoicePages(app: HttpServer, deps: InvoiceRouteDeps): v
         reply,
         AccountInvoicePage({
           ...chrome(request, reply),
-          view: await invoices.get({ userId: request.actor!.userId }, request.params.id),
+          view: await invoices.get(customerScope(request, accounts), request.params.id),
         }),
       ),
   );
@@ -82,7 +93,7 @@ export function registerInvoicePages(app: HttpServer, deps: InvoiceRouteDeps): v
     '/account/invoices/:id/pdf',
     { ...signedIn, schema: { ...hidden, params: InvoiceIdParams } },
     async (request, reply) =>
-      sendPdf(reply, await invoicePdf(invoices, { userId: request.actor!.userId }, request.params.id)),
+      sendPdf(reply, await invoicePdf(invoices, customerScope(request, accounts), request.params.id)),
   );
 
   app.get(
@@ -93,7 +104,7 @@ export function registerInvoicePages(app: HttpServer, deps: InvoiceRouteDeps): v
         reply,
         await creditNotePdf(
           invoices,
-          { userId: request.actor!.userId },
+          customerScope(request, accounts),
           request.params.id,
           request.params.creditNoteId,
         ),
@@ -121,14 +132,42 @@ export function registerInvoicePages(app: HttpServer, deps: InvoiceRouteDeps): v
 
   app.get(
     '/admin/invoices/:id',
-    { ...staff, schema: { ...hidden, params: InvoiceIdParams } },
+    { ...staff, schema: { ...hidden, params: InvoiceIdParams, querystring: DoneQuery } },
     async (request, reply) => {
       const view = await invoices.get(STAFF, request.params.id);
-      const mail = await invoices.mailOf(view.invoice.id);
+      const mails = await mail.mailRecords(
+        view.invoice.id,
+        view.creditNotes.map((n) => n.id),
+      );
       return page(
         reply,
-        AdminInvoicePage({ ...chrome(request, reply), view, mailedAt: mail?.mailed_at ?? null }),
+        AdminInvoicePage({
+          ...chrome(request, reply),
+          view,
+          mails,
+          canResend: accounts.can(request.actor ?? null, INVOICE_PERMISSIONS.resend),
+          notice: request.query.done === 'resent' ? 'The mail is on its way to the buyer again.' : null,
+        }),
       );
+    },
+  );
+
+  const resender = { preHandler: accounts.requirePermission(INVOICE_PERMISSIONS.resend) };
+  app.post(
+    '/admin/invoices/:id/resend',
+    { ...resender, schema: { ...hidden, params: InvoiceIdParams, body: CsrfForm } },
+    async (request, reply) => {
+      await mail.resendInvoice(staffOf(request), request.params.id);
+      return reply.redirect(`/admin/invoices/${request.params.id}?done=resent`, 303);
+    },
+  );
+
+  app.post(
+    '/admin/invoices/:id/credit-notes/:creditNoteId/resend',
+    { ...resender, schema: { ...hidden, params: CreditNoteParams, body: CsrfForm } },
+    async (request, reply) => {
+      await mail.resendCreditNote(staffOf(request), request.params.id, request.params.creditNoteId);
+      return reply.redirect(`/admin/invoices/${request.params.id}?done=resent`, 303);
     },
   );
 

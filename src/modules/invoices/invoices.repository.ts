@@ -1,4 +1,4 @@
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../platform/db/transaction.ts';
 import type { InvoiceStatus } from './domain/document.ts';
 import type {
@@ -12,14 +12,28 @@ import type {
 
 /**
  * SQL for the invoices module's tables only. Every read a customer makes goes through a `Scope`:
- * the buyer's user id is part of the query itself, so another customer's invoice is simply not
- * found. Staff reads pass `STAFF` explicitly.
+ * the buyer's user id, and the organizations whose invoices the customer sees (owners, admins,
+ * billing members), are part of the query itself, so anyone else's invoice is simply not found.
+ * Staff reads pass `STAFF` explicitly.
  */
 
 type Db = Executor<InvoicesDb>;
 
-export type Scope = { userId: string } | { staff: true };
+export type Scope = { userId: string; orgIds?: readonly string[] } | { staff: true };
 export const STAFF: Scope = { staff: true };
+
+type Owned = 'invoice' | 'credit_note';
+
+/** The customer filter of a scope on a table with `user_id` and `organization_id`; null for staff. */
+function scopeFilter<T extends Owned>(scope: Scope, table: T) {
+  if (!('userId' in scope)) return null;
+  const orgIds = [...(scope.orgIds ?? [])];
+  return (eb: ExpressionBuilder<InvoicesDb, T>) =>
+    eb.or([
+      eb(sql.ref(`${table}.user_id`), '=', scope.userId),
+      ...(orgIds.length ? [eb(sql.ref(`${table}.organization_id`), 'in', orgIds)] : []),
+    ]);
+}
 
 /** An invoice with what its credit notes took back (gross, minor units). */
 export type InvoiceWithCredits = InvoiceRow & { credited: number };
@@ -64,15 +78,10 @@ export async function insertInvoice(trx: Db, row: InvoiceRow, lines: InvoiceLine
 
 const credited = sql<number>`(SELECT coalesce(sum(cn.gross_total), 0) FROM credit_note cn WHERE cn.invoice_id = invoice.id)`;
 
-const ownerOf = (scope: Scope): string | null => ('userId' in scope ? scope.userId : null);
-
 function invoices(db: Db, scope: Scope) {
-  const owner = ownerOf(scope);
-  return db
-    .selectFrom('invoice')
-    .selectAll('invoice')
-    .select(credited.as('credited'))
-    .$if(owner !== null, (q) => q.where('invoice.user_id', '=', owner!));
+  const filter = scopeFilter(scope, 'invoice');
+  const q = db.selectFrom('invoice').selectAll('invoice').select(credited.as('credited'));
+  return filter ? q.where(filter) : q;
 }
 
 const withCredits = (r: InvoiceRow & { credited: number | string }): InvoiceWithCredits => ({
@@ -147,13 +156,9 @@ export async function listInvoices(
 
 /** The issue years of a customer's invoices (the year filter's choices). */
 export async function yearsOf(db: Db, scope: Scope): Promise<number[]> {
-  const owner = ownerOf(scope);
-  const rows = await db
-    .selectFrom('invoice')
-    .select(sql<string>`substr(invoice.period, 1, 4)`.as('year'))
-    .distinct()
-    .$if(owner !== null, (q) => q.where('invoice.user_id', '=', owner!))
-    .execute();
+  const filter = scopeFilter(scope, 'invoice');
+  const q = db.selectFrom('invoice').select(sql<string>`substr(invoice.period, 1, 4)`.as('year')).distinct();
+  const rows = await (filter ? q.where(filter) : q).execute();
   return rows.map((r) => Number(r.year)).sort((a, b) => b - a);
 }
 
@@ -189,13 +194,9 @@ export async function creditNotesOf(db: Db, invoiceIds: readonly string[]): Prom
 }
 
 export async function findCreditNote(db: Db, id: string, scope: Scope): Promise<CreditNoteRow | undefined> {
-  const owner = ownerOf(scope);
-  return db
-    .selectFrom('credit_note')
-    .selectAll()
-    .where('id', '=', id)
-    .$if(owner !== null, (q) => q.where('user_id', '=', owner!))
-    .executeTakeFirst();
+  const filter = scopeFilter(scope, 'credit_note');
+  const q = db.selectFrom('credit_note').selectAll().where('credit_note.id', '=', id);
+  return (filter ? q.where(filter) : q).executeTakeFirst();
 }
 
 export async function creditLinesOf(db: Db, creditNoteId: string): Promise<CreditNoteLineRow[]> {
@@ -244,4 +245,27 @@ export async function mailOf(
     .select(['message_id', 'mailed_at'])
     .where('invoice_id', '=', invoiceId)
     .executeTakeFirst();
+}
+
+/** Claims a credit note's mail: true exactly once per credit note. */
+export async function claimCreditNoteMail(
+  trx: Db,
+  creditNoteId: string,
+  messageId: string,
+  at: Date,
+): Promise<boolean> {
+  const r = await trx
+    .insertInto('credit_note_mail')
+    .values({ credit_note_id: creditNoteId, message_id: messageId, mailed_at: at })
+    .onConflict((oc) => oc.column('credit_note_id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows) === 1;
+}
+
+export async function creditNoteMailsOf(
+  db: Db,
+  creditNoteIds: readonly string[],
+): Promise<{ credit_note_id: string; message_id: string; mailed_at: Date }[]> {
+  if (!creditNoteIds.length) return [];
+  return db.selectFrom('credit_note_mail').selectAll().where('credit_note_id', 'in', creditNoteIds).execute();
 }

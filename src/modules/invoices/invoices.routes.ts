@@ -1,9 +1,11 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
-import { errorResponses as errors } from '../../platform/http/schemas.ts';
+import { BODY_ERRORS, errorResponses as errors } from '../../platform/http/schemas.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
+import { staffOf } from '../audit/index.ts';
+import type { InvoiceMailService } from './invoice-mail.service.ts';
 import { type Scope, STAFF } from './invoices.repository.ts';
 import {
   AccountListQuery,
@@ -21,16 +23,24 @@ import type { DocumentRow } from './invoices.tables.ts';
 /**
  * The invoice API: the customer's own invoices under /api/v1/account/invoices (scoped to the
  * caller in the repository: anyone else's answers 404 exactly like an unknown id) and staff's
- * under /api/v1/admin/invoices (`admin.invoices.read`). Reading needs no audit; there is no
- * write: a finalized invoice never changes.
+ * under /api/v1/admin/invoices (`admin.invoices.read`). Reading needs no audit. A finalized
+ * invoice never changes; the one staff action is sending its mail again (`admin.invoices.resend`,
+ * audited).
  */
 
-export const INVOICE_PERMISSIONS = { read: 'admin.invoices.read' } as const;
+export const INVOICE_PERMISSIONS = { read: 'admin.invoices.read', resend: 'admin.invoices.resend' } as const;
 
 export interface InvoiceRouteDeps {
   invoices: InvoiceService;
+  mail: InvoiceMailService;
   accounts: AccountsModule;
 }
+
+const Resent = Type.Object(
+  { resent: Type.Literal(true), messageId: Type.String({ description: 'The new outbox message.' }) },
+  { additionalProperties: false },
+);
+const EmptyBody = Type.Object({}, { additionalProperties: false });
 
 const PdfResponse = {
   200: Type.Unsafe<Uint8Array>({
@@ -39,6 +49,16 @@ const PdfResponse = {
     description: 'The PDF (`content-disposition: attachment; filename="FHIR-YYYY-MM-NNNN.pdf"`).',
   }),
 };
+
+/**
+ * A signed-in customer's scope: their own invoices and credit notes, and those of the
+ * organizations where they hold `org.orders.read` (owners, admins, billing members).
+ */
+export function customerScope(request: FastifyRequest, accounts: AccountsModule): Scope {
+  const actor = request.actor;
+  if (!actor) throw new AppError('UNAUTHENTICATED');
+  return { userId: actor.userId, orgIds: accounts.orgIdsWith(actor, 'org.orders.read') };
+}
 
 /** Sends a stored PDF as a download (never rendered inline on our origin). */
 export function sendPdf(reply: FastifyReply, doc: DocumentRow) {
@@ -68,12 +88,12 @@ export async function creditNotePdf(
 }
 
 export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): void {
-  const { invoices, accounts } = deps;
+  const { invoices, mail, accounts } = deps;
   const mine = { preHandler: accounts.requireActor() };
   const staff = { preHandler: accounts.requirePermission(INVOICE_PERMISSIONS.read) };
   const own = ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'NOT_FOUND'] as const;
   const staffErrors = [...own, 'FORBIDDEN'] as const;
-  const customer = (userId: string): Scope => ({ userId });
+  const customer = (request: FastifyRequest): Scope => customerScope(request, accounts);
   const account = '/api/v1/account/invoices' as const;
   const admin = '/api/v1/admin/invoices' as const;
 
@@ -84,6 +104,8 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
       schema: {
         tags: ['accounts'],
         summary: 'The caller’s invoices with their credit notes, newest first',
+        description:
+          'With the invoices of the organizations where the caller is an owner, admin or billing member.',
         querystring: AccountListQuery,
         response: {
           200: Type.Object({ items: Type.Array(InvoiceSummaryJson) }),
@@ -92,8 +114,8 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
       },
     },
     async (request) => ({
-      items: (await invoices.list(customer(request.actor!.userId), { ...request.query, limit: 200 })).map(
-        (r) => invoiceSummaryJson(r.invoice, r.creditNotes, account),
+      items: (await invoices.list(customer(request), { ...request.query, limit: 200 })).map((r) =>
+        invoiceSummaryJson(r.invoice, r.creditNotes, account),
       ),
     }),
   );
@@ -110,8 +132,7 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
         response: { 200: InvoiceJson, ...errors(...own) },
       },
     },
-    async (request) =>
-      invoiceJson(await invoices.get(customer(request.actor!.userId), request.params.id), account),
+    async (request) => invoiceJson(await invoices.get(customer(request), request.params.id), account),
   );
 
   app.get(
@@ -127,7 +148,7 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
       },
     },
     async (request, reply) =>
-      sendPdf(reply, await invoicePdf(invoices, customer(request.actor!.userId), request.params.id)),
+      sendPdf(reply, await invoicePdf(invoices, customer(request), request.params.id)),
   );
 
   app.get(
@@ -145,12 +166,7 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
     async (request, reply) =>
       sendPdf(
         reply,
-        await creditNotePdf(
-          invoices,
-          customer(request.actor!.userId),
-          request.params.id,
-          request.params.creditNoteId,
-        ),
+        await creditNotePdf(invoices, customer(request), request.params.id, request.params.creditNoteId),
       ),
   );
 
@@ -218,5 +234,51 @@ export function registerInvoiceRoutes(app: HttpServer, deps: InvoiceRouteDeps): 
     },
     async (request, reply) =>
       sendPdf(reply, await creditNotePdf(invoices, STAFF, request.params.id, request.params.creditNoteId)),
+  );
+
+  const resender = { preHandler: accounts.requirePermission(INVOICE_PERMISSIONS.resend) };
+  const resendErrors = errors(...BODY_ERRORS, 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND');
+
+  app.post(
+    `${admin}/:id/resend`,
+    {
+      ...resender,
+      schema: {
+        tags: ['admin'],
+        summary: 'Mail an invoice (with its PDF) to the buyer again (audited)',
+        description: 'The same mail as the first one, to the billing email the invoice was issued to.',
+        params: InvoiceIdParams,
+        body: EmptyBody,
+        response: { 202: Resent, ...resendErrors },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send({
+        resent: true as const,
+        messageId: await mail.resendInvoice(staffOf(request), request.params.id),
+      }),
+  );
+
+  app.post(
+    `${admin}/:id/credit-notes/:creditNoteId/resend`,
+    {
+      ...resender,
+      schema: {
+        tags: ['admin'],
+        summary: 'Mail a credit note (with its PDF) to the buyer again (audited)',
+        params: CreditNoteParams,
+        body: EmptyBody,
+        response: { 202: Resent, ...resendErrors },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send({
+        resent: true as const,
+        messageId: await mail.resendCreditNote(
+          staffOf(request),
+          request.params.id,
+          request.params.creditNoteId,
+        ),
+      }),
   );
 }

@@ -24,7 +24,7 @@ import {
 import { formatDocumentNumber, periodOf } from './domain/numbering.ts';
 import { renderPdf } from './invoice-pdf.ts';
 import { pdfInputOfCreditNote, pdfInputOfInvoice } from './invoice-pdf-input.ts';
-import { sendInvoiceMail } from './invoices.mail.ts';
+import { CREDIT_NOTE_MAIL_JOB, INVOICE_MAIL_JOB } from './invoices.mail.ts';
 import type { Scope } from './invoices.repository.ts';
 import * as repo from './invoices.repository.ts';
 import type {
@@ -35,9 +35,6 @@ import type {
   InvoiceRow,
   InvoicesDb,
 } from './invoices.tables.ts';
-
-/** The job that mails a finalized invoice (one per invoice, idempotent). */
-export const INVOICE_MAIL_JOB = 'invoices.send-mail';
 
 /** Where a test may make a finalization fail: after the number is taken, before the commit. */
 export type InvoiceFaultHook = (at: {
@@ -75,7 +72,7 @@ export interface ListFilter {
 }
 
 /** Thrown inside a finalizing transaction to roll it back (its number with it) when another won. */
-class AlreadyFinalized extends Error {}
+export class AlreadyFinalized extends Error {}
 
 const MENTIONS = {
   eu: REVERSE_CHARGE_MENTION,
@@ -91,6 +88,7 @@ function soldOrder(order: Order): SoldOrder {
     number: r.number,
     origin: r.origin,
     userId: r.user_id,
+    organizationId: r.organization_id ?? null,
     paidAt: r.paid_at!,
     taxDate: typeof r.tax_date === 'string' ? r.tax_date : r.tax_date.toISOString().slice(0, 10),
     currency: r.currency.trim(),
@@ -213,6 +211,7 @@ export class InvoiceService {
           buyer: content.buyer,
           reverse_charge: content.reverseCharge,
           notes: content.notes,
+          organization_id: order.row.organization_id ?? null,
         };
         const lines: InvoiceLineRow[] = content.lines.map((l) => ({
           invoice_id: id,
@@ -285,6 +284,7 @@ export class InvoiceService {
             tax_total: tax,
             gross_total: net + tax,
             full_refund: e.full,
+            organization_id: invoice.organization_id ?? null,
           },
           lines.map((l: CreditLine) => ({
             credit_note_id: id,
@@ -297,6 +297,12 @@ export class InvoiceService {
           })),
         );
         if (!inserted) throw new AlreadyFinalized();
+        // Mailed by its own job: the PDF is rendered outside the numbering lock.
+        await this.ctx.jobs.send(
+          CREDIT_NOTE_MAIL_JOB,
+          { creditNoteId: id },
+          { trx: handle(tx), singletonKey: id },
+        );
       });
     } catch (err) {
       if (!(err instanceof AlreadyFinalized)) throw err;
@@ -341,26 +347,6 @@ export class InvoiceService {
       created_at: this.ctx.clock.now(),
     });
     return (await repo.findDocument(this.db, documentId))!;
-  }
-
-  /** The mail job: the invoice with its PDF to the buyer, once (the claim and the message commit together). */
-  async mailInvoice(invoiceId: string): Promise<void> {
-    if (await repo.mailOf(this.db, invoiceId)) return;
-    const invoice = await repo.findInvoice(this.db, invoiceId, repo.STAFF);
-    if (!invoice) return;
-    const doc = await this.invoicePdf(invoice);
-    try {
-      await inTransaction(this.db, async (tx) => {
-        const messageId = await sendInvoiceMail(this.ctx, handle(tx), invoice, {
-          filename: doc.filename,
-          content: doc.pdf,
-        });
-        if (!(await repo.claimMail(tx, invoiceId, messageId, this.ctx.clock.now())))
-          throw new AlreadyFinalized();
-      });
-    } catch (err) {
-      if (!(err instanceof AlreadyFinalized)) throw err;
-    }
   }
 
   // ---- reads ----------------------------------------------------------------------------------------------------
@@ -409,10 +395,6 @@ export class InvoiceService {
     const invoice = await repo.findInvoice(this.db, creditNote.invoice_id, scope);
     if (!invoice) throw new AppError('NOT_FOUND');
     return { creditNote, invoice, lines: await repo.creditLinesOf(this.db, id) };
-  }
-
-  async mailOf(invoiceId: string) {
-    return repo.mailOf(this.db, invoiceId);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { PlatformTables } from '../../platform/db/client.ts';
 import type { BuyerSnapshot, SellerSnapshot } from './domain/document.ts';
 
-/** The tables of migrations/202611260100_invoices_init.sql. */
+/** The tables of migrations/202611260100_invoices_init.sql and the later invoices_* migrations. */
 export type InvoicesTables = {
   invoice_counter: {
     series: 'invoice' | 'credit_note';
@@ -29,6 +29,8 @@ export type InvoicesTables = {
     buyer: BuyerSnapshot;
     reverse_charge: boolean;
     notes: string[];
+    /** The organization billed (the order's), or null: migrations/202611270530_invoices_organization.sql. */
+    organization_id: string | null;
   };
   invoice_line: {
     invoice_id: string;
@@ -60,6 +62,8 @@ export type InvoicesTables = {
     tax_total: number;
     gross_total: number;
     full_refund: boolean;
+    /** The invoice's organization, or null. */
+    organization_id: string | null;
   };
   credit_note_line: {
     credit_note_id: string;
@@ -79,6 +83,12 @@ export type InvoicesTables = {
   };
   invoice_mail: {
     invoice_id: string;
+    message_id: string;
+    mailed_at: Date;
+  };
+  /** migrations/202611270500_invoices_credit_note_mail.sql */
+  credit_note_mail: {
+    credit_note_id: string;
     message_id: string;
     mailed_at: Date;
   };

@@ -29,6 +29,7 @@ export {
 } from './domain/state.ts';
 export { formatOrderNumber, type OrderTotals, orderTotals } from './domain/totals.ts';
 export { ORDER_CONFIRMATION_TEMPLATE, ORDER_REFUND_TEMPLATE } from './orders.mail.ts';
+export type { OrderViewer } from './orders.repository.ts';
 export { OrderIdParams, OrderJson, orderJson } from './orders.schema.ts';
 export {
   type NewOrder,

@@ -6,7 +6,7 @@ import type { HttpServer } from '../../platform/http/server.ts';
 import { sendPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { TokenCheck } from './confirmation-link.ts';
-import { OrderIdParams } from './orders.schema.ts';
+import { OrderIdParams, viewerOf } from './orders.schema.ts';
 import type { Order, OrderRefundView, OrderService } from './orders.service.ts';
 import {
   AccountOrderPage,
@@ -76,22 +76,28 @@ export function registerOrderPages(app: HttpServer, deps: OrderPageDeps): void {
   app.get(
     '/account/orders',
     { preHandler: accounts.requireActor(), schema: hidden },
-    async (request, reply) =>
-      html(
+    async (request, reply) => {
+      const viewer = viewerOf(request, accounts);
+      return html(
         reply,
         AccountOrdersPage({
           ...chrome(request, reply),
-          orders: await orders.listForUser(request.actor!.userId),
+          orders: await orders.listForViewer(viewer),
+          sharesOrgs: viewer.orgIds.length > 0,
         }),
-      ),
+      );
+    },
   );
 
   app.get(
     '/account/orders/:id',
     { preHandler: accounts.requireActor(), schema: { ...hidden, params: OrderIdParams } },
     async (request, reply) => {
-      const order = await orders.getForUser(request.params.id, request.actor!.userId);
-      const payUrl = unpaid(order) ? await deps.payUrl(order.row.id) : null;
+      const viewer = viewerOf(request, accounts);
+      const order = await orders.getForViewer(request.params.id, viewer);
+      // Only the buyer pays an unpaid order: a colleague sees it, without the payment link.
+      const payUrl =
+        unpaid(order) && order.row.user_id === viewer.userId ? await deps.payUrl(order.row.id) : null;
       const refunds = await deps.refundsOf(order.row.id);
       return html(reply, AccountOrderPage({ ...chrome(request, reply), order, payUrl, refunds }));
     },

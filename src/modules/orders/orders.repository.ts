@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Executor } from '../../platform/db/transaction.ts';
 import type { OrderLineRow, OrderRow, OrdersDb } from './orders.tables.ts';
 
-/** SQL for the orders module's tables only. Customer reads always filter by owner here. */
+/** SQL for the orders module's tables only. Customer reads always filter by owner (or viewer) here. */
 
 type Db = Executor<OrdersDb>;
 
@@ -40,6 +40,45 @@ export async function findOrderOfUser(db: Db, id: string, userId: string): Promi
     .where('id', '=', id)
     .where('user_id', '=', userId)
     .executeTakeFirst();
+}
+
+/**
+ * Who may read which orders in the portal: the buyer reads their own; an organization's owners,
+ * admins and billing members (`orgIds`, resolved by accounts) read every order placed for it.
+ */
+export interface OrderViewer {
+  userId: string;
+  orgIds: readonly string[];
+}
+
+const visibleTo = (viewer: OrderViewer) => (eb: ExpressionBuilder<OrdersDb, 'sales_order'>) =>
+  eb.or([
+    eb('user_id', '=', viewer.userId),
+    ...(viewer.orgIds.length ? [eb('organization_id', 'in', [...viewer.orgIds])] : []),
+  ]);
+
+export async function findOrderOfViewer(
+  db: Db,
+  id: string,
+  viewer: OrderViewer,
+): Promise<OrderRow | undefined> {
+  return db
+    .selectFrom('sales_order')
+    .selectAll()
+    .where('id', '=', id)
+    .where(visibleTo(viewer))
+    .executeTakeFirst();
+}
+
+export async function ordersOfViewer(db: Db, viewer: OrderViewer, limit: number): Promise<OrderRow[]> {
+  return db
+    .selectFrom('sales_order')
+    .selectAll()
+    .where(visibleTo(viewer))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export async function findByIdempotencyKey(db: Db, key: string): Promise<OrderRow | undefined> {

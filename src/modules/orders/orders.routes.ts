@@ -8,6 +8,7 @@ import {
   OrderList,
   orderJson,
   orderSummaryJson,
+  viewerOf,
 } from './orders.schema.ts';
 import type { OrderService } from './orders.service.ts';
 
@@ -26,10 +27,14 @@ export function registerOrderRoutes(
       schema: {
         tags,
         summary: 'The caller’s orders, newest first',
+        description:
+          'With the orders placed for the organizations where the caller is an owner, admin or billing member (`organizationId` says which).',
         response: { 200: OrderList, ...errors('UNAUTHENTICATED') },
       },
     },
-    async (request) => ({ items: (await orders.listForUser(request.actor!.userId)).map(orderSummaryJson) }),
+    async (request) => ({
+      items: (await orders.listForViewer(viewerOf(request, accounts))).map(orderSummaryJson),
+    }),
   );
 
   app.get(
@@ -39,12 +44,13 @@ export function registerOrderRoutes(
       schema: {
         tags,
         summary: 'One of the caller’s orders, with its line snapshots and tax evidence',
-        description: 'Another customer’s order answers 404, exactly like an unknown id.',
+        description:
+          'Another customer’s order answers 404, exactly like an unknown id, unless it was placed for an organization where the caller is an owner, admin or billing member.',
         params: OrderIdParams,
         response: { 200: OrderJson, ...errors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'NOT_FOUND') },
       },
     },
-    async (request) => orderJson(await orders.getForUser(request.params.id, request.actor!.userId)),
+    async (request) => orderJson(await orders.getForViewer(request.params.id, viewerOf(request, accounts))),
   );
 
   app.get(

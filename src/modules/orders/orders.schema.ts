@@ -1,5 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { AppError } from '../../platform/errors.ts';
+import type { AccountsModule } from '../accounts/index.ts';
 import { ORDER_STATES } from './domain/state.ts';
+import type { OrderViewer } from './orders.repository.ts';
 import type { Order } from './orders.service.ts';
 import type { OrderRow } from './orders.tables.ts';
 
@@ -48,6 +52,9 @@ export const OrderSummaryJson = Type.Object({
   refundedTotal: Type.Integer({ description: 'Gross amount refunded so far, minor units.' }),
   createdAt: Type.String({ format: 'date-time' }),
   paidAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  organizationId: Type.Union([Type.String(), Type.Null()], {
+    description: 'The organization it was bought for; null: a personal order.',
+  }),
 });
 
 export const OrderJson = Type.Object({
@@ -96,6 +103,7 @@ export const orderSummaryJson = (o: OrderRow) => ({
   refundedTotal: Number(o.refunded_total),
   createdAt: iso(o.created_at)!,
   paidAt: iso(o.paid_at),
+  organizationId: o.organization_id ?? null,
 });
 
 export const orderJson = ({ row, lines }: Order) => ({
@@ -130,3 +138,13 @@ export const orderJson = ({ row, lines }: Order) => ({
   taxNotes: row.tax_notes,
   paymentError: row.last_payment_error,
 });
+
+/**
+ * The signed-in caller as an order reader: their own orders, and every order of the organizations
+ * where they hold `org.orders.read` (owners, admins, billing). The repository filters by it.
+ */
+export function viewerOf(request: FastifyRequest, accounts: AccountsModule): OrderViewer {
+  const actor = request.actor;
+  if (!actor) throw new AppError('UNAUTHENTICATED');
+  return { userId: actor.userId, orgIds: accounts.orgIdsWith(actor, 'org.orders.read') };
+}

@@ -11,6 +11,7 @@ import {
   transition,
 } from './domain/state.ts';
 import { formatOrderNumber, orderTotals } from './domain/totals.ts';
+import type { OrderViewer } from './orders.repository.ts';
 import * as repo from './orders.repository.ts';
 import type {
   BillingDetails,
@@ -63,6 +64,8 @@ export interface NewOrder {
   subscriptionId?: string | null;
   /** Account credit taken off what the customer pays (never more than the total). */
   creditApplied?: number;
+  /** The organization the order is bought for (checkout checked the buyer may), or null. */
+  organizationId?: string | null;
 }
 
 export interface Order {
@@ -152,6 +155,7 @@ export class OrderService {
       subscription_id: input.subscriptionId ?? null,
       credit_applied: Math.min(input.creditApplied ?? 0, totals.gross),
       refunded_total: 0,
+      organization_id: input.organizationId ?? null,
     };
     await repo.insertOrder(db, row, lines);
     return { row, lines };
@@ -181,6 +185,18 @@ export class OrderService {
 
   async listForUser(userId: string, limit = 100): Promise<OrderRow[]> {
     return repo.ordersOfUser(this.db, userId, limit);
+  }
+
+  /** An order the viewer may read (their own, or one of an organization they see the orders of); 404 otherwise. */
+  async getForViewer(id: string, viewer: OrderViewer): Promise<Order> {
+    const row = await repo.findOrderOfViewer(this.db, id, viewer);
+    if (!row) throw new AppError('NOT_FOUND');
+    return { row, lines: await repo.linesOf(this.db, id) };
+  }
+
+  /** The viewer's orders and those of the organizations they see the orders of, newest first. */
+  async listForViewer(viewer: OrderViewer, limit = 100): Promise<OrderRow[]> {
+    return repo.ordersOfViewer(this.db, viewer, limit);
   }
 
   async search(filter: {

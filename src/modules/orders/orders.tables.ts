@@ -35,7 +35,7 @@ export function vatStatusOf(quoted: 'not_provided' | 'not_required' | 'pending' 
   return quoted === 'pending' ? 'pending_verification' : quoted;
 }
 
-/** The tables of migrations/202611230100_orders_init.sql, …_orders_refunds.sql and …_orders_subscriptions.sql. */
+/** The tables of migrations/202611230100_orders_init.sql and the later orders_* migrations. */
 export type OrdersTables = {
   sales_order: {
     id: string;
@@ -66,6 +66,8 @@ export type OrdersTables = {
     credit_applied: number;
     /** Gross amount refunded so far (migrations/202611240310_orders_refunds.sql). */
     refunded_total: number;
+    /** The organization it was bought for, or null (migrations/202611270520_orders_organization.sql). */
+    organization_id: string | null;
   };
   order_line: {
     id: string;

@@ -474,6 +474,8 @@ export class SubscriptionService {
         lines,
         origin: 'renewal',
         subscriptionId: sub.id,
+        // A subscription bought for an organization bills it every period.
+        organizationId: origin?.organization_id ?? null,
       },
       trx,
     );
@@ -1106,6 +1108,8 @@ export class SubscriptionService {
       )
         return undefined;
       const credit = Math.min(locked.credit_balance, quote.totals.gross);
+      // A subscription bought for an organization bills it every period.
+      const origin = await this.deps.orders.service.byId(sub.origin_order_id, trx);
       const order = await this.deps.orders.service.create(
         {
           userId: sub.user_id,
@@ -1121,6 +1125,7 @@ export class SubscriptionService {
           origin: c.origin,
           subscriptionId: sub.id,
           creditApplied: credit,
+          organizationId: origin?.organization_id ?? null,
         },
         trx,
       );

@@ -2,6 +2,7 @@ import type { AppModule, PlatformContext } from '../../platform/context.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import type { AuditModule } from '../audit/index.ts';
+import { registerAttachmentPages } from './attachments.pages.tsx';
 import { registerSupportPages } from './support.pages.tsx';
 import { registerSupportRoutes } from './support.routes.ts';
 import { type Reference, SupportService } from './support.service.ts';
@@ -47,6 +48,9 @@ export interface SupportModule extends AppModule {
   openTicketsOf(userId: string): Promise<OpenTickets>;
 }
 
+/** Daily: empties the attachments of tickets resolved or closed more than SUPPORT_ATTACHMENT_RETENTION_DAYS ago. */
+export const SUPPORT_ATTACHMENT_PRUNE_JOB = 'support.prune-attachments';
+
 export function createSupportModule(
   ctx: PlatformContext,
   deps: {
@@ -68,6 +72,17 @@ export function createSupportModule(
     licensesOf: deps.licensesOf,
     ordersOf: deps.ordersOf,
   });
+  // Attachments may hold patient data: emptied SUPPORT_ATTACHMENT_RETENTION_DAYS after the ticket is resolved.
+  ctx.jobs.define({
+    name: SUPPORT_ATTACHMENT_PRUNE_JOB,
+    cron: '37 4 * * *',
+    retryLimit: 2,
+    handler: async () => {
+      const removed = await service.attachments.prune();
+      ctx.log.info({ removed }, 'support attachments past retention emptied');
+    },
+  });
+
   return {
     name: 'support',
     service,
@@ -84,8 +99,8 @@ export function createSupportModule(
       };
     },
     async registerRoutes(app: HttpServer) {
-      const routeDeps = { support: service, accounts: deps.accounts };
-      registerSupportRoutes(app, routeDeps);
+      const routeDeps = { support: service, accounts: deps.accounts, publicUrl: ctx.config.publicUrl };
+      await registerSupportRoutes(app, routeDeps, (scope) => registerAttachmentPages(scope, routeDeps));
       registerSupportPages(app, routeDeps);
     },
   };

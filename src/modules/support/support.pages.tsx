@@ -57,6 +57,7 @@ const NOTICES: Record<string, string> = {
   replied: 'Your reply is sent.',
   status: 'The status is changed.',
   assigned: 'The ticket is assigned to you.',
+  attached: 'Your files are sent.',
 };
 
 const isCategory = (v: string): v is TicketCategory => (TICKET_CATEGORIES as readonly string[]).includes(v);
@@ -171,6 +172,7 @@ export function registerSupportPages(app: HttpServer, deps: SupportRouteDeps): v
         AccountTicketPage({
           ...chrome(request, reply),
           thread: await support.getForCustomer(customerOf(request), request.params.id),
+          limits: support.attachments.limits,
           body: '',
           error: null,
           notice: NOTICES[request.query.done ?? ''] ?? null,
@@ -192,7 +194,14 @@ export function registerSupportPages(app: HttpServer, deps: SupportRouteDeps): v
         const message = fieldErrors(err).body ?? err.message;
         return page(
           reply,
-          AccountTicketPage({ ...chrome(request, reply), thread, body, error: message, notice: null }),
+          AccountTicketPage({
+            ...chrome(request, reply),
+            thread,
+            limits: support.attachments.limits,
+            body,
+            error: message,
+            notice: null,
+          }),
           err.status,
         );
       }
@@ -237,6 +246,7 @@ export function registerSupportPages(app: HttpServer, deps: SupportRouteDeps): v
       AdminTicketPage({
         ...chrome(request, reply),
         thread: await support.getForStaff(id),
+        limits: support.attachments.limits,
         canReply: accounts.can(request.actor ?? null, SUPPORT_PERMISSIONS.reply),
         body: options.body ?? '',
         error: options.error ?? null,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/transaction.ts';
 import type { TicketStatus } from './domain/ticket.ts';
-import type { MessageRow, NewMessage, SupportDb, TicketRow } from './support.tables.ts';
+import type { AttachmentRow, MessageRow, NewMessage, SupportDb, TicketRow } from './support.tables.ts';
 
 /**
  * SQL for the support tables. Every customer read takes the caller's scope and filters by it in
@@ -141,4 +141,64 @@ export async function createdSince(db: Db, userId: string, since: Date): Promise
 /** Serialises one user's ticket creations, so the hourly limit holds under concurrent requests. */
 export async function lockUser(db: Db, userId: string): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(hashtext(${`support.open:${userId}`}))`.execute(db);
+}
+
+export async function insertAttachments(db: Db, rows: AttachmentRow[]): Promise<void> {
+  if (rows.length) await db.insertInto('support_attachment').values(rows).execute();
+}
+
+/** A ticket's attachments without their contents (the thread lists them). */
+export async function attachmentsOf(db: Db, ticketId: string): Promise<Omit<AttachmentRow, 'content'>[]> {
+  return db
+    .selectFrom('support_attachment')
+    .select([
+      'id',
+      'ticket_id',
+      'message_id',
+      'position',
+      'filename_enc',
+      'content_type',
+      'size',
+      'created_at',
+      'deleted_at',
+    ])
+    .where('ticket_id', '=', ticketId)
+    .orderBy('created_at')
+    .orderBy('message_id')
+    .orderBy('position')
+    .execute();
+}
+
+/** One attachment of a ticket, with its (encrypted) content. */
+export async function findAttachment(
+  db: Db,
+  ticketId: string,
+  id: string,
+): Promise<AttachmentRow | undefined> {
+  return db
+    .selectFrom('support_attachment')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/**
+ * Retention: empties the contents and names of the attachments of tickets resolved or closed
+ * before `before` (a reopened ticket has no resolved_at). Returns how many were emptied.
+ */
+export async function pruneAttachments(db: Db, before: Date, at: Date): Promise<number> {
+  const r = await db
+    .updateTable('support_attachment')
+    .set({ content: null, filename_enc: null, deleted_at: at })
+    .where('deleted_at', 'is', null)
+    .where('ticket_id', 'in', (eb) =>
+      eb
+        .selectFrom('support_ticket')
+        .select('id')
+        .where('status', 'in', ['resolved', 'closed'])
+        .where('resolved_at', '<', before),
+    )
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }

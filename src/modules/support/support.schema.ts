@@ -9,6 +9,50 @@ const closed = { additionalProperties: false } as const;
 export const TICKET_ID = '^tkt_[0-9a-hjkmnp-tv-z]{26}$';
 
 export const TicketIdParams = Type.Object({ id: Type.String({ pattern: TICKET_ID }) }, closed);
+export const AttachmentParams = Type.Object(
+  {
+    id: Type.String({ pattern: TICKET_ID }),
+    attachmentId: Type.String({ pattern: '^tatt_[0-9a-hjkmnp-tv-z]{26}$' }),
+  },
+  closed,
+);
+
+/**
+ * The attachment form (multipart/form-data), for the OpenAPI document. It documents and does not
+ * validate: the streamed body is read by the handler, which checks each part.
+ */
+export const AttachmentFormBody = (staff: boolean) =>
+  ({
+    content: {
+      'multipart/form-data': {
+        schema: {
+          properties: {
+            _csrf: {
+              type: 'string',
+              description: 'A cookie session’s CSRF token, before the files (or `X-CSRF-Token`).',
+            },
+            body: { type: 'string', description: 'The message (plain text); optional when files come.' },
+            ...(staff
+              ? {
+                  status: {
+                    type: 'string',
+                    enum: [...TICKET_STATUSES],
+                    description: 'Default: `waiting_on_customer`.',
+                  },
+                }
+              : {}),
+            file: {
+              type: 'array',
+              items: { type: 'string', format: 'binary' },
+              description:
+                'One or more files: PDF, PNG, JPEG, plain text (.txt), JSON, CSV or log, each at most `SUPPORT_ATTACHMENT_MAX_BYTES`, at most `SUPPORT_ATTACHMENTS_PER_MESSAGE`.',
+            },
+          },
+          required: ['file'],
+        },
+      },
+    },
+  }) as const;
 
 // Length bounds here are generous on purpose: the service trims and checks the exact rules and
 // answers each field's problem, so the API and the form say the same thing.
@@ -70,6 +114,18 @@ export const TicketSummary = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
+export const AttachmentJson = Type.Object({
+  id: Type.String(),
+  filename: Type.Union([Type.String(), Type.Null()], {
+    description: 'Null once retention removed the file.',
+  }),
+  contentType: Type.String({ description: 'Decided from the file’s content and extension.' }),
+  size: Type.Integer({ description: 'Bytes.' }),
+  url: Type.Union([Type.String(), Type.Null()], {
+    description: 'Where to download it (`Content-Disposition: attachment`); null once removed.',
+  }),
+});
+
 export const Message = Type.Object({
   id: Type.String(),
   author: Type.Enum(['customer', 'staff'], { description: 'Staff replies are signed “FHIR IQ support”.' }),
@@ -77,6 +133,7 @@ export const Message = Type.Object({
   authorEmail: Type.Union([Type.String(), Type.Null()]),
   body: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
+  attachments: Type.Array(AttachmentJson),
 });
 
 export const TicketJson = Type.Object({ ticket: TicketSummary, messages: Type.Array(Message) });
@@ -108,17 +165,29 @@ export const ticketSummary = (t: TicketRow) => ({
   updatedAt: iso(t.updated_at),
 });
 
-const messageJson = (m: MessageRow) => ({
+/** Where attachments are downloaded: the customer's API or the staff API. */
+type AttachmentBase = '/api/v1/account/support' | '/api/v1/admin/support';
+
+const messageJson = (m: MessageRow, t: TicketThread, base: AttachmentBase) => ({
   id: m.id,
   author: m.author_kind,
   authorEmail: m.author_kind === 'staff' ? null : m.author_email,
   body: m.body,
   createdAt: iso(m.created_at),
+  attachments: t.attachments
+    .filter((a) => a.messageId === m.id)
+    .map((a) => ({
+      id: a.id,
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+      url: a.deleted ? null : `${base}/${t.ticket.id}/attachments/${a.id}`,
+    })),
 });
 
 export const ticketJson = (t: TicketThread) => ({
   ticket: ticketSummary(t.ticket),
-  messages: t.messages.map(messageJson),
+  messages: t.messages.map((m) => messageJson(m, t, '/api/v1/account/support')),
 });
 
 export const staffSummary = (t: TicketRow) => ({
@@ -129,5 +198,8 @@ export const staffSummary = (t: TicketRow) => ({
 
 export const staffTicketJson = (t: TicketThread) => ({
   ticket: staffSummary(t.ticket),
-  messages: t.messages.map((m) => ({ ...messageJson(m), authorEmail: m.author_email })),
+  messages: t.messages.map((m) => ({
+    ...messageJson(m, t, '/api/v1/admin/support'),
+    authorEmail: m.author_email,
+  })),
 });

@@ -17,6 +17,7 @@ import { sendCustomerMail, sendStaffMail } from './support.mail.ts';
 import type { CustomerScope } from './support.repository.ts';
 import * as repo from './support.repository.ts';
 import type { MessageRow, NewMessage, SupportDb, TicketRow } from './support.tables.ts';
+import { type AttachmentInfo, type ReceivedAttachment, SupportAttachments } from './support-attachments.ts';
 
 /** A signed-in customer as support sees them: who they are and which organizations they belong to. */
 export interface Customer extends CustomerScope {
@@ -50,6 +51,14 @@ export interface NewTicket {
 export interface TicketThread {
   ticket: TicketRow;
   messages: MessageRow[];
+  /** Files attached to the messages (names decrypted for the ticket's parties and staff). */
+  attachments: AttachmentInfo[];
+}
+
+/** A message's text, or a line saying files came when only files did. */
+function bodyWithFiles(raw: string, files: number): string {
+  if (raw.trim() || files === 0) return raw;
+  return files === 1 ? 'Sent a file.' : `Sent ${files} files.`;
 }
 
 const HOUR = 3600_000;
@@ -62,11 +71,15 @@ const invalid = (details: ErrorDetail[]) => new AppError('VALIDATION_FAILED', un
  * transaction with its mail and, for staff, its audit entry.
  */
 export class SupportService {
+  readonly attachments: SupportAttachments;
+
   constructor(
     private readonly ctx: PlatformContext,
     private readonly db: Kysely<SupportDb>,
     private readonly deps: SupportDeps,
-  ) {}
+  ) {
+    this.attachments = new SupportAttachments(ctx, db);
+  }
 
   // ---- customers -------------------------------------------------------------------------------------------------
 
@@ -118,13 +131,22 @@ export class SupportService {
         this.#message(ticket.id, customer, 'customer', body.value, now),
       );
       await sendStaffMail(this.ctx, handle(tx), await this.deps.staffEmails(handle(tx)), ticket, 'opened');
-      return { ticket, messages: [message] };
+      return { ticket, messages: [message], attachments: [] };
     });
   }
 
-  /** A customer's reply: reopens a ticket that was waiting on them or resolved; a closed one refuses. */
-  async reply(customer: Customer, ticketId: string, rawBody: string): Promise<TicketThread> {
-    const body = checkBody(rawBody);
+  /**
+   * A customer's reply, with files when given: reopens a ticket that was waiting on them or
+   * resolved; a closed one refuses. Text and files are checked before anything is written.
+   */
+  async reply(
+    customer: Customer,
+    ticketId: string,
+    rawBody: string,
+    received: readonly ReceivedAttachment[] = [],
+  ): Promise<TicketThread> {
+    const files = this.attachments.check(received);
+    const body = checkBody(bodyWithFiles(rawBody, files.length));
     if ('problem' in body) throw invalid([body.problem]);
     return inTransaction(this.db, async (tx) => {
       const ticket = await repo.findForCustomer(tx, customer, ticketId, true);
@@ -132,14 +154,18 @@ export class SupportService {
       const next = statusAfterCustomerReply(ticket.status);
       if (!next) throw new AppError('TICKET_CLOSED');
       const now = this.ctx.clock.now();
-      await repo.insertMessage(tx, this.#message(ticket.id, customer, 'customer', body.value, now));
+      const message = await repo.insertMessage(
+        tx,
+        this.#message(ticket.id, customer, 'customer', body.value, now),
+      );
+      await this.attachments.store(tx, ticket.id, message.id, files, now);
       const updated = await repo.updateTicket(tx, ticket.id, {
         status: next,
         updated_at: now,
         resolved_at: null,
       });
       await sendStaffMail(this.ctx, handle(tx), await this.deps.staffEmails(handle(tx)), updated, 'replied');
-      return { ticket: updated, messages: await repo.messagesOf(tx, ticket.id) };
+      return this.#thread(tx, updated);
     });
   }
 
@@ -151,7 +177,27 @@ export class SupportService {
   async getForCustomer(scope: CustomerScope, ticketId: string): Promise<TicketThread> {
     const ticket = await repo.findForCustomer(this.db, scope, ticketId);
     if (!ticket) throw new AppError('NOT_FOUND');
-    return { ticket, messages: await repo.messagesOf(this.db, ticket.id) };
+    return this.#thread(this.db, ticket);
+  }
+
+  /** One attachment of a ticket the customer sees (own or their organization's); 404 otherwise. */
+  async attachmentForCustomer(scope: CustomerScope, ticketId: string, attachmentId: string) {
+    const ticket = await repo.findForCustomer(this.db, scope, ticketId);
+    if (!ticket) throw new AppError('NOT_FOUND');
+    return this.attachments.open(ticket.id, attachmentId);
+  }
+
+  /** Staff: one attachment of any ticket. */
+  async attachmentForStaff(ticketId: string, attachmentId: string) {
+    return this.attachments.open(ticketId, attachmentId);
+  }
+
+  async #thread(db: Kysely<SupportDb>, ticket: TicketRow): Promise<TicketThread> {
+    const [messages, attachments] = await Promise.all([
+      repo.messagesOf(db, ticket.id),
+      this.attachments.list(ticket.id, db),
+    ]);
+    return { ticket, messages, attachments };
   }
 
   /** The user's own unresolved tickets (the portal dashboard). */
@@ -174,7 +220,7 @@ export class SupportService {
   async getForStaff(ticketId: string): Promise<TicketThread> {
     const ticket = await repo.findAny(this.db, ticketId);
     if (!ticket) throw new AppError('NOT_FOUND');
-    return { ticket, messages: await repo.messagesOf(this.db, ticket.id) };
+    return this.#thread(this.db, ticket);
   }
 
   /**
@@ -186,8 +232,10 @@ export class SupportService {
     ticketId: string,
     rawBody: string,
     status?: TicketStatus,
+    received: readonly ReceivedAttachment[] = [],
   ): Promise<TicketThread> {
-    const body = checkBody(rawBody);
+    const files = this.attachments.check(received);
+    const body = checkBody(bodyWithFiles(rawBody, files.length));
     if ('problem' in body) throw invalid([body.problem]);
     return this.#staffChange(staff, ticketId, 'support.reply', async (tx, ticket, now) => {
       const next = statusAfterStaffReply(ticket.status, status);
@@ -195,6 +243,7 @@ export class SupportService {
         tx,
         this.#message(ticket.id, staff.actor, 'staff', body.value, now),
       );
+      const attachmentIds = await this.attachments.store(tx, ticket.id, message.id, files, now);
       const updated = await repo.updateTicket(tx, ticket.id, {
         status: next,
         updated_at: now,
@@ -208,7 +257,10 @@ export class SupportService {
           ? { kind: 'resolved', body: body.value }
           : { kind: 'reply', body: body.value },
       );
-      return { updated, after: { status: next, messageId: message.id } };
+      return {
+        updated,
+        after: { status: next, messageId: message.id, ...(attachmentIds.length ? { attachmentIds } : {}) },
+      };
     });
   }
 
@@ -265,7 +317,7 @@ export class SupportService {
         },
         handle(tx),
       );
-      return { ticket: updated, messages: await repo.messagesOf(tx, ticket.id) };
+      return this.#thread(tx, updated);
     });
   }
 

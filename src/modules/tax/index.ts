@@ -22,6 +22,7 @@ import type { TaxDb } from './tax.tables.ts';
 import { registerTaxAdminPages } from './tax-admin.pages.tsx';
 import { registerTaxAdminRoutes } from './tax-admin.routes.ts';
 import { builtinCalculator, type TaxCalculator } from './tax-calculator.ts';
+import { checkTaxNumber, type TaxNumberStatus, taxNumberStatus } from './tax-numbers.ts';
 import { TaxRateAdminService } from './tax-rates-admin.service.ts';
 import { localFormatRegistry, type VatRegistry, ViesRestRegistry } from './vat-registry.ts';
 import { VatVerificationService, VERIFY_VAT_JOB, VERIFY_VAT_SWEEP_JOB } from './vat-verification.service.ts';
@@ -52,6 +53,7 @@ export {
   type CalculationInput,
   type TaxCalculator,
 } from './tax-calculator.ts';
+export type { TaxNumberStatus } from './tax-numbers.ts';
 export type { RegistryAnswer, VatRegistry } from './vat-registry.ts';
 export { VERIFY_VAT_JOB, VERIFY_VAT_SWEEP_JOB };
 
@@ -70,6 +72,14 @@ export interface TaxModule extends AppModule {
   requestVerification(vatId: string, trx?: DbHandle): Promise<VerificationStatus>;
   /** The recorded status of a VAT ID, or undefined if it was never checked. */
   verificationStatus(vatId: string): Promise<VerificationStatus | undefined>;
+  /**
+   * A customer's tax number for a billing country, checked as checkout checks it (EU/UK VAT IDs
+   * through the registry, `pending` while VIES cannot answer; GST/HST by format; others kept
+   * `unchecked`); 400 VAT_ID_INVALID when malformed. With `trx` the check's record commits with it.
+   */
+  checkTaxNumber(raw: string, country: string, trx?: DbHandle): Promise<TaxNumberStatus>;
+  /** The current status of a number `checkTaxNumber` accepted before (reads only). */
+  taxNumberStatus(id: string, country: string): Promise<TaxNumberStatus>;
   /** Rates as data: every period, and adding new ones (a US state rule, a rate change). */
   rates: {
     all(): Promise<TaxRate[]>;
@@ -147,6 +157,8 @@ export function createTaxModule(ctx: PlatformContext, deps: TaxModuleDeps = {}):
     },
     requestVerification: (vatId, trx) => vat.requestVerification(vatId, trx),
     verificationStatus: (vatId) => vat.verificationStatus(vatId),
+    checkTaxNumber: (raw, country, trx) => checkTaxNumber(vat, raw, country, trx),
+    taxNumberStatus: (id, country) => taxNumberStatus(vat, id, country),
     rates: { all: () => rates.all(), add: (r, by) => rates.add(r, by ?? null) },
     async registerRoutes(app: HttpServer) {
       if (quotes) registerTaxRoutes(app, { quotes });

@@ -2,6 +2,7 @@ import type { Algorithm } from '@node-rs/argon2';
 import { hash, verify } from '@node-rs/argon2';
 import { type BetterAuthOptions, betterAuth, type User } from 'better-auth';
 import { organization } from 'better-auth/plugins/organization';
+import { adminAc, defaultAc, memberAc, ownerAc } from 'better-auth/plugins/organization/access';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../../config.ts';
 import type { Clock } from '../../../platform/clock.ts';
@@ -79,6 +80,19 @@ export interface AuthDeps {
   db: Kysely<AccountsDb>;
   mail: AuthMailHooks;
 }
+
+/**
+ * better-auth's own role checks (who may invite, change roles, remove members) know the roles we
+ * give it: its three defaults, and `billing`, which like `member` may change nothing in the
+ * organization itself. What each role may do in FHIR IQ (billing details, the organization's
+ * orders and invoices) is our permission matrix's business (domain/permissions.ts).
+ */
+export const ORG_AUTH_ROLES = {
+  owner: ownerAc,
+  admin: adminAc,
+  member: memberAc,
+  billing: defaultAc.newRole({ organization: [], member: [], invitation: [], team: [], ac: ['read'] }),
+};
 
 /** Sessions last 30 days and slide forward once a day of use. */
 export const SESSION_TTL_SECONDS = 30 * 24 * 3600;
@@ -204,6 +218,7 @@ export function authOptions(deps: AuthDeps) {
     },
     plugins: [
       organization({
+        roles: ORG_AUTH_ROLES,
         allowUserToCreateOrganization: true,
         creatorRole: 'owner',
         invitationExpiresIn: 7 * 24 * 3600,

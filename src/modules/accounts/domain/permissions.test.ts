@@ -101,6 +101,22 @@ describe('organization resources', () => {
     expect(can(matrix, admin, 'org.delete', org)).toBe(false);
     expect(can(matrix, owner, 'org.delete', org)).toBe(true);
   });
+
+  it.each([
+    ['member', 'org.billing.read', true],
+    ['member', 'org.purchase', true],
+    ['member', 'org.billing.manage', false],
+    ['member', 'org.orders.read', false],
+    ['billing', 'org.billing.manage', true],
+    ['billing', 'org.orders.read', true],
+    ['billing', 'org.purchase', true],
+    ['billing', 'org.manage', false],
+    ['admin', 'org.orders.read', true],
+    ['admin', 'org.billing.manage', true],
+    ['owner', 'org.orders.read', true],
+  ] as const)('a %s in the organization → %s: %s', (role, permission, expected) => {
+    expect(can(matrix, actor({ memberships: [{ orgId: 'org_1', role }] }), permission, org)).toBe(expected);
+  });
 });
 
 describe('owned resources', () => {

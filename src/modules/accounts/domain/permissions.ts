@@ -55,10 +55,19 @@ const SPEC: Record<PlatformRole, readonly string[]> = {
 /** What every signed-in person may do with their own account, whatever their plan. */
 const SELF_SERVICE = ['account.read', 'account.manage', 'api_tokens.manage', 'org.create'] as const;
 
+/**
+ * In an organization: every member reads it and its billing details and may buy for it (the
+ * order is then the organization's, its billing details prefilled); `billing` also edits the
+ * billing details and sees every order, invoice and credit note of the organization; `admin`
+ * adds managing members; `owner` deleting it. A plain member sees only the orders they placed.
+ */
+const ORG_BILLING = ['org.billing.read', 'org.purchase'] as const;
+const ORG_FINANCE = [...ORG_BILLING, 'org.billing.manage', 'org.orders.read'] as const;
 const ORG: Record<OrgRole, readonly string[]> = {
-  member: ['org.read'],
-  admin: ['org.read', 'org.manage'],
-  owner: ['org.read', 'org.manage', 'org.delete'],
+  member: ['org.read', ...ORG_BILLING],
+  billing: ['org.read', ...ORG_FINANCE],
+  admin: ['org.read', 'org.manage', ...ORG_FINANCE],
+  owner: ['org.read', 'org.manage', 'org.delete', ...ORG_FINANCE],
 };
 
 const STAFF_ADMIN = [
@@ -85,9 +94,10 @@ const STAFF_ADMIN = [
   'admin.invoices.read',
   'admin.customers.read',
   'admin.orders.resend',
+  'admin.invoices.resend',
 ] as const;
 
-/** Support reads what helps answer a customer; besides reads it may only resend a confirmation mail. */
+/** Support reads what helps answer a customer; besides reads it may only resend mails the customer already got. */
 const STAFF_SUPPORT = [
   'admin.access',
   'admin.outbox.read',
@@ -101,6 +111,7 @@ const STAFF_SUPPORT = [
   'admin.invoices.read',
   'admin.customers.read',
   'admin.orders.resend',
+  'admin.invoices.resend',
 ];
 
 const STAFF: Record<StaffRole, readonly string[]> = { admin: STAFF_ADMIN, support: STAFF_SUPPORT };
@@ -126,6 +137,19 @@ export const PERMISSIONS: readonly PermissionDef[] = [
   { key: 'org.read', description: 'See an organization one belongs to and its members.' },
   { key: 'org.manage', description: 'Invite, change roles of and remove members of an organization.' },
   { key: 'org.delete', description: 'Delete an organization.' },
+  {
+    key: 'org.billing.read',
+    description: 'See an organization’s billing details and VAT ID (prefilled when buying for it).',
+  },
+  {
+    key: 'org.billing.manage',
+    description: 'Change an organization’s billing details and VAT ID (the VAT ID is verified).',
+  },
+  { key: 'org.purchase', description: 'Buy for an organization (the order and its invoice are its).' },
+  {
+    key: 'org.orders.read',
+    description: 'See every order, invoice and credit note of an organization, whoever placed it.',
+  },
   { key: 'admin.access', description: 'Open the admin console.' },
   { key: 'admin.outbox.read', description: 'Read the mail outbox.' },
   { key: 'admin.jobs.read', description: 'See jobs and failed jobs.' },
@@ -179,6 +203,10 @@ export const PERMISSIONS: readonly PermissionDef[] = [
     key: 'admin.orders.resend',
     description:
       'Send a paid order’s confirmation mail, or a fulfilled order’s delivery mail, again (audited).',
+  },
+  {
+    key: 'admin.invoices.resend',
+    description: 'Send an invoice’s or a credit note’s mail (with its PDF) to the buyer again (audited).',
   },
 ];
 

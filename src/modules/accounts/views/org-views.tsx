@@ -1,10 +1,22 @@
 import { Alert, Button, Card, FormField, Layout } from '../../../web/index.ts';
-import type { InvitationInfo, MemberInfo, OrganizationInfo, OrgRole } from '../accounts.contract.ts';
-import { ActionButton, AuthPage, formatDate, type PageProps, PostForm } from './shared.tsx';
+import type {
+  InvitationInfo,
+  MemberInfo,
+  OrganizationBilling,
+  OrganizationInfo,
+  OrgRole,
+} from '../accounts.contract.ts';
+import { BillingCard } from './org-billing-views.tsx';
+import { ActionButton, AuthPage, type FormState, formatDate, type PageProps, PostForm } from './shared.tsx';
 
 /** The organization pages: list and create, one organization's members and invitations, an invitation. */
 
-const ROLE_LABEL: Record<OrgRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
+const ROLE_LABEL: Record<OrgRole, string> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  billing: 'Billing',
+  member: 'Member',
+};
 
 function RoleSelect(props: {
   id: string;
@@ -14,7 +26,9 @@ function RoleSelect(props: {
   label: string;
   visuallyHiddenLabel?: boolean;
 }) {
-  const roles: OrgRole[] = props.allowOwner ? ['member', 'admin', 'owner'] : ['member', 'admin'];
+  const roles: OrgRole[] = props.allowOwner
+    ? ['member', 'billing', 'admin', 'owner']
+    : ['member', 'billing', 'admin'];
   return (
     <div class="form-field">
       <label for={props.id} class={props.visuallyHiddenLabel ? 'visually-hidden' : undefined}>
@@ -82,6 +96,10 @@ export interface OrganizationPageProps extends PageProps {
   invitations: InvitationInfo[] | null;
   currentUserId: string;
   notice?: string | null;
+  billing: OrganizationBilling | null;
+  canEditBilling: boolean;
+  /** The failed billing form (its values and errors), shown in the billing card. */
+  billingForm?: FormState | undefined;
 }
 
 export function OrganizationPage(props: OrganizationPageProps) {
@@ -165,6 +183,13 @@ export function OrganizationPage(props: OrganizationPageProps) {
             />
           ) : null}
         </Card>
+        <BillingCard
+          base={base}
+          billing={props.billing}
+          canEdit={props.canEditBilling}
+          csrfToken={csrfToken}
+          form={props.billingForm}
+        />
         {canManage && props.invitations && (
           <Card title="Invitations">
             {props.invitations.length > 0 ? (

@@ -1,6 +1,11 @@
 import { formatMoney, isCurrency } from '../../../platform/money.ts';
 import { AdminNav, Layout, type PageChrome } from '../../../web/index.ts';
-import type { CustomerSummary, OrganizationSummary } from '../../accounts/index.ts';
+import {
+  BillingSummary,
+  type CustomerSummary,
+  type OrganizationBilling,
+  type OrganizationSummary,
+} from '../../accounts/index.ts';
 import type { LicenseSummary } from '../../licensing/index.ts';
 
 const day = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 10) : '—');
@@ -231,6 +236,7 @@ export function OrganizationPage(
     organization: OrganizationSummary & {
       memberList: { userId: string; name: string; email: string; role: string }[];
     };
+    billing: OrganizationBilling | null;
   },
 ) {
   const o = props.organization;
@@ -263,6 +269,10 @@ export function OrganizationPage(
             ))}
           </tbody>
         </table>
+        <section aria-labelledby="billing">
+          <h2 id="billing">Billing details</h2>
+          {props.billing ? <BillingSummary billing={props.billing} /> : <p>None saved.</p>}
+        </section>
       </div>
     </Layout>
   );

@@ -52,6 +52,7 @@ export const BILLING_FIELDS = [
   'region',
   'vatId',
   'customerType',
+  'organizationId',
 ] as const;
 export type BillingForm = Partial<Record<(typeof BILLING_FIELDS)[number], string>>;
 
@@ -62,6 +63,54 @@ export interface CheckoutPageProps extends PageChrome {
   error?: string | null;
   disabled?: string | null;
   quote?: { cartId: string; cartVersion: number; quote: TaxQuote } | null;
+  /** The organizations the signed-in buyer may buy for (empty for guests). */
+  organizations?: readonly { id: string; name: string }[];
+}
+
+/** "Buying for": oneself or one of the buyer's organizations, with links that fill in its billing details. */
+function BuyingFor(props: {
+  organizations: readonly { id: string; name: string }[];
+  value: string | undefined;
+  error: string | undefined;
+}) {
+  return (
+    <div class={props.error ? 'form-field has-error' : 'form-field'}>
+      <label for="field-organizationId">Buying for</label>
+      <p class="form-hint" id="field-organizationId-hint">
+        An organization’s purchase is its own: its owners, admins and billing members see the order and the
+        invoice. Fill in its billing details:{' '}
+        {props.organizations.map((o, i) => (
+          <>
+            {i > 0 ? ', ' : ''}
+            <a href={`/checkout?organization=${o.id}`}>{o.name}</a>
+          </>
+        ))}
+        .
+      </p>
+      {props.error && (
+        <p class="form-error" id="field-organizationId-error">
+          <span class="visually-hidden">Error: </span>
+          {props.error}
+        </p>
+      )}
+      <div class="field-control">
+        <select
+          id="field-organizationId"
+          name="organizationId"
+          aria-describedby={
+            props.error ? 'field-organizationId-hint field-organizationId-error' : 'field-organizationId-hint'
+          }
+        >
+          <option value="">Myself</option>
+          {props.organizations.map((o) => (
+            <option value={o.id} selected={props.value === o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+  );
 }
 
 const REASONS: Record<string, string> = {
@@ -171,6 +220,13 @@ export function CheckoutPage(props: CheckoutPageProps) {
             )}
             <form method="post" action="/checkout/review" class="form billing-form" novalidate>
               {csrf}
+              {props.organizations && props.organizations.length > 0 && (
+                <BuyingFor
+                  organizations={props.organizations}
+                  value={v.organizationId}
+                  error={e.organizationId}
+                />
+              )}
               <fieldset>
                 <legend>Buying as</legend>
                 <label class="radio">

@@ -10,6 +10,7 @@ const order = (over: Partial<SoldOrder['lines'][number]> = {}, notes: string[] =
   number: 'FIQ-2026-000001',
   origin: 'checkout',
   userId: 'usr_1',
+  organizationId: null,
   paidAt: new Date('2026-11-10T12:00:00Z'),
   taxDate: '2026-11-10',
   currency: 'EUR',
@@ -90,6 +91,24 @@ describe('invoice content', () => {
     expect(c.notes).toEqual(['note']);
     expect(c.lines[0]).toMatchObject({ taxRatePercent: '19', gross: 1190 });
     expect(c.buyer.address).toEqual(['Street 1', '123 Town', 'DE']);
+    expect(c.buyer.organizationId).toBeNull();
+  });
+  it('an organization’s purchase: its name, VAT ID and id on the buyer', () => {
+    const base = order();
+    const c = invoiceContent(
+      {
+        ...base,
+        organizationId: 'org_1',
+        vatId: 'DE123456789',
+        billing: { ...base.billing, organization: 'Klinik GmbH', vatId: 'DE123456789' },
+      },
+      MENTIONS,
+    );
+    expect(c.buyer).toMatchObject({
+      organization: 'Klinik GmbH',
+      organizationId: 'org_1',
+      vatId: 'DE123456789',
+    });
   });
   it('reverse charge (EU, UK) and self-assessment (Canada) carry their wording once', () => {
     const eu = invoiceContent(

@@ -16,7 +16,10 @@ export interface SellerSnapshot {
 /** The buyer as the order recorded the billing details at checkout. */
 export interface BuyerSnapshot {
   name: string;
+  /** The organization's name as billed (its legal name when checkout prefilled it). */
   organization: string | null;
+  /** The FHIR IQ organization bought for; absent on invoices issued before organizations bought. */
+  organizationId?: string | null;
   email: string;
   address: string[];
   country: string;
@@ -45,6 +48,7 @@ export interface SoldOrder {
   number: string;
   origin: string;
   userId: string;
+  organizationId: string | null;
   paidAt: Date;
   taxDate: string;
   currency: string;
@@ -159,6 +163,7 @@ export function invoiceContent(order: SoldOrder, mentions: Mentions): InvoiceCon
     buyer: {
       name: order.billing.name,
       organization: order.billing.organization,
+      organizationId: order.organizationId,
       email: order.billing.email,
       address: addressOf(order.billing),
       country: order.billing.country,

@@ -1,6 +1,7 @@
-import { AdminNav, Layout, type PageChrome } from '../../../web/index.ts';
+import { AdminNav, Alert, CsrfInput, Layout, type PageChrome } from '../../../web/index.ts';
 import { type InvoiceStatus, STATUS_LABELS } from '../domain/document.ts';
 import { formatAmount, formatDate, formatRate } from '../domain/format.ts';
+import type { MailRecord } from '../invoice-mail.service.ts';
 import type { InvoiceWithCredits } from '../invoices.repository.ts';
 import type { InvoiceView } from '../invoices.service.ts';
 import type { CreditNoteRow } from '../invoices.tables.ts';
@@ -266,21 +267,66 @@ export function AdminInvoicesPage(
   );
 }
 
-export function AdminInvoicePage(props: PageChrome & { view: InvoiceView; mailedAt: Date | null }) {
+export interface AdminInvoicePageProps extends PageChrome {
+  view: InvoiceView;
+  mails: { invoice: MailRecord | null; creditNotes: ReadonlyMap<string, MailRecord> };
+  /** The caller may send the mails again (admin.invoices.resend). */
+  canResend: boolean;
+  notice: string | null;
+}
+
+function ResendButton(props: { action: string; csrfToken: string; label: string }) {
   return (
-    <Layout
-      {...props}
-      title={`Invoice ${props.view.invoice.number} — FHIR IQ admin`}
-      currentPath="/admin/invoices"
-    >
+    <form method="post" action={props.action} class="inline-form">
+      <CsrfInput token={props.csrfToken} />
+      <button type="submit" class="btn btn-secondary btn-small">
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+export function AdminInvoicePage(props: AdminInvoicePageProps) {
+  const i = props.view.invoice;
+  const base = `/admin/invoices/${i.id}`;
+  const mailed = (r: MailRecord | null | undefined) => (r ? formatDate(r.mailedAt) : 'not yet');
+  return (
+    <Layout {...props} title={`Invoice ${i.number} — FHIR IQ admin`} currentPath="/admin/invoices">
       <div class="container admin-page">
-        <h1>Invoice {props.view.invoice.number}</h1>
+        <h1>Invoice {i.number}</h1>
         <AdminNav current="/admin/invoices" />
+        {props.notice && <Alert kind="success">{props.notice}</Alert>}
         <p>
-          Order <a href={`/admin/orders/${props.view.invoice.order_id}`}>{props.view.invoice.order_number}</a>{' '}
-          · Mailed to the buyer: {props.mailedAt ? formatDate(props.mailedAt) : 'not yet'}
+          Order <a href={`/admin/orders/${i.order_id}`}>{i.order_number}</a> · Mailed to the buyer:{' '}
+          {mailed(props.mails.invoice)}
         </p>
+        {props.canResend && (
+          <ResendButton
+            action={`${base}/resend`}
+            csrfToken={props.csrfToken ?? ''}
+            label={`Mail ${i.number} to ${i.buyer.email} again`}
+          />
+        )}
         <InvoiceDetail view={props.view} base="/admin/invoices" />
+        {props.view.creditNotes.length > 0 && (
+          <section aria-labelledby="credit-note-mails">
+            <h2 id="credit-note-mails">Credit note mails</h2>
+            <ul>
+              {props.view.creditNotes.map((n) => (
+                <li key={n.id}>
+                  {n.number}: mailed {mailed(props.mails.creditNotes.get(n.id))}
+                  {props.canResend && (
+                    <ResendButton
+                      action={`${base}/credit-notes/${n.id}/resend`}
+                      csrfToken={props.csrfToken ?? ''}
+                      label={`Mail ${n.number} again`}
+                    />
+                  )}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
       </div>
     </Layout>
   );

@@ -217,7 +217,7 @@ export function ConfirmationPage(
   );
 }
 
-export function AccountOrdersPage(props: PageChrome & { orders: OrderRow[] }) {
+export function AccountOrdersPage(props: PageChrome & { orders: OrderRow[]; sharesOrgs: boolean }) {
   return (
     <Layout {...props} title="Your orders — FHIR IQ" currentPath="/account/orders">
       <div class="container commerce-page">
@@ -225,17 +225,30 @@ export function AccountOrdersPage(props: PageChrome & { orders: OrderRow[] }) {
         <p>
           <a href="/account">Account</a>
         </p>
+        {props.sharesOrgs && (
+          <p>Besides your own, the orders placed for the organizations whose orders you manage.</p>
+        )}
         {props.orders.length === 0 ? (
           <p>You have no orders yet.</p>
         ) : (
-          <OrderTable orders={props.orders} href={(o) => `/account/orders/${o.id}`} />
+          <OrderTable
+            orders={props.orders}
+            href={(o) => `/account/orders/${o.id}`}
+            forWhom={props.sharesOrgs}
+          />
         )}
       </div>
     </Layout>
   );
 }
 
-function OrderTable(props: { orders: OrderRow[]; href: (o: OrderRow) => string; staff?: boolean }) {
+function OrderTable(props: {
+  orders: OrderRow[];
+  href: (o: OrderRow) => string;
+  staff?: boolean;
+  /** Show whom each order is for and who placed it (a viewer who sees organizations' orders). */
+  forWhom?: boolean;
+}) {
   return (
     <div class="table-wrap">
       <table class="order-list">
@@ -245,6 +258,7 @@ function OrderTable(props: { orders: OrderRow[]; href: (o: OrderRow) => string; 
             <th scope="col">Order</th>
             <th scope="col">Date</th>
             {props.staff && <th scope="col">Customer</th>}
+            {props.forWhom && <th scope="col">For</th>}
             <th scope="col">Status</th>
             <th scope="col" class="num">
               Total
@@ -261,6 +275,13 @@ function OrderTable(props: { orders: OrderRow[]; href: (o: OrderRow) => string; 
               {props.staff && (
                 <td>
                   {o.billing.name} &lt;{o.billing.email}&gt;
+                </td>
+              )}
+              {props.forWhom && (
+                <td>
+                  {o.organization_id
+                    ? `${o.billing.organization ?? 'Organization'} (placed by ${o.billing.name})`
+                    : 'You'}
                 </td>
               )}
               <td>{stateLabel(o.state)}</td>

@@ -5,6 +5,8 @@
 
 export const TICKET_STATUSES = ['open', 'waiting_on_customer', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const isTicketStatus = (v: string): v is TicketStatus =>
+  (TICKET_STATUSES as readonly string[]).includes(v);
 
 export const TICKET_CATEGORIES = ['license', 'billing', 'training', 'consulting', 'technical'] as const;
 export type TicketCategory = (typeof TICKET_CATEGORIES)[number];

@@ -1,15 +1,5 @@
-import type { ComponentChildren } from 'preact';
+import { AdminNav, Alert, Button, FormField, Layout, type PageChrome } from '../../../web/index.ts';
 import {
-  AdminNav,
-  Alert,
-  Button,
-  CsrfInput,
-  FormField,
-  Layout,
-  type PageChrome,
-} from '../../../web/index.ts';
-import {
-  BODY_MAX,
   CATEGORY_LABELS,
   STATUS_LABELS,
   SUBJECT_MAX,
@@ -18,121 +8,14 @@ import {
   type TicketStatus,
 } from '../domain/ticket.ts';
 import type { Reference, TicketThread } from '../support.service.ts';
-import type { MessageRow, TicketRow } from '../support.tables.ts';
+import type { TicketRow } from '../support.tables.ts';
+import { FilesForm } from './attachment-views.tsx';
+import { BodyField, Form, Select } from './form-parts.tsx';
+import { Thread } from './thread-views.tsx';
 
 /** The customer's support pages (list, new ticket, thread) and the staff console's (list, one ticket). */
 
 const minute = (d: Date) => `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
-/** Plain text as written: escaped by preact, each line break kept as a <br>. */
-export function PlainText(props: { text: string }) {
-  const lines = props.text.split('\n');
-  return (
-    <p class="message-body">
-      {lines.map((line, i) => (
-        <>
-          {i > 0 && <br />}
-          {line}
-        </>
-      ))}
-    </p>
-  );
-}
-
-function Form(props: {
-  action: string;
-  csrfToken: string | undefined;
-  label: string;
-  children: ComponentChildren;
-}) {
-  return (
-    <form method="post" action={props.action} class="form" aria-label={props.label}>
-      {props.csrfToken !== undefined && <CsrfInput token={props.csrfToken} />}
-      {props.children}
-    </form>
-  );
-}
-
-function BodyField(props: { value: string; error?: string | undefined; label: string }) {
-  return (
-    <div class={props.error ? 'form-field has-error' : 'form-field'}>
-      <label for="field-body">{props.label}</label>
-      {props.error && (
-        <p class="form-error" id="field-body-error">
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      )}
-      <textarea
-        id="field-body"
-        name="body"
-        rows={8}
-        required
-        maxLength={BODY_MAX}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={props.error ? 'field-body-error' : undefined}
-      >
-        {props.value}
-      </textarea>
-    </div>
-  );
-}
-
-function Select(props: {
-  name: string;
-  label: string;
-  options: readonly (readonly [value: string, label: string])[];
-  value: string;
-  optional?: boolean;
-  error?: string | undefined;
-  id?: string;
-}) {
-  const id = props.id ?? `field-${props.name}`;
-  return (
-    <div class={props.error ? 'form-field has-error' : 'form-field'}>
-      <label for={id}>
-        {props.label}
-        {props.optional && <span class="optional"> (optional)</span>}
-      </label>
-      {props.error && (
-        <p class="form-error">
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      )}
-      <select id={id} name={props.name}>
-        {props.optional && <option value="">None</option>}
-        {props.options.map(([value, label]) => (
-          <option value={value} selected={props.value === value}>
-            {label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-function Thread(props: { messages: readonly MessageRow[]; staff: boolean }) {
-  return (
-    <ol class="stack support-thread">
-      {props.messages.map((m) => (
-        <li class="card">
-          <p>
-            <strong>
-              {m.author_kind === 'staff'
-                ? props.staff
-                  ? `${m.author_email} (staff)`
-                  : 'FHIR IQ support'
-                : m.author_email}
-            </strong>{' '}
-            · <time datetime={new Date(m.created_at).toISOString()}>{minute(m.created_at)}</time>
-          </p>
-          <PlainText text={m.body} />
-        </li>
-      ))}
-    </ol>
-  );
-}
 
 function TicketTable(props: {
   tickets: readonly TicketRow[];
@@ -322,8 +205,20 @@ function TicketFacts(props: { ticket: TicketRow; staff: boolean }) {
   );
 }
 
+/** What the files form says about the limits (SUPPORT_ATTACHMENT_MAX_BYTES, SUPPORT_ATTACHMENTS_PER_MESSAGE). */
+export interface FileLimits {
+  maxBytes: number;
+  perMessage: number;
+}
+
 export function AccountTicketPage(
-  props: PageChrome & { thread: TicketThread; body: string; error: string | null; notice: string | null },
+  props: PageChrome & {
+    thread: TicketThread;
+    body: string;
+    error: string | null;
+    notice: string | null;
+    limits: FileLimits;
+  },
 ) {
   const { ticket, messages } = props.thread;
   return (
@@ -336,7 +231,7 @@ export function AccountTicketPage(
         {props.notice && <Alert kind="success">{props.notice}</Alert>}
         {props.error && <Alert kind="error">{props.error}</Alert>}
         <TicketFacts ticket={ticket} staff={false} />
-        <Thread messages={messages} staff={false} />
+        <Thread messages={messages} thread={props.thread} staff={false} />
         {ticket.status === 'closed' ? (
           <p>This ticket is closed. Open a new ticket if you need more help.</p>
         ) : (
@@ -346,6 +241,14 @@ export function AccountTicketPage(
               <Button type="submit">Send the reply</Button>
             </div>
           </Form>
+        )}
+        {ticket.status !== 'closed' && (
+          <FilesForm
+            action={`/account/support/${ticket.id}/attachments`}
+            csrfToken={props.csrfToken}
+            staff={false}
+            {...props.limits}
+          />
         )}
       </div>
     </Layout>
@@ -397,6 +300,7 @@ export function AdminTicketPage(
     body: string;
     error: string | null;
     notice: string | null;
+    limits: FileLimits;
   },
 ) {
   const { ticket, messages } = props.thread;
@@ -409,7 +313,7 @@ export function AdminTicketPage(
         {props.notice && <Alert kind="success">{props.notice}</Alert>}
         {props.error && <Alert kind="error">{props.error}</Alert>}
         <TicketFacts ticket={ticket} staff />
-        <Thread messages={messages} staff />
+        <Thread messages={messages} thread={props.thread} staff />
         {props.canReply && (
           <>
             <Form action={`${base}/replies`} csrfToken={props.csrfToken} label="Reply">
@@ -425,6 +329,7 @@ export function AdminTicketPage(
                 <Button type="submit">Send the reply</Button>
               </div>
             </Form>
+            <FilesForm action={`${base}/attachments`} csrfToken={props.csrfToken} staff {...props.limits} />
             <Form action={`${base}/status`} csrfToken={props.csrfToken} label="Status">
               <Select name="status" label="Status" value={ticket.status} options={statusOptions} />
               <div class="actions">
