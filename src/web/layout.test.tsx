@@ -195,17 +195,28 @@ describe('FormField', () => {
 });
 
 describe('pages', () => {
-  it('renders the home page with the four tools and calls to action', () => {
-    const html = renderPage(<HomePage user={null} />);
-    for (const tool of [
-      'FHIR Mapper',
-      'Data Quality Scanner',
-      'SQL-on-FHIR Analytics',
-      'SMART App Builder',
-    ]) {
-      expect(html).toContain(tool);
+  it('renders the home page with the tools it is given, testimonials and calls to action', () => {
+    const tools = ['Mapper to FHIR', 'FHIR Analytics'].map((name, i) => ({
+      slug: `tool-${i}`,
+      name,
+      summary: `What ${name} does.`,
+      points: ['One point'],
+      from: i === 0 ? 'From $29 per month' : null,
+    }));
+    const testimonials = [{ quote: 'It works.', attribution: 'CTO, a health-tech company' }];
+    const html = renderPage(<HomePage user={null} tools={tools} testimonials={testimonials} />);
+    expect(html).toContain('Two tools for every step of a FHIR project');
+    for (const tool of tools) {
+      expect(html).toContain(tool.name);
+      expect(html).toContain(`href="/products/${tool.slug}"`);
     }
+    expect(html).toContain('From $29 per month');
+    expect(html).toContain('<figcaption>CTO, a health-tech company</figcaption>');
     expect(html).toContain('href="/pricing"');
+    expect(html).toContain('href="/contact"');
+    expect(html).toContain('href="/training"');
+    expect(html).toContain('href="/consulting"');
+    expect(html).toContain('href="/blog"');
     expect(html).toContain('<a href="/" aria-current="page">Home</a>');
     expect(html.match(/<h1[\s>]/g)).toHaveLength(1);
     expectCspSafe(html);

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { AccountSectionNav, accountSectionOf } from './account-nav.tsx';
-import { assetUrl } from './assets.ts';
+import { assetUrl, getAssetManifest } from './assets.ts';
 import { Alert, CsrfInput } from './components.tsx';
 import { PRELOADED_FONT } from './fonts.ts';
 import { tokens } from './tokens.ts';
@@ -142,6 +142,19 @@ export function jsonForScript(value: unknown): string {
   );
 }
 
+/** The site's card (src/web/social-card.png, made by scripts/social-card.ts) for pages without their own image. */
+function defaultImage(): OpenGraph['image'] {
+  const card = getAssetManifest().byName.get('social-card.png');
+  return (
+    card && {
+      url: card.url,
+      width: 1200,
+      height: 630,
+      alt: 'FHIR IQ: FHIR R4 tools, training and consulting',
+    }
+  );
+}
+
 function SocialMeta(props: {
   title: string;
   description: string;
@@ -150,9 +163,10 @@ function SocialMeta(props: {
   siteUrl?: string;
 }) {
   const { og } = props;
-  const image = og.image && {
-    ...og.image,
-    url: props.siteUrl ? new URL(og.image.url, props.siteUrl).href : og.image.url,
+  const given = og.image ?? defaultImage();
+  const image = given && {
+    ...given,
+    url: props.siteUrl ? new URL(given.url, props.siteUrl).href : given.url,
   };
   return (
     <>

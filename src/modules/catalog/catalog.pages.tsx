@@ -1,17 +1,24 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { VNode } from 'preact';
 import Type from 'typebox';
+import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { sendPage } from '../../web/index.ts';
+import { sendPage, sendPublicPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { staffOf } from './catalog.http.ts';
 import type { CatalogService } from './catalog.service.ts';
 import { type CatalogView, fromPrice } from './domain/catalog-view.ts';
+import { faqJsonLd } from './domain/json-ld.ts';
+import { isoDate, type MarketingData, outlineHours, upcomingSessions } from './domain/marketing.ts';
+import type { MarketingService } from './marketing.service.ts';
 import type { QuoteService } from './quotes.service.ts';
 import { CatalogIssuesPage, QuotesPage } from './views/admin-views.tsx';
+import { ConsultingSections, FaqSection } from './views/listing-sections.tsx';
 import { ListingPage, type ListingPageProps } from './views/listing-views.tsx';
 import { PricingPage } from './views/pricing-view.tsx';
+import { type ImageUrl, productMarketing } from './views/product-marketing.ts';
+import { dateRange } from './views/product-sections.tsx';
 import { ProductPage, type QuoteFormState } from './views/product-view.tsx';
 import { currencyOf, withQuery } from './views/shared.tsx';
 
@@ -57,43 +64,105 @@ export function registerCatalogPages(
     quotes: QuoteService;
     accounts: AccountsModule;
     quoteLimit: preHandlerAsyncHookHandler;
+    marketing: MarketingService;
+    clock: Clock;
+    siteUrl: string;
+    imageUrl: ImageUrl;
   },
 ): void {
-  const { catalog, quotes, accounts } = deps;
+  const { catalog, quotes, accounts, marketing } = deps;
   const chrome = (request: FastifyRequest, reply: FastifyReply) => accounts.pageChrome(request, reply);
+  // Public pages: a CSRF cookie and token only where a form needs them (sendPublicPage caches the rest).
+  const publicChrome = (request: FastifyRequest, reply: FastifyReply, forms = false) =>
+    accounts.publicPageChrome(request, reply, { forms });
 
   for (const [category, meta] of Object.entries(LISTINGS)) {
     app.get(
       meta.path,
       { schema: { ...hidden, querystring: pageQuery({ currency: short }) } },
       async (request, reply) => {
-        const view = await catalog.view();
+        const [view, data] = await Promise.all([catalog.view(), marketing.data()]);
         const currency = currencyOf(request.query.currency);
         const products = view.productsOf(category).map((product) => {
           const entries = view.skusOf(product.key);
           return { product, entries, from: fromPrice(entries, currency) };
         });
-        return html(reply, ListingPage({ ...chrome(request, reply), ...meta, currency, products }));
+        const extra = listingExtras(category, view, data, currency);
+        return sendPublicPage(
+          request,
+          reply,
+          ListingPage({ ...publicChrome(request, reply), ...meta, currency, products, ...extra }),
+        );
       },
     );
+  }
+
+  /** What the training and consulting listings add: course hours and dates, engagements, questions. */
+  function listingExtras(
+    category: string,
+    view: CatalogView,
+    data: MarketingData,
+    currency: ReturnType<typeof currencyOf>,
+  ): Pick<ListingPageProps, 'notes' | 'children' | 'jsonLd'> {
+    const faqOf = (topic: string) => data.faq.filter((f) => f.topic === topic);
+    if (category === 'TR') {
+      const today = isoDate(deps.clock.now());
+      const notes: Record<string, string> = {};
+      for (const product of view.productsOf('TR')) {
+        const modules = data.modules.filter((m) => m.productKey === product.key);
+        const skus = new Set(view.skusOf(product.key).map((e) => e.sku));
+        const next = upcomingSessions(data.sessions, skus, today)[0];
+        const parts = [
+          modules.length > 0 ? `${modules.length} modules, ${outlineHours(modules)} hours` : '',
+          next ? `next live workshop ${dateRange(next.startsOn, next.endsOn)}` : '',
+        ].filter(Boolean);
+        if (parts.length > 0) notes[product.slug] = `${parts.join('; ')}.`;
+      }
+      const faq = faqOf('training');
+      return {
+        notes,
+        children: <FaqSection faq={faq} id="training-faq-title" />,
+        jsonLd: faq.length > 0 ? [faqJsonLd(faq)] : [],
+      };
+    }
+    if (category === 'CS') {
+      const faq = faqOf('consulting');
+      const assessment = data.pages.find((p) => p.productKey === 'CS-ASSESSMENT') ?? null;
+      return {
+        children: (
+          <>
+            <ConsultingSections
+              blocks={view.skusOf('CS-BLOCKS')}
+              assessment={assessment}
+              currency={currency}
+            />
+            <FaqSection faq={faq} id="consulting-faq-title" />
+          </>
+        ),
+        jsonLd: faq.length > 0 ? [faqJsonLd(faq)] : [],
+      };
+    }
+    return {};
   }
 
   app.get(
     '/pricing',
     { schema: { ...hidden, querystring: pageQuery({ currency: short, billing: short }) } },
     async (request, reply) => {
-      const view = await catalog.view();
+      const [view, data] = await Promise.all([catalog.view(), marketing.data()]);
       const inCategory = (c: string) => view.entries.filter((e) => e.category === c);
-      return html(
+      return sendPublicPage(
+        request,
         reply,
         PricingPage({
-          ...chrome(request, reply),
+          ...publicChrome(request, reply),
           currency: currencyOf(request.query.currency),
           billing: request.query.billing === 'annual' ? 'annual' : 'monthly',
           tools: view.productsOf('TL').map((product) => ({ product, entries: view.skusOf(product.key) })),
           training: inCategory('TR'),
           consulting: inCategory('CS'),
           bundles: inCategory('BN'),
+          faq: data.faq.filter((f) => f.topic === 'pricing'),
         }),
       );
     },
@@ -114,7 +183,7 @@ export function registerCatalogPages(
     quote?: string;
   };
 
-  function productPage(
+  async function productPage(
     request: FastifyRequest,
     reply: FastifyReply,
     view: CatalogView,
@@ -134,10 +203,20 @@ export function registerCatalogPages(
       selected.interval === 'year'
         ? (entries.find((e) => e.edition?.code === selected.edition?.code && e.interval === 'month') ?? null)
         : null;
-    return html(
+    const about = productMarketing({
+      product,
+      entries,
+      data: await marketing.data(),
+      now: deps.clock.now(),
+      siteUrl: deps.siteUrl,
+      imageUrl: deps.imageUrl,
+    });
+    return sendPublicPage(
+      request,
       reply,
       ProductPage({
-        ...chrome(request, reply),
+        ...publicChrome(request, reply, true),
+        marketing: about,
         product,
         entries,
         selected,
@@ -148,7 +227,7 @@ export function registerCatalogPages(
         quoteSent: query.quote === 'sent',
         ...(quote ? { quote } : {}),
       }),
-      quote ? 400 : 200,
+      { status: quote ? 400 : 200 },
     );
   }
 

@@ -4,6 +4,7 @@ import type { CatalogEntry } from '../domain/catalog-view.ts';
 import { annualSaving } from '../domain/pricing.ts';
 import type { ProductDef } from '../domain/types.ts';
 import { BundleContents } from './bundle-view.tsx';
+import { ProductIntro, type ProductMarketing, ProductSections } from './product-sections.tsx';
 import {
   CurrencyChooser,
   fulfillmentText,
@@ -32,6 +33,8 @@ export interface ProductPageProps extends PageChrome {
   adjusted: boolean;
   quoteSent: boolean;
   quote?: QuoteFormState;
+  /** What the page says besides prices (product-sections.tsx), with its JSON-LD. */
+  marketing?: ProductMarketing;
 }
 
 function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
@@ -249,6 +252,8 @@ export function ProductPage(props: ProductPageProps) {
       description={product.description}
       canonicalPath={path}
       currentPath={path}
+      og={{ type: 'product', ...(props.marketing?.gallery[0] ? { image: props.marketing.gallery[0] } : {}) }}
+      jsonLd={props.marketing?.jsonLd}
     >
       <section class="section catalog-page" aria-labelledby="product-title">
         <div class="container">
@@ -265,6 +270,7 @@ export function ProductPage(props: ProductPageProps) {
           )}
           <div class="product-layout">
             <div class="product-info">
+              <ProductIntro marketing={props.marketing} />
               {selected.description && <p>{selected.description}</p>}
               {details && <p class="product-details">{details}</p>}
               {selected.features.length > 0 && (
@@ -295,6 +301,7 @@ export function ProductPage(props: ProductPageProps) {
               {selected.purchase === 'buyable' ? <AddToCart {...props} /> : <QuoteForm {...props} />}
             </div>
           </div>
+          <ProductSections marketing={props.marketing} entries={props.entries} name={product.name} />
         </div>
       </section>
     </Layout>
