@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import { CSRF_COOKIE } from '../platform/http/csrf.ts';
 import { CSRF_FIELD } from './components.tsx';
 
 /**
@@ -45,8 +46,8 @@ const CSRF_VALUE = new RegExp(`(name="${CSRF_FIELD}" value=")[^"]*"`, 'g');
  * bound to the visitor's cookies: it is `private`, and its ETag hashes the body with the
  * token's value left out (a fresh render draws a new random token, valid for the same
  * cookie secret as the old one) together with the request's cookies — a changed session
- * or CSRF cookie is a changed tag. Without cookies such a page gets no ETag at all: the
- * answer sets a new CSRF cookie, and a cached copy's token would not match it.
+ * or CSRF cookie is a changed tag. A request without the CSRF cookie gets no ETag at all:
+ * the answer sets a new CSRF secret, and a cached copy's token would not match it.
  *
  * The tag names the content coding @fastify/compress will pick for this request (brotli,
  * then gzip, as configured in platform/http/server.ts): a strong validator belongs to one
@@ -64,14 +65,12 @@ export function sendPublicPage(
   const personal = html.includes(`name="${CSRF_FIELD}"`);
   reply.header('cache-control', personal ? PERSONAL_PAGE_CACHE : PUBLIC_PAGE_CACHE);
   if (status !== 200) return reply.send(html);
-  const cookies = request.headers.cookie;
-  if (personal && !cookies) return reply.send(html);
+  const cookies = request.headers.cookie ?? '';
+  if (personal && !cookies.split(';').some((c) => c.trim().startsWith(`${CSRF_COOKIE}=`))) {
+    return reply.send(html);
+  }
   const hash = createHash('sha256');
-  if (personal)
-    hash
-      .update(html.replace(CSRF_VALUE, '$1"'))
-      .update('\0')
-      .update(cookies ?? '');
+  if (personal) hash.update(html.replace(CSRF_VALUE, '$1"')).update('\0').update(cookies);
   else hash.update(html);
   const etag = `"${hash.digest('base64url').slice(0, 27)}${codingSuffix(request.headers['accept-encoding'])}"`;
   reply.header('etag', etag);

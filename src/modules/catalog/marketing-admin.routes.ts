@@ -127,8 +127,9 @@ export function registerMarketingAdminRoutes(
       },
     },
     async (request, reply) => {
-      const { seatsTaken = 0, ...rest } = request.body;
-      return reply.code(201).send(await marketing.createSession(staffOf(request), { ...rest, seatsTaken }));
+      const { seatsTaken = 0, capacity = null, instructorKey = null, ...rest } = request.body;
+      const input = { ...rest, seatsTaken, capacity, instructorKey };
+      return reply.code(201).send(await marketing.createSession(staffOf(request), input));
     },
   );
 

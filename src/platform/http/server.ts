@@ -22,7 +22,7 @@ import type { Config } from '../../config.ts';
 import type { Secrets } from '../crypto/secrets.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { installCsrfPolicy } from './csrf.ts';
+import { CSRF_COOKIE, installCsrfPolicy } from './csrf.ts';
 import { type HtmlErrorRenderer, installErrorHandling, sendError } from './error-mapper.ts';
 import type { Metrics } from './metrics.ts';
 import { compileSerializer } from './serializer.ts';
@@ -183,7 +183,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: 'fhiriq_csrf',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
     getToken: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
