@@ -177,7 +177,8 @@ export function sessionProblems(
   if (!liveSkus.has(s.sku)) out.push({ path: '/sku', message: `${s.sku} is not a live workshop` });
   if (!isCalendarDate(s.startsOn)) out.push({ path: '/startsOn', message: 'Use a date, YYYY-MM-DD.' });
   if (!isCalendarDate(s.endsOn)) out.push({ path: '/endsOn', message: 'Use a date, YYYY-MM-DD.' });
-  else if (isCalendarDate(s.startsOn) && s.endsOn < s.startsOn) out.push({ path: '/endsOn', message: 'Ends before it starts.' });
+  else if (isCalendarDate(s.startsOn) && s.endsOn < s.startsOn)
+    out.push({ path: '/endsOn', message: 'Ends before it starts.' });
   if (s.dailyEnd <= s.dailyStart) out.push({ path: '/dailyEnd', message: 'Ends before it starts.' });
   if (!isTimeZone(s.timeZone)) out.push({ path: '/timeZone', message: 'Use an IANA time zone.' });
   if (s.capacity !== null && s.seatsTaken > s.capacity) {
