@@ -217,6 +217,9 @@ export function Layout(props: LayoutProps) {
         {(props.feeds ?? []).map((f) => (
           <link rel="alternate" type={f.type} title={f.title} href={f.href} key={f.href} />
         ))}
+        {/* The stylesheet first: it blocks the first paint, so it takes the connection the
+            document leaves idle; the font's preload follows on a second one. */}
+        <link rel="stylesheet" href={assetUrl('site.css')} />
         <link
           rel="preload"
           href={assetUrl(PRELOADED_FONT)}
@@ -224,7 +227,6 @@ export function Layout(props: LayoutProps) {
           type="font/woff2"
           crossOrigin="anonymous"
         />
-        <link rel="stylesheet" href={assetUrl('site.css')} />
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         {islands.map((name) => (
           <script type="module" src={assetUrl(name)} key={name} />
