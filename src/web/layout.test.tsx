@@ -68,8 +68,13 @@ describe('Layout', () => {
     expect(html).toContain(
       '<link rel="alternate" type="application/rss+xml" title="FHIR IQ blog" href="/blog/feed.xml"/>',
     );
-    // Without an image the card is a summary.
-    expect(page()).toContain('<meta name="twitter:card" content="summary"/>');
+    // Without an image of its own a page shows the site's card (src/web/social-card.png).
+    const plain = page({ siteUrl: 'https://fhiriq.example' });
+    expect(plain).toContain('<meta name="twitter:card" content="summary_large_image"/>');
+    expect(plain).toMatch(
+      /<meta property="og:image" content="https:\/\/fhiriq\.example\/assets\/social-card\.[0-9a-f]{8}\.png"\/>/,
+    );
+    expect(plain).toContain('<meta property="og:image:width" content="1200"/>');
   });
 
   it('embeds JSON-LD as inert data that cannot close its script element', () => {
