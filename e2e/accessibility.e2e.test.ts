@@ -70,6 +70,7 @@ const signedInPages = [
   '/admin/jobs',
   '/admin/audit',
   '/admin/quotes',
+  '/admin/leads',
   '/admin/tax-rates',
 ];
 
