@@ -75,6 +75,18 @@ beforeAll(async () => {
   });
   expect(ticket.statusCode, ticket.body).toBe(201);
   const org = await api(t, 'POST', '/api/v1/orgs', { jar: jars.customerA, body: { name: 'Alice Hospital' } });
+  // A contact request (the form stamp must be a few seconds old).
+  const stamp = t.app.modules.leads.service.stamp();
+  t.clock!.advance(5_000);
+  const contact = await t.app.modules.leads.service.submit({
+    stamp,
+    name: 'Alice',
+    email: 'alice@hospital.org',
+    organization: '',
+    topic: 'training',
+    message: 'A workshop, please.',
+  });
+  if (!contact.stored) throw new Error('the contact request was not stored');
   expect(org.statusCode, org.body).toBe(201);
   Object.assign(ids, {
     licenses: license.id,
@@ -101,6 +113,11 @@ beforeAll(async () => {
     skus: 'TL-MAPPER-PR-A',
     seats: 'colleague@hospital.org',
     jobs: 'orders.paid-subscriptions',
+    leads: contact.lead.id,
+    products: 'TL-MAPPER',
+    instructors: 'elena-marsh',
+    sessions: 'ses_fhir101_1',
+    faq: 'pricing',
   });
   for (const who of WHO) {
     if (who !== 'anonymous') {

@@ -119,7 +119,21 @@ export const SessionCreateBody = Type.Object(
   },
   closed,
 );
-export const SessionPatchBody = Type.Partial(Type.Object(sessionFields, closed), { minProperties: 1 });
+export const SessionPatchBody = Type.Object(
+  {
+    startsOn: Type.Optional(sessionFields.startsOn),
+    endsOn: Type.Optional(sessionFields.endsOn),
+    dailyStart: Type.Optional(sessionFields.dailyStart),
+    dailyEnd: Type.Optional(sessionFields.dailyEnd),
+    timeZone: Type.Optional(sessionFields.timeZone),
+    location: Type.Optional(sessionFields.location),
+    capacity: Type.Optional(sessionFields.capacity),
+    seatsTaken: Type.Optional(sessionFields.seatsTaken),
+    instructorKey: Type.Optional(sessionFields.instructorKey),
+    status: Type.Optional(sessionFields.status),
+  },
+  { ...closed, minProperties: 1 },
+);
 
 export const FaqBody = Type.Object(
   {
