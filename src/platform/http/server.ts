@@ -193,6 +193,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
   });
   installCsrfPolicy(app, config);
+  // Registered after @fastify/cookie's onSend, so it sees the Set-Cookie header: an answer that
+  // sets a cookie (a CSRF secret, a session) belongs to one visitor, and a shared cache must
+  // never hand it to another, whatever Cache-Control the route chose.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const cacheControl = reply.getHeader('cache-control');
+    if (
+      typeof cacheControl === 'string' &&
+      /\bpublic\b/.test(cacheControl) &&
+      reply.hasHeader('set-cookie')
+    ) {
+      reply.header('cache-control', cacheControl.replace(/\bpublic\b/, 'private'));
+    }
+    return payload;
+  });
   // With several web processes the counters must be shared, or each process
   // would grant the full allowance: Redis when configured, memory otherwise.
   const redis = config.redisUrl
