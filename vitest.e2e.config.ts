@@ -7,7 +7,10 @@ export default defineConfig({
     // The migrated PGlite template each server's data directory starts from (test/support/template.ts).
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
-    maxWorkers: 1,
+    // One server and one Chromium per worker. The files are independent (each starts its own
+    // server on its own data directory), so E2E_WORKERS=2 runs two at once; one stays the
+    // default: at a load average of ~20, two workers timed out in 5 of 59 tests.
+    maxWorkers: Number(process.env.E2E_WORKERS ?? 1),
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

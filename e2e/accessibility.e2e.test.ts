@@ -71,6 +71,8 @@ const signedInPages = [
   '/admin/audit',
   '/admin/quotes',
   '/admin/leads',
+  // The checker's report and each product's delivery type (a form per tool).
+  '/admin/catalog',
   '/admin/tax-rates',
 ];
 

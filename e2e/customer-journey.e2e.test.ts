@@ -7,14 +7,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { axe, fillBilling, pay, watchConsole } from './support/commerce.ts';
 import { type E2EServer, launchBrowser, signedInAdmin, startServer } from './support/harness.ts';
 
-// Issue 5's journey, in a real browser against `fhiriq serve`: a new visitor buys the Mapper
-// Professional (annual) with the test card, and staff find the order confirmation and the
-// license mail in the outbox. The visitor claims the account created at checkout (password
-// reset link, as a guest buyer would), signs in, sees the license on the dashboard and its
-// page, assigns a seat to a colleague, deactivates the machine their software activated, and
-// downloads the invoice PDF, whose text holds the invoice number and the total.
-// (The catalog sells tool editions with their users included — Professional: 5 seats — so
-// the visitor buys one edition, not "3 seats".)
+// Issue 5's journey, in a real browser against `fhiriq serve`: a new visitor buys
+// TL-MAPPER-PR-A (Mapper Professional, annual, sold per seat) with 3 seats and the test card,
+// and staff find the order confirmation and the license mail (3 seats, the download's
+// activation steps) in the outbox. The visitor claims the account created at checkout
+// (password reset link, as a guest buyer would), signs in, sees the 3-seat license on the
+// dashboard and its page, activates machines up to the seats (a 4th is refused), assigns the
+// seats to colleagues (a 4th is refused), deactivates a machine, and downloads the invoice PDF,
+// whose text holds the invoice number and the total.
 
 let server: E2EServer;
 let browser: Browser;
@@ -67,12 +67,18 @@ it('buys a license, finds the mails, claims the account, manages the license and
   const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
   const problems = watchConsole(page);
 
-  // 1. Buy as a new visitor with the test card.
+  // 1. Buy 3 seats as a new visitor with the test card.
   await page.goto(`${server.url}/products/mapper-to-fhir?edition=PR&term=A`);
+  expect(await page.locator('.price-main').innerText()).toContain('per seat per year');
+  await page.fill('#field-quantity', '3');
+  // The total follows the seats as they are typed.
+  expect(await page.locator('#seat-total').innerText()).toBe('3 seats: $2,970.00');
   await Promise.all([
     page.waitForURL(/\/cart$/),
     page.locator('form.add-to-cart button[type="submit"]').click(),
   ]);
+  expect(await page.locator('main').innerText()).toContain('3 × $990.00 per seat per year');
+  expect(await page.inputValue('#qty-TL-MAPPER-PR-A')).toBe('3');
   await fillBilling(page, {
     name: 'Nora Visitor',
     email: visitor,
@@ -93,7 +99,9 @@ it('buys a license, finds the mails, claims the account, manages the license and
   const confirmation = await mailText(outbox, /order/i);
   expect(confirmation).toMatch(/FHIR-\d{4}|Mapper/);
   const ready = await mailText(outbox, /ready/i);
-  expect(ready).toMatch(/FHIR-\*{4}-\*{4}-\*{4}-\*{4}-[0-9A-Z]{4}/);
+  expect(ready).toMatch(/FHIR-\*{4}-\*{4}-\*{4}-\*{4}-[0-9A-Z]{4}, 3 seats/);
+  // A download: its own activation steps.
+  expect(ready).toMatch(/Install and activate:\s+1\. Download .*\/account\/downloads/);
 
   // 3. The visitor claims the account: a password-reset link sets the password.
   await page.goto(`${server.url}/forgot-password`);
@@ -134,27 +142,47 @@ it('buys a license, finds the mails, claims the account, manages the license and
   ]);
   const key = await page.inputValue('#license-key');
   expect(key).toMatch(/^FHIR(-[0-9A-Z]{4}){5}$/);
+  expect(await page.locator('main').innerText()).toContain('0 of 3 assigned');
   expect(await axe(page)).toEqual([]);
 
-  // The customer's software activates a machine with the key (the public license API).
-  const activated = await fetch(`${server.url}/api/v1/licenses/activate`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ key, fingerprint: 'journey-laptop-0001', name: 'Nora laptop' }),
-  });
-  expect(((await activated.json()) as { code: string }).code).toBe('VALID');
+  // The customer's software activates machines with the key (the public license API): one per
+  // seat; a 4th is refused.
+  const activate = async (n: number, name: string) => {
+    const r = await fetch(`${server.url}/api/v1/licenses/activate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key, fingerprint: `journey-laptop-000${n}`, name }),
+    });
+    return ((await r.json()) as { code: string }).code;
+  };
+  expect(await activate(1, 'Nora laptop')).toBe('VALID');
+  expect(await activate(2, 'Second laptop')).toBe('VALID');
+  expect(await activate(3, 'Third laptop')).toBe('VALID');
+  expect(await activate(4, 'Fourth laptop')).toBe('TOO_MANY_MACHINES');
 
-  // 5. Assign a seat to a colleague.
+  // 5. Assign the seats to colleagues; a 4th seat is refused.
   await page.reload();
-  await page.fill('#seat-email', 'colleague@hospital.example');
-  await Promise.all([
-    page.waitForLoadState('load'),
-    page
-      .locator('form', { has: page.locator('#seat-email') })
-      .locator('button[type="submit"]')
-      .click(),
-  ]);
-  expect(await page.locator('main').innerText()).toContain('colleague@hospital.example');
+  const assign = async (email: string) => {
+    await page.fill('#seat-email', email);
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/seats')),
+      page
+        .locator('form', { has: page.locator('#seat-email') })
+        .locator('button[type="submit"]')
+        .click(),
+    ]);
+    await page.waitForLoadState('load');
+  };
+  for (const n of [1, 2, 3]) await assign(`colleague${n}@hospital.example`);
+  const main = page.locator('main');
+  expect(await main.innerText()).toContain('colleague3@hospital.example');
+  expect(await main.innerText()).toContain('3 of 3 assigned');
+  await assign('colleague4@hospital.example');
+  // The refusal answers 409, which the browser logs.
+  problems.splice(0, problems.length, ...problems.filter((p) => !p.includes('409')));
+  expect(await main.innerText()).toContain('Nothing was changed');
+  expect(await main.innerText()).toContain('All 3 seats are assigned.');
+  expect(await page.locator('main button[aria-label^="Release the seat of"]').count()).toBe(3);
 
   // 6. Deactivate the machine.
   await Promise.all([

@@ -7,7 +7,8 @@ import { launchBrowser } from './support/harness.ts';
 
 // A staff admin finds a license by its owner's email, suspends it with a
 // reason and reads the trail; the owner's license page then explains the
-// suspension. axe-core on both staff pages and on the customer's pages.
+// suspension, and shows the usage meter of the current period. axe-core on both staff pages and
+// on the customer's pages.
 //
 // The server runs in this process (not `fhiriq serve`): licenses reach a
 // customer's account through fulfillment or with a user id, and neither the
@@ -45,6 +46,12 @@ beforeAll(async () => {
   });
   expect((await activated.json()).ok).toBe(true);
   await t.app.modules.licensing.seats.assign(licenseId, 'analyst@e2e.test', { kind: 'cli' });
+  // 85 % of the records Professional includes this month: the meter is past its 80 % mark.
+  await t.app.modules.licensing.usage.record(
+    issued.key,
+    [{ meter: 'records', quantity: 85_000, idempotencyKey: 'e2e-usage-0001' }],
+    { ip: null },
+  );
 
   browser = await launchBrowser();
   context = await browser.newContext();
@@ -114,6 +121,10 @@ describe('licenses in a browser', () => {
     expect(await main.innerText()).toContain('Your software refuses this key for now.');
     expect(await page.inputValue('#license-key')).toMatch(/^FHIR(-[0-9A-Z]{4}){5}$/);
     expect(await main.innerText()).toContain('analyst@e2e.test');
+    // The usage meter: a labelled bar with its numbers and its 80 % state in words.
+    const meter = page.getByRole('meter', { name: 'Records: 85,000 of 100,000 used' });
+    expect(await meter.getAttribute('value')).toBe('85000');
+    expect(await main.innerText()).toContain('80 % of what your plan includes is used');
     expect(await axe(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 900 });
     expect(await axe(page)).toEqual([]);

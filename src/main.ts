@@ -1,27 +1,42 @@
 import { Command, Option } from 'commander';
-import pino from 'pino';
-import { App } from './app.ts';
+import type { App } from './app.ts';
 import { type Config, ConfigError, describeConfig, loadConfig } from './config.ts';
-import { LICENSE_COMMAND_NAMES } from './modules/licensing/index.ts';
 import { type ControlHandlers, runControlCommand, startControlServer } from './platform/control.ts';
-import { DatabaseUnavailableError } from './platform/db/client.ts';
 import { DataDirLockedError } from './platform/db/data-dir-lock.ts';
-import { MigrationError } from './platform/db/migrator.ts';
 import { AppError } from './platform/errors.ts';
-import { createLogger } from './platform/log.ts';
 
 /**
  * The `fhiriq` CLI. Every failure a user can cause (bad configuration, an
  * unreachable database, a locked data directory) ends in one clear message
  * and exit code 1, never a stack trace.
+ *
+ * The app (every module, the database drivers, ~3 s of CPU through tsx) is imported only
+ * by the commands that open the database: `--help`, `config`, a bad configuration and a
+ * command that a running server answers on its control socket start in a fraction of that.
  */
 
 function config(): Config {
   return loadConfig();
 }
 
+/** Errors that end a command with their own message (no "unexpected error"). */
+const exitErrors: (abstract new (...args: never[]) => Error)[] = [DataDirLockedError];
+
+/** The app and what a command needs with it; its error classes join `exitErrors` (an error of a module never loaded cannot occur). */
+async function loadApp() {
+  const [{ App }, { DatabaseUnavailableError }, { MigrationError }, { createLogger }] = await Promise.all([
+    import('./app.ts'),
+    import('./platform/db/client.ts'),
+    import('./platform/db/migrator.ts'),
+    import('./platform/log.ts'),
+  ]);
+  exitErrors.push(DatabaseUnavailableError, MigrationError);
+  return { App, createLogger };
+}
+
 async function withApp<T>(purpose: string, fn: (app: App) => Promise<T>): Promise<T> {
   const cfg = config();
+  const [{ App, createLogger }, { default: pino }] = await Promise.all([loadApp(), import('pino')]);
   // CLI tools log to stderr, errors only (below), so their own output stays readable.
   const app = await App.create({
     config: cfg,
@@ -42,11 +57,13 @@ async function withApp<T>(purpose: string, fn: (app: App) => Promise<T>): Promis
   }
 }
 
+type DbCommand = (app: App, args: Record<string, unknown>) => Promise<string>;
+
 /**
  * Commands that need the database. Each runs against a fresh App, or — when a
  * server already holds the embedded data directory — inside that server.
  */
-const DB_COMMANDS: Record<string, (app: App, args: Record<string, unknown>) => Promise<string>> = {
+const DB_COMMANDS: Record<string, DbCommand> = {
   // App.create has already applied pending migrations; report the state.
   migrate: async () => 'Database schema is up to date.',
   seed: async (app) => {
@@ -68,32 +85,45 @@ const DB_COMMANDS: Record<string, (app: App, args: Record<string, unknown>) => P
     }
     return lines.join('\n');
   },
-  ...Object.fromEntries(
-    LICENSE_COMMAND_NAMES.map((name) => [
-      name,
-      (app: App, args: Record<string, unknown>) => app.modules.licensing.commands[name]!(args),
-    ]),
-  ),
 };
 
-function controlHandlers(app: App): ControlHandlers {
+/** The license commands are the licensing module's (its list is read with the app, not before). */
+function dbCommand(command: string): DbCommand {
+  const run = DB_COMMANDS[command];
+  if (run) return run;
+  return (app, args) => {
+    const licenseCommand = app.modules.licensing.commands[command];
+    if (!licenseCommand) throw new Error(`Unknown command ${command}`);
+    return licenseCommand(args);
+  };
+}
+
+async function controlHandlers(app: App): Promise<ControlHandlers> {
+  const { LICENSE_COMMAND_NAMES } = await import('./modules/licensing/index.ts');
   return Object.fromEntries(
-    Object.entries(DB_COMMANDS).map(([name, run]) => [name, (args) => run(app, args)]),
+    [...Object.keys(DB_COMMANDS), ...LICENSE_COMMAND_NAMES].map((name) => [
+      name,
+      (args: Record<string, unknown>) => dbCommand(name)(app, args),
+    ]),
   );
 }
 
-async function runDbCommand(
-  command: keyof typeof DB_COMMANDS & string,
-  args: Record<string, unknown>,
-): Promise<void> {
-  const run = DB_COMMANDS[command]!;
-  let output: unknown;
-  try {
-    output = await withApp(`fhiriq ${command}`, (app) => run(app, args));
-  } catch (err) {
-    if (!(err instanceof DataDirLockedError)) throw err;
-    output = await runControlCommand(config().dataDir, command, args);
-    if (output === undefined) throw err;
+async function runDbCommand(command: string, args: Record<string, unknown>): Promise<void> {
+  const cfg = config();
+  // A server holding the embedded data directory answers on its control socket: asked first,
+  // the command costs no app start. No answer (no server, or a socket its dead server left):
+  // the command opens the database itself, as below.
+  let output = cfg.databaseUrl ? undefined : await runControlCommand(cfg.dataDir, command, args);
+  if (output === undefined) {
+    const run = dbCommand(command);
+    try {
+      output = await withApp(`fhiriq ${command}`, (app) => run(app, args));
+    } catch (err) {
+      // The server may have started between the two attempts.
+      if (!(err instanceof DataDirLockedError)) throw err;
+      output = await runControlCommand(cfg.dataDir, command, args);
+      if (output === undefined) throw err;
+    }
   }
   process.stdout.write(`${String(output)}\n`);
 }
@@ -101,6 +131,7 @@ async function runDbCommand(
 async function serve(options: { worker: boolean }): Promise<void> {
   const cfg = config();
   const started = performance.now();
+  const { App } = await loadApp();
   const app = await App.create({
     config: cfg,
     purpose: options.worker ? 'fhiriq serve' : 'fhiriq serve --no-worker',
@@ -109,7 +140,7 @@ async function serve(options: { worker: boolean }): Promise<void> {
   if (options.worker) await app.work();
   const control =
     app.ctx.database.kind === 'pglite'
-      ? await startControlServer(cfg.dataDir, controlHandlers(app))
+      ? await startControlServer(cfg.dataDir, await controlHandlers(app))
       : undefined;
   const ms = Math.round(performance.now() - started);
   const url = cfg.publicUrl;
@@ -132,6 +163,7 @@ async function serve(options: { worker: boolean }): Promise<void> {
 
 async function worker(): Promise<void> {
   const cfg = config();
+  const { App } = await loadApp();
   const app = await App.create({ config: cfg, purpose: 'fhiriq worker' });
   await app.work();
   process.stdout.write(
@@ -296,9 +328,7 @@ function fail(err: unknown): never {
   } else if (err instanceof ConfigError) {
     process.stderr.write(`fhiriq: ${err.message}\nSee README.md, "Configuration".\n`);
   } else if (
-    err instanceof DatabaseUnavailableError ||
-    err instanceof DataDirLockedError ||
-    err instanceof MigrationError ||
+    exitErrors.some((type) => err instanceof type) ||
     (err as { exitMessage?: boolean }).exitMessage
   ) {
     process.stderr.write(`fhiriq: ${(err as Error).message}\n`);

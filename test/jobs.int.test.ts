@@ -8,6 +8,7 @@ import { EventBus } from '../src/platform/jobs/events.ts';
 import { JobQueue } from '../src/platform/jobs/queue.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { pgliteDataDirFromTemplate } from './support/template.ts';
 
 const log = createLogger('silent');
 const until = async (check: () => boolean | Promise<boolean>, ms = 15_000) => {
@@ -116,9 +117,11 @@ describe('job queue', () => {
   });
 });
 
+// The suite above starts on an empty database (the queue installs its schema); the ones below
+// start from the run's migrated template, which has it, and skip PGlite's initdb (seconds each).
 describe('a graceful stop', () => {
   it('waits for a running job to finish', async () => {
-    const testDb = await createTestDatabase();
+    const testDb = await createTestDatabase({ migrated: true });
     const q = new JobQueue(testDb.database, log, { pollingIntervalSeconds: 0.5 });
     let started = false;
     let finished = false;
@@ -146,11 +149,12 @@ describe('a job enqueued before a shutdown', () => {
     let pg: TestDatabase | undefined;
     const open = async (): Promise<Database> => {
       if (process.env.TEST_DATABASE_URL) {
-        pg ??= await createTestDatabase();
+        pg ??= await createTestDatabase({ migrated: true });
         return openDatabase({ databaseUrl: pg.url });
       }
       return openDatabase({ pgliteDir: path.join(dir, 'pglite') });
     };
+    pgliteDataDirFromTemplate(dir);
     try {
       const first = await open();
       const q1 = new JobQueue(first, log, { pollingIntervalSeconds: 0.5 });
@@ -179,7 +183,7 @@ describe('a job enqueued before a shutdown', () => {
 
 describe('domain events', () => {
   it('fan out to every subscriber in the publisher transaction; one failing subscriber never re-runs another', async () => {
-    const testDb = await createTestDatabase();
+    const testDb = await createTestDatabase({ migrated: true });
     const q = new JobQueue(testDb.database, log, { pollingIntervalSeconds: 0.5 });
     const bus = new EventBus(q);
     const mailed: string[] = [];

@@ -12,7 +12,12 @@ import { createLeadsModule, type LeadsModule } from './leads/index.ts';
 import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
 import { createOnboardingModule, type OnboardingModule } from './onboarding/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
-import { createPaymentsModule, type PaymentsModule, stripeClient } from './payments/index.ts';
+import {
+  createPaymentsModule,
+  type PaymentsModule,
+  type StaffOrderAction,
+  stripeClient,
+} from './payments/index.ts';
 import { createPortalModule } from './portal/index.ts';
 import { createSiteModule } from './site/index.ts';
 import { createSubscriptionsModule, type SubscriptionsModule } from './subscriptions/index.ts';
@@ -74,10 +79,13 @@ export function createModules(ctx: PlatformContext): Modules {
     payUrl: async (orderId) => (payments ? payments.service.payUrlForOrder(orderId).catch(() => null) : null),
     refundsOf: async (orderId) => (payments ? payments.refunds.viewsOfOrder(orderId) : []),
   });
+  // Staff actions modules created after payments offer on its order page (fulfillment's resend).
+  const orderActions: ((orderId: string) => Promise<StaffOrderAction[]>)[] = [];
   payments = createPaymentsModule(ctx, {
     orders,
     accounts,
     audit,
+    orderActions: async (orderId) => (await Promise.all(orderActions.map((of) => of(orderId)))).flat(),
     // Recurring SKUs become Stripe subscription-mode Checkout Sessions.
     intervalOf: async (sku) =>
       catalog.service.skuWithPrices(sku).then(
@@ -98,6 +106,7 @@ export function createModules(ctx: PlatformContext): Modules {
     subscriptions,
     licensing,
   });
+  orderActions.push((orderId) => fulfillment.service.staffOrderActions(orderId));
   // Tickets may point at the customer's own licenses and orders (each module's user-scoped query).
   const support = createSupportModule(ctx, {
     accounts,

@@ -178,7 +178,13 @@ export const ERROR_CATALOG = {
     status: 400,
     message: 'This quantity is not allowed for this item.',
     description:
-      'Per-seat items take 1 to 1000 seats; every other item is bought once per cart (quantity 1). `details` names the line.',
+      'Per-seat items take 1 seat up to their cap (at most 1000); every other item is bought once per cart (quantity 1). `details` names the line.',
+  },
+  EDITION_SEAT_LIMIT_EXCEEDED: {
+    status: 422,
+    message: 'This edition is sold with fewer seats per purchase.',
+    description:
+      'A tool edition sold per seat carries at most its `users` limit in seats per purchase (Starter 1, Professional 5). The message names the next edition with more seats, or the quote (Enterprise) to ask for; nothing was changed.',
   },
   CURRENCY_NOT_AVAILABLE: {
     status: 400,

@@ -118,13 +118,14 @@ describe('buildAssetManifest', () => {
     expect(after.url('inter-var.woff2')).toBe(before.url('inter-var.woff2'));
   });
 
-  it('builds cold within the start-up budget of 300 ms', () => {
-    // A fresh folder misses every in-memory cache, as a real start-up does.
+  it('builds cold from a fresh folder, with what the folder holds', () => {
+    // A fresh folder misses every in-memory cache, as a real start-up does. How long that takes is
+    // a benchmark's business (`npm run bench`: start → /readyz), not a wall-clock assertion here.
     const dir = copyWebDir();
-    writeFileSync(join(dir, 'styles', 'pages.css'), `.cold-${randomUUID()}{color:#000}\n`, { flag: 'a' });
-    const started = performance.now();
-    buildAssetManifest({ webDir: dir });
-    expect(performance.now() - started).toBeLessThan(300);
+    const marker = `.cold-${randomUUID()}`;
+    writeFileSync(join(dir, 'styles', 'pages.css'), `${marker}{color:#000}\n`, { flag: 'a' });
+    const css = buildAssetManifest({ webDir: dir }).byName.get('site.css');
+    expect(css?.body.toString('utf8')).toContain(marker);
   });
 
   it('serves assetUrl from one process-wide manifest', () => {

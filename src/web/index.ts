@@ -41,6 +41,17 @@ export {
   type PageChrome,
   SITE_NAME,
 } from './layout.tsx';
+export {
+  type Block,
+  button,
+  heading,
+  link,
+  list,
+  type MailContent,
+  p,
+  renderMail,
+  steps,
+} from './mail-layout.ts';
 export { ErrorPage, type ErrorPageProps, renderErrorPage } from './pages/error-page.tsx';
 export { HomePage, type HomePageProps, type HomeTool, type Testimonial } from './pages/home-page.tsx';
 export {

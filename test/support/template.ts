@@ -129,7 +129,7 @@ export async function postgresTemplate(serverUrl: string): Promise<{ name: strin
   const { Kysely, PostgresDialect } = await import('kysely');
   const { default: pg } = await import('pg');
   const key = await templateKey();
-  const name = `fhiriq_tpl_${key}_${process.pid}`;
+  const name = runDatabaseName(`fhiriq_tpl_${key}`);
   const admin = async (query: string) => {
     const c = new pg.Client({ connectionString: serverUrl });
     await c.connect();
@@ -139,8 +139,11 @@ export async function postgresTemplate(serverUrl: string): Promise<{ name: strin
       await c.end();
     }
   };
+  await dropStaleDatabases(serverUrl);
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${name}`);
+  // As for each test's database (see database.ts): no wait for the WAL flush at each commit.
+  await admin(`ALTER DATABASE ${name} SET synchronous_commit = off`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
@@ -160,6 +163,65 @@ export async function postgresTemplate(serverUrl: string): Promise<{ name: strin
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/**
+ * The name of a database a test run creates on the PostgreSQL server (the run's template,
+ * each test file's database): `<prefix>_<pid>_<unix seconds>_…`, so that a later run can tell
+ * one left behind by a killed run (SIGKILL skips every `drop`) from one in use.
+ */
+export function runDatabaseName(prefix: string, suffix?: string): string {
+  return `${prefix}_${process.pid}_${Math.floor(Date.now() / 1000)}${suffix ? `_${suffix}` : ''}`;
+}
+
+const RUN_DATABASE = /^fhiriq_(?:tpl_[0-9a-f]{16}|test)_(\d+)_(\d+)(?:_[0-9a-f]+)?$/;
+/**
+ * A database is left behind when its creator is gone and it is older than this. The age
+ * guards a run this machine cannot see (another container on the same server, where its pid
+ * means nothing here): no run lasts that long.
+ */
+const STALE_AFTER_S = 3600;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, owned by someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Drops the databases that killed runs left on the server (templates and test databases
+ * named by `runDatabaseName`): those whose process is gone and that are older than
+ * STALE_AFTER_S. Concurrent runs may both try: each drop is `IF EXISTS`, and a failure to drop
+ * one (another run dropped it first) is not this run's problem. Returns the names dropped.
+ */
+export async function dropStaleDatabases(serverUrl: string, nowS = Date.now() / 1000): Promise<string[]> {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  const dropped: string[] = [];
+  try {
+    const { rows } = await c.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'fhiriq\\_%'`,
+    );
+    for (const { datname } of rows) {
+      const m = RUN_DATABASE.exec(datname);
+      if (!m || processAlive(Number(m[1])) || nowS - Number(m[2]) < STALE_AFTER_S) continue;
+      try {
+        await c.query(`ALTER DATABASE ${datname} WITH IS_TEMPLATE false`);
+        await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+        dropped.push(datname);
+      } catch {
+        // Dropped meanwhile by another run.
+      }
+    }
+  } finally {
+    await c.end();
+  }
+  return dropped;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { api, CookieJar, csrfFrom, nextIp, postForm, signedInUser } from '../accounts/test-support.ts';
+import { api, CookieJar, nextIp, signedInUser } from '../accounts/test-support.ts';
 import { staffJars, type Who } from '../catalog/test-support.ts';
 import { afterPayment, buy } from '../fulfillment/test-support.ts';
 

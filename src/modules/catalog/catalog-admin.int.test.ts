@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { api, type CookieJar } from '../accounts/test-support.ts';
+import { api, type CookieJar, csrfFrom, postForm } from '../accounts/test-support.ts';
 import { activePriceId, call, catalogSnapshot, staffJars, type Who } from './test-support.ts';
 
 /** Staff edits: who may make them, price history, audit, and the checker refusing a broken catalog. */
@@ -57,6 +57,12 @@ describe('permissions', () => {
     ['GET', '/api/v1/admin/quotes', undefined, { anonymous: 401, customer: 403, support: 200, admin: 200 }],
     ['GET', '/admin/quotes', undefined, { anonymous: 303, customer: 403, support: 200, admin: 200 }],
     ['GET', '/admin/catalog', undefined, { anonymous: 303, customer: 403, support: 403, admin: 200 }],
+    [
+      'PATCH',
+      '/api/v1/admin/catalog/products/TL-QUALITY',
+      { type: 'desktop_software' },
+      { anonymous: 401, customer: 403, support: 403, admin: 200 },
+    ],
   ];
   for (const [method, url, body, expected] of routes) {
     it(`${method} ${url}`, async () => {
@@ -306,5 +312,60 @@ describe('SKU edits', () => {
     });
     expect(page.body).toContain('BN-PROFESSIONAL-A');
     expect(page.body).toContain('no saving is advertised');
+  });
+});
+
+describe('product types', () => {
+  it('are in the catalog JSON; staff change a tool from download to hosted, audited, never to a misfit', async () => {
+    const type = async (sku: string) => (await api(t, 'GET', `/api/v1/catalog/${sku}`)).json().product.type;
+    expect(await type('TL-MAPPER-PR-A')).toBe('desktop_software');
+    expect(await type('TL-ANALYTICS-PR-A')).toBe('web_service');
+    expect(await type('TR-FHIR101-SP-P')).toBe('training_course');
+    expect(await type('CS-BLOCKS-10-B')).toBe('consulting');
+    expect(await type('BN-STARTER-A')).toBe('bundle');
+
+    const r = await api(t, 'PATCH', '/api/v1/admin/catalog/products/TL-QUALITY', {
+      jar: jars.admin,
+      body: { type: 'web_service' },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ key: 'TL-QUALITY', kind: 'tool', type: 'web_service' });
+    expect(await type('TL-QUALITY-PR-A')).toBe('web_service');
+    const audit = (await audits('catalog.product.update')).find(
+      (a) => (a.after as { type: string }).type === 'web_service',
+    );
+    expect(audit).toMatchObject({ target_id: 'TL-QUALITY', before: { type: 'desktop_software' } });
+
+    const before = await catalogSnapshot(t);
+    for (const [key, body, status, code] of [
+      ['TR-FHIR101', { type: 'desktop_software' }, 400, 'VALIDATION_FAILED'],
+      ['TL-QUALITY', { type: 'mainframe' }, 400, 'VALIDATION_FAILED'],
+      ['TL-QUALITY', { type: 'web_service', kind: 'course' }, 400, 'VALIDATION_FAILED'],
+      ['TL-NOWHERE', { type: 'web_service' }, 404, 'NOT_FOUND'],
+    ] as const) {
+      const bad = await api(t, 'PATCH', `/api/v1/admin/catalog/products/${key}`, { jar: jars.admin, body });
+      expect([bad.statusCode, bad.json().error.code], `${key} ${JSON.stringify(body)}`).toEqual([
+        status,
+        code,
+      ]);
+    }
+    expect(await catalogSnapshot(t)).toBe(before);
+
+    // The staff page offers the choice for tools only, and saves it.
+    const { token, html } = await csrfFrom(t, jars.admin, '/admin/catalog');
+    expect(html).toContain('<select id="type-TL-MAPPER" name="type">');
+    expect(html).not.toContain('id="type-TR-FHIR101"');
+    const saved = await postForm(t, jars.admin, '/admin/catalog/products/TL-QUALITY', {
+      _csrf: token,
+      type: 'desktop_software',
+    });
+    expect(saved.statusCode).toBe(303);
+    expect(await type('TL-QUALITY-PR-A')).toBe('desktop_software');
+    const refused = await postForm(t, jars.admin, '/admin/catalog/products/TL-QUALITY', {
+      _csrf: token,
+      type: 'training_course',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('a tool is desktop_software or web_service');
   });
 });

@@ -13,6 +13,9 @@ import {
   IssuesSchema,
   PriceParams,
   PriceSchema,
+  ProductAdminSchema,
+  ProductParams,
+  ProductPatchBody,
   QuoteListQuery,
   QuoteParams,
   QuoteSchema,
@@ -61,6 +64,27 @@ export function registerCatalogAdminRoutes(
       },
     },
     async () => ({ issues: await catalog.issues() }),
+  );
+
+  app.patch(
+    '/api/v1/admin/catalog/products/:key',
+    {
+      ...manage,
+      schema: {
+        tags,
+        summary: 'Change how a product is delivered (its type)',
+        description:
+          'The type decides the activation steps of the delivery mail and the onboarding mails. It must fit the product: a tool is `desktop_software` or `web_service`, a course `training_course`, consulting `consulting`, a bundle `bundle`. Audited.',
+        security,
+        params: ProductParams,
+        body: ProductPatchBody,
+        response: { 200: ProductAdminSchema, ...editErrors },
+      },
+    },
+    async (request) => {
+      const p = await catalog.updateProduct(staffOf(request), request.params.key, request.body);
+      return { key: p.key, slug: p.slug, name: p.name, kind: p.kind, type: p.type };
+    },
   );
 
   app.get(

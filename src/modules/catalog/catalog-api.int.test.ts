@@ -73,7 +73,9 @@ describe('GET /api/v1/catalog', () => {
       term: { code: 'A', name: 'Annual' },
       billing: 'recurring',
       interval: 'year',
-      perSeat: false,
+      // Sold per seat, up to the edition's users.
+      perSeat: true,
+      maxSeats: 5,
       fulfillment: { kind: 'license', licenseType: 'SEAT' },
       limits: { recordsPerMonth: 100000, users: 5, projects: 'unlimited', support: 'priority' },
       bundle: null,
@@ -82,9 +84,12 @@ describe('GET /api/v1/catalog', () => {
       billing: 'one_time',
       interval: null,
       perSeat: true,
+      maxSeats: 1000,
       fulfillment: { kind: 'training', format: 'live', seatsPerUnit: 1 },
       limits: null,
     });
+    expect(by('TL-MAPPER-ST-M')).toMatchObject({ perSeat: true, maxSeats: 1 });
+    expect(by('CS-BLOCKS-25-B').maxSeats).toBeNull();
     expect(by('CS-BLOCKS-25-B').fulfillment).toEqual({
       kind: 'consulting',
       engagement: 'hours',

@@ -26,7 +26,7 @@ describe('listings', () => {
     ]) {
       expect(tools.body).toContain(name);
     }
-    expect(tools.body).toContain('<strong>$29.00</strong> per month');
+    expect(tools.body).toContain('<strong>$29.00</strong> per seat per month');
     const training = await page('/training?currency=EUR');
     expect(training.body).toContain('€299.00');
     expect(training.body).toContain('Custom Training Program');
@@ -50,9 +50,33 @@ describe('product pages', () => {
     expect(p.body).toContain('<form method="post" action="/cart/items"');
     expect(p.body).toContain('name="sku" value="TL-MAPPER-PR-A"');
     expect(p.body).toContain('name="currency" value="CAD"');
-    expect(p.body).toContain('name="quantity" value="1"');
+    expect(p.body).toMatch(/name="quantity" type="number" min="1" max="5" step="1" value="1"/);
     expect(p.body).toContain('name="_csrf"');
     expect(p.body).toContain('Records per month');
+  });
+
+  it('sell a tool edition per seat, up to its users, and point beyond it', async () => {
+    const p = await page('/products/mapper-to-fhir?edition=PR&term=A&quantity=3');
+    expect(p.body).toContain('<strong>$990.00</strong> <span class="price-period">per seat per year</span>');
+    expect(p.body).toMatch(/<output id="seat-total"[^>]*>3 seats: \$2,970.00<\/output>/);
+    expect(p.body).toMatch(
+      /<input id="field-quantity" name="quantity" type="number" min="1" max="5" step="1" value="3"/,
+    );
+    expect(p.body).toContain('<th scope="row">Seats per purchase</th><td>1 to 5</td>');
+    // Beyond Professional's five seats: Enterprise, a quote.
+    expect(p.body).toContain('Need more than 5 seats?');
+    expect(p.body).toContain(
+      '<a href="/products/mapper-to-fhir?edition=EN">Ask for a quote for Enterprise</a>',
+    );
+    // Starter is for one person; more seats are Professional's. More than the edition carries is not offered.
+    const starter = await page('/products/mapper-to-fhir?edition=ST&term=M&quantity=4');
+    expect(starter.body).toMatch(/max="1" step="1" value="1"/);
+    expect(starter.body).toContain(
+      '<a href="/products/mapper-to-fhir?edition=PR&amp;term=M">Choose Professional</a>',
+    );
+    // No bigger edition and nothing to quote: ask us.
+    const quality = await page('/products/data-quality-assessments?edition=PR&term=M');
+    expect(quality.body).toContain('Need more than 10 seats? <a href="/contact">Contact us</a>');
   });
 
   it('offer a seat quantity for per-seat training', async () => {
@@ -97,8 +121,11 @@ describe('/pricing', () => {
     const p = await page('/pricing');
     expect(p.status).toBe(200);
     expect(p.body).toMatch(/<a href="\/pricing" aria-current="true">Monthly billing<\/a>/);
-    expect(p.body).toContain('<strong>$29.00</strong> per month');
-    expect(p.body).toContain('<strong>$399.00</strong> per month');
+    expect(p.body).toContain('<strong>$29.00</strong> per seat per month');
+    expect(p.body).toContain('<strong>$399.00</strong> per seat per month');
+    expect(p.body).toContain(
+      '<th scope="row">Seats per purchase</th><td>1 (a single user)</td><td>1 to 5</td>',
+    );
     expect(p.body).toContain('Contact us');
     expect(p.body).toContain('Dashboards');
     expect(p.body).not.toContain('Annual saving');
@@ -109,7 +136,7 @@ describe('/pricing', () => {
     expect(p.body).toMatch(
       /<a href="\/pricing\?billing=annual&amp;currency=EUR" aria-current="true">Annual billing<\/a>/,
     );
-    expect(p.body).toContain('<strong>€290.00</strong> per year');
+    expect(p.body).toContain('<strong>€290.00</strong> per seat per year');
     // 12 × 29 − 290 = 58 = two monthly payments.
     expect(p.body).toContain('2 months free<br/><span class="price-period">save €58.00</span>');
   });
@@ -124,8 +151,17 @@ describe('/pricing', () => {
   });
 
   it('needs no script (JSON-LD data blocks are data, never run)', async () => {
-    for (const url of ['/pricing', '/tools', '/products/mapper-to-fhir']) {
-      expect((await page(url)).body).not.toMatch(/<script(?![^>]*type="application\/ld\+json")/);
+    const code = /<script(?![^>]*type="application\/ld\+json")[^>]*>/;
+    for (const url of ['/pricing', '/tools', '/products/consulting-blocks']) {
+      expect((await page(url)).body).not.toMatch(code);
     }
+    // A per-seat product page renders its total itself; its one island only updates it as the buyer types.
+    const scripts =
+      (await page('/products/mapper-to-fhir')).body.match(
+        /<script(?![^>]*type="application\/ld\+json")[^>]*>/g,
+      ) ?? [];
+    expect(scripts).toEqual([
+      expect.stringMatching(/^<script type="module" src="\/assets\/seat-total\.[0-9a-f]{8}\.js">$/),
+    ]);
   });
 });

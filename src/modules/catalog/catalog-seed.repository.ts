@@ -63,7 +63,14 @@ export async function insertMissing(
   count += inserted(
     await db
       .insertInto('catalog_product')
-      .values(seed.products.map((p) => ({ ...p, created_at: now, updated_at: now })))
+      .values(
+        seed.products.map(({ type, ...p }) => ({
+          ...p,
+          product_type: type,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
       .onConflict((oc) => nothing(oc.column('key')))
       .returning('key')
       .execute(),

@@ -9,16 +9,15 @@ import type { AccountsModule } from '../accounts/index.ts';
 import { staffOf } from './catalog.http.ts';
 import type { CatalogService } from './catalog.service.ts';
 import { type CatalogView, fromPrice } from './domain/catalog-view.ts';
-import { faqJsonLd } from './domain/json-ld.ts';
-import { isoDate, type MarketingData, outlineHours, upcomingSessions } from './domain/marketing.ts';
+import { isoDate } from './domain/marketing.ts';
+import { PRODUCT_TYPES, type ProductType } from './domain/types.ts';
 import type { MarketingService } from './marketing.service.ts';
 import type { QuoteService } from './quotes.service.ts';
 import { CatalogIssuesPage, QuotesPage } from './views/admin-views.tsx';
-import { ConsultingSections, FaqSection } from './views/listing-sections.tsx';
+import { listingExtras } from './views/listing-extras.tsx';
 import { ListingPage, type ListingPageProps } from './views/listing-views.tsx';
 import { PricingPage } from './views/pricing-view.tsx';
 import { type ImageUrl, productMarketing } from './views/product-marketing.ts';
-import { dateRange } from './views/product-sections.tsx';
 import { ProductPage, type QuoteFormState } from './views/product-view.tsx';
 import { currencyOf, withQuery } from './views/shared.tsx';
 
@@ -87,7 +86,7 @@ export function registerCatalogPages(
           const entries = view.skusOf(product.key);
           return { product, entries, from: fromPrice(entries, currency) };
         });
-        const extra = listingExtras(category, view, data, currency);
+        const extra = listingExtras(category, view, data, currency, isoDate(deps.clock.now()));
         return sendPublicPage(
           request,
           reply,
@@ -95,54 +94,6 @@ export function registerCatalogPages(
         );
       },
     );
-  }
-
-  /** What the training and consulting listings add: course hours and dates, engagements, questions. */
-  function listingExtras(
-    category: string,
-    view: CatalogView,
-    data: MarketingData,
-    currency: ReturnType<typeof currencyOf>,
-  ): Pick<ListingPageProps, 'notes' | 'children' | 'jsonLd'> {
-    const faqOf = (topic: string) => data.faq.filter((f) => f.topic === topic);
-    if (category === 'TR') {
-      const today = isoDate(deps.clock.now());
-      const notes: Record<string, string> = {};
-      for (const product of view.productsOf('TR')) {
-        const modules = data.modules.filter((m) => m.productKey === product.key);
-        const skus = new Set(view.skusOf(product.key).map((e) => e.sku));
-        const next = upcomingSessions(data.sessions, skus, today)[0];
-        const parts = [
-          modules.length > 0 ? `${modules.length} modules, ${outlineHours(modules)} hours` : '',
-          next ? `next live workshop ${dateRange(next.startsOn, next.endsOn)}` : '',
-        ].filter(Boolean);
-        if (parts.length > 0) notes[product.slug] = `${parts.join('; ')}.`;
-      }
-      const faq = faqOf('training');
-      return {
-        notes,
-        children: <FaqSection faq={faq} id="training-faq-title" />,
-        jsonLd: faq.length > 0 ? [faqJsonLd(faq)] : [],
-      };
-    }
-    if (category === 'CS') {
-      const faq = faqOf('consulting');
-      const assessment = data.pages.find((p) => p.productKey === 'CS-ASSESSMENT') ?? null;
-      return {
-        children: (
-          <>
-            <ConsultingSections
-              blocks={view.skusOf('CS-BLOCKS')}
-              assessment={assessment}
-              currency={currency}
-            />
-            <FaqSection faq={faq} id="consulting-faq-title" />
-          </>
-        ),
-        jsonLd: faq.length > 0 ? [faqJsonLd(faq)] : [],
-      };
-    }
-    return {};
   }
 
   app.get(
@@ -221,8 +172,10 @@ export function registerCatalogPages(
         entries,
         selected,
         monthly,
+        beyond: view.beyondSeats(selected),
         currency: currencyOf(query.currency),
-        quantity: query.quantity ?? 1,
+        // Seats asked for in the URL, within what the edition carries.
+        quantity: Math.min(query.quantity ?? 1, selected.maxSeats ?? 1),
         adjusted: !exact,
         quoteSent: query.quote === 'sent',
         ...(quote ? { quote } : {}),
@@ -347,10 +300,64 @@ export function registerCatalogPages(
     },
   );
 
+  async function catalogPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { notice?: string | null; error?: string | null; status?: number } = {},
+  ) {
+    const view = await catalog.view();
+    return html(
+      reply,
+      CatalogIssuesPage({
+        ...chrome(request, reply),
+        issues: await catalog.issues(),
+        products: [...view.products].sort(
+          (a, b) => a.category.localeCompare(b.category) || a.position - b.position,
+        ),
+        notice: options.notice ?? null,
+        error: options.error ?? null,
+      }),
+      options.status,
+    );
+  }
+
   app.get(
     '/admin/catalog',
-    { preHandler: accounts.requirePermission('admin.catalog.manage'), schema: hidden },
+    {
+      preHandler: accounts.requirePermission('admin.catalog.manage'),
+      schema: { ...hidden, querystring: pageQuery({ done: short }) },
+    },
     async (request, reply) =>
-      html(reply, CatalogIssuesPage({ ...chrome(request, reply), issues: await catalog.issues() })),
+      catalogPage(request, reply, {
+        notice: request.query.done === 'type' ? 'The product’s delivery type is saved.' : null,
+      }),
+  );
+
+  app.post(
+    '/admin/catalog/products/:key',
+    {
+      preHandler: accounts.requirePermission('admin.catalog.manage'),
+      schema: {
+        ...hidden,
+        params: Type.Object({ key: Type.String({ maxLength: 40 }) }, { additionalProperties: false }),
+        body: Type.Object({ _csrf: formField(512), type: formField(40) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      const type = request.body.type ?? '';
+      try {
+        if (!(PRODUCT_TYPES as readonly string[]).includes(type))
+          throw new AppError('VALIDATION_FAILED', undefined, {
+            details: [{ path: '/type', message: 'choose one of the listed types' }],
+          });
+        await catalog.updateProduct(staffOf(request), request.params.key, { type: type as ProductType });
+      } catch (err) {
+        if (!(err instanceof AppError) || !['VALIDATION_FAILED', 'CATALOG_INVALID'].includes(err.code))
+          throw err;
+        const detail = err.details?.map((d) => d.message).join(' ');
+        return catalogPage(request, reply, { error: detail || err.message, status: err.status });
+      }
+      return reply.redirect(`/admin/catalog?done=type#product-${request.params.key}`, 303);
+    },
   );
 }

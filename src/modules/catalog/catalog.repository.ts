@@ -155,6 +155,7 @@ export async function loadCatalog(db: Db): Promise<CatalogData> {
         slug: p.slug,
         category: p.category,
         kind: p.kind as ProductDef['kind'],
+        type: p.product_type as ProductDef['type'],
         name: p.name,
         description: p.description,
         position: p.position,
@@ -266,6 +267,14 @@ export async function updateSku(
       updated_at: now,
     })
     .where('code', '=', code)
+    .execute();
+}
+
+export async function updateProductType(db: Db, key: string, type: string, now: Date): Promise<void> {
+  await db
+    .updateTable('catalog_product')
+    .set({ product_type: type, updated_at: now })
+    .where('key', '=', key)
     .execute();
 }
 

@@ -1,6 +1,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { ID_PATTERN } from '../../platform/ids.ts';
 import { QUOTE_STATUSES, STATUS_NOTE_MAX } from './domain/quote-status.ts';
+import { PRODUCT_TYPES } from './domain/types.ts';
 
 export { BODY_ERRORS, errorResponses as errors } from '../../platform/http/schemas.ts';
 
@@ -10,6 +11,11 @@ export { BODY_ERRORS, errorResponses as errors } from '../../platform/http/schem
  */
 
 const closed = { additionalProperties: false } as const;
+
+export const ProductTypeSchema = Type.Enum([...PRODUCT_TYPES], {
+  description:
+    'How the product reaches the buyer, which decides the activation steps of the delivery mail: `desktop_software` (download, install, enter the key), `web_service` (hosted by FHIR IQ: sign in, enter the key), `training_course`, `consulting`, or `bundle` (each component by its own type).',
+});
 
 export const CurrencySchema = Type.Union(
   [Type.Literal('USD'), Type.Literal('EUR'), Type.Literal('GBP'), Type.Literal('CAD')],
@@ -104,7 +110,13 @@ export const CatalogEntrySchema = Type.Object(
     name: Type.String(),
     description: Type.String(),
     product: Type.Object(
-      { key: Type.String(), slug: Type.String(), name: Type.String(), kind: Type.String() },
+      {
+        key: Type.String(),
+        slug: Type.String(),
+        name: Type.String(),
+        kind: Type.String(),
+        type: ProductTypeSchema,
+      },
       closed,
     ),
     category: Type.String(),
@@ -113,7 +125,15 @@ export const CatalogEntrySchema = Type.Object(
     purchase: Type.Union([Type.Literal('buyable'), Type.Literal('contact_sales')]),
     billing: Type.Union([Type.Literal('recurring'), Type.Literal('one_time')]),
     interval: Nullable(Type.Union([Type.Literal('month'), Type.Literal('year')])),
-    perSeat: Type.Boolean(),
+    perSeat: Type.Boolean({
+      description: 'The line quantity is a number of seats and the price is per seat (and per period).',
+    }),
+    maxSeats: Nullable(
+      Type.Integer({
+        description:
+          'Per-seat items: the most seats one purchase may carry (a tool edition’s `users` limit; beyond it, the next edition or a quote). null: bought once (quantity 1).',
+      }),
+    ),
     fulfillment: Fulfillment,
     limits: Nullable(LimitsOut),
     features: Type.Array(Type.String()),
@@ -178,6 +198,21 @@ export const SkuPatchBody = Type.Object(
     limits: Type.Optional(LimitsIn),
   },
   { ...closed, minProperties: 1 },
+);
+export const ProductParams = Type.Object(
+  { key: Type.String({ pattern: '^[A-Z0-9]+-[A-Z0-9]+$', maxLength: 40 }) },
+  closed,
+);
+export const ProductPatchBody = Type.Object({ type: ProductTypeSchema }, closed);
+export const ProductAdminSchema = Type.Object(
+  {
+    key: Type.String(),
+    slug: Type.String(),
+    name: Type.String(),
+    kind: Type.String(),
+    type: ProductTypeSchema,
+  },
+  closed,
 );
 export const BundleItemsBody = Type.Object(
   {

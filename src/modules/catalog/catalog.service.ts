@@ -10,14 +10,17 @@ import type { CatalogDb } from './catalog.tables.ts';
 import { type CatalogEntry, CatalogView } from './domain/catalog-view.ts';
 import { type CatalogIssue, checkCatalog, introducedErrors } from './domain/checker.ts';
 import { parseSku } from './domain/sku.ts';
-import type {
-  BundleItem,
-  CatalogData,
-  CatalogStatus,
-  FulfillmentKind,
-  Limits,
-  PriceRow,
-  SkuDef,
+import {
+  type BundleItem,
+  type CatalogData,
+  type CatalogStatus,
+  type FulfillmentKind,
+  type Limits,
+  type PriceRow,
+  type ProductDef,
+  type ProductType,
+  type SkuDef,
+  TYPES_OF_KIND,
 } from './domain/types.ts';
 
 export type { StaffContext };
@@ -205,6 +208,24 @@ export class CatalogService {
       await repo.updateSku(trx, code, patch, this.ctx.clock.now());
       const after = (await repo.findSku(trx, code))!;
       return { result: after, action: 'catalog.sku.update', target: code, before, after };
+    });
+  }
+
+  /** A product's type (how it is delivered): one that fits its kind (a tool: download or hosted). */
+  async updateProduct(staff: StaffContext, key: string, patch: { type: ProductType }): Promise<ProductDef> {
+    return this.#edit(staff, async (trx, data) => {
+      const before = data.products.find((p) => p.key === key);
+      if (!before) throw new AppError('NOT_FOUND', `No product ${key}.`);
+      const fits = TYPES_OF_KIND[before.kind];
+      if (!fits.includes(patch.type))
+        throw new AppError('VALIDATION_FAILED', undefined, {
+          details: [
+            { path: '/type', message: `a ${before.kind} is ${fits.join(' or ')}, not ${patch.type}` },
+          ],
+        });
+      await repo.updateProductType(trx, key, patch.type, this.ctx.clock.now());
+      const after = { ...before, type: patch.type };
+      return { result: after, action: 'catalog.product.update', target: key, before, after };
     });
   }
 

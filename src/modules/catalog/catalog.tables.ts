@@ -16,6 +16,8 @@ export type CatalogTables = {
     slug: string;
     category: string;
     kind: string;
+    /** desktop_software | web_service | training_course | consulting | bundle (domain/types.ts). */
+    product_type: string;
     name: string;
     description: string;
     position: number;

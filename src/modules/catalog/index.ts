@@ -33,6 +33,13 @@ export type { CatalogIssue, Severity } from './domain/checker.ts';
 export { checkCatalog } from './domain/checker.ts';
 export * from './domain/marketing.ts';
 export { type AnnualSaving, annualSaving } from './domain/pricing.ts';
+export {
+  isSeatLicense,
+  licenseSeats,
+  MAX_SEATS_PER_LINE,
+  seatCap,
+  usersLimit,
+} from './domain/seats.ts';
 export { parseSku, type SkuCodes, type SkuParseResult, type SkuParts } from './domain/sku.ts';
 export type * from './domain/types.ts';
 export { MarketingService } from './marketing.service.ts';

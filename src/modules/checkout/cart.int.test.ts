@@ -2,8 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { api, CookieJar, csrfFrom, postForm, signedInUser } from '../accounts/test-support.ts';
+import { call, staffJars } from '../catalog/test-support.ts';
 import { CART_COOKIE } from './index.ts';
-import { cartOf, commerceCounts, guestWithCart } from './test-support.ts';
+import { cartOf, commerceCounts, GERMAN_CONSUMER, guestWithCart } from './test-support.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -67,6 +68,91 @@ describe('cart (JSON)', () => {
       body: { sku: 'TR-FHIR101-LV-S', quantity: 999 },
     });
     expect(over.json().error.code).toBe('QUANTITY_NOT_ALLOWED');
+  });
+
+  it('sells tool editions per seat, up to the edition’s seats, refusing more with EDITION_SEAT_LIMIT_EXCEEDED', async () => {
+    const jar = await guestWithCart(t, [
+      { sku: 'TL-MAPPER-PR-A', quantity: 2 },
+      { sku: 'TL-MAPPER-PR-A', quantity: 1 },
+      { sku: 'TL-MAPPER-ST-M', quantity: 1 },
+    ]);
+    const cart = (await api(t, 'GET', '/api/v1/cart', { jar })).json();
+    expect(cart.lines).toEqual([
+      expect.objectContaining({
+        sku: 'TL-MAPPER-PR-A',
+        quantity: 3,
+        perSeat: true,
+        maxSeats: 5,
+        interval: 'year',
+      }),
+      expect.objectContaining({
+        sku: 'TL-MAPPER-ST-M',
+        quantity: 1,
+        perSeat: true,
+        maxSeats: 1,
+        interval: 'month',
+      }),
+    ]);
+    // The price is per seat: 3 × 990 + 29.
+    expect(cart.subtotal).toBe(3 * 99_000 + 2_900);
+    const before = await commerceCounts(t);
+    // Three more would be six: Professional carries five; the answer names Enterprise (a quote).
+    const over = await api(t, 'POST', '/api/v1/cart/items', {
+      jar,
+      body: { sku: 'TL-MAPPER-PR-A', quantity: 3 },
+    });
+    expect(over.statusCode).toBe(422);
+    expect(over.json().error).toMatchObject({
+      code: 'EDITION_SEAT_LIMIT_EXCEEDED',
+      message: expect.stringMatching(/at most 5 seats per purchase.*quote for Mapper to FHIR Enterprise/i),
+      details: [{ path: '/quantity' }],
+    });
+    const starter = await api(t, 'PATCH', '/api/v1/cart/items/TL-MAPPER-ST-M', {
+      jar,
+      body: { quantity: 2 },
+    });
+    expect(starter.statusCode).toBe(422);
+    expect(starter.json().error.message).toMatch(/choose Mapper to FHIR Professional \(monthly\)/);
+    expect(await commerceCounts(t)).toEqual(before);
+    expect((await cartOf(t, jar)).lines.map((l) => l.quantity)).toEqual([3, 1]);
+    const five = await api(t, 'PATCH', '/api/v1/cart/items/TL-MAPPER-PR-A', { jar, body: { quantity: 5 } });
+    expect(five.statusCode).toBe(200);
+    expect(five.json().subtotal).toBe(5 * 99_000 + 2_900);
+
+    // The cart page offers a seat field bounded by the edition, and the per-seat price.
+    const page = await t.http.inject({
+      method: 'GET',
+      url: '/cart',
+      headers: { accept: 'text/html', cookie: jar.header() },
+    });
+    expect(page.body).toMatch(/id="qty-TL-MAPPER-PR-A" name="quantity" type="number" min="1" max="5"/);
+    expect(page.body).toContain('5 × $990.00 per seat per year');
+    expect(page.body).toContain('1 seat</td>');
+
+    // A cap lowered by staff after the seats were added: checkout sells no more than it allows.
+    const staff = await staffJars(t, 'cart-seats');
+    const limits = { recordsPerMonth: 100_000, users: 4, projects: 'unlimited', support: 'priority' };
+    const edit = await call(t, 'PATCH', '/api/v1/admin/catalog/skus/TL-MAPPER-PR-A', {
+      jar: staff.admin,
+      body: { limits },
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    const unchanged = await commerceCounts(t);
+    try {
+      const { cartId, cartVersion } = { cartId: five.json().id, cartVersion: five.json().version };
+      const refused = await api(t, 'POST', '/api/v1/checkout', {
+        jar,
+        body: { billing: GERMAN_CONSUMER, cartId, cartVersion },
+      });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().error.code).toBe('EDITION_SEAT_LIMIT_EXCEEDED');
+      expect(await commerceCounts(t)).toEqual(unchanged);
+    } finally {
+      await call(t, 'PATCH', '/api/v1/admin/catalog/skus/TL-MAPPER-PR-A', {
+        jar: staff.admin,
+        body: { limits: { ...limits, users: 5 } },
+      });
+    }
   });
 
   it('re-prices every line when the currency changes, and refuses a currency an item is not sold in', async () => {
@@ -207,12 +293,20 @@ describe('cart (JSON)', () => {
         'VALIDATION_FAILED',
       ],
       [
-        'quantity 2 of a license',
+        'quantity 2 of an item bought once',
         'POST',
         '/api/v1/cart/items',
-        { sku: 'TL-MAPPER-PR-A', quantity: 2 },
+        { sku: 'CS-BLOCKS-10-B', quantity: 2 },
         400,
         'QUANTITY_NOT_ALLOWED',
+      ],
+      [
+        'more seats than the edition carries',
+        'POST',
+        '/api/v1/cart/items',
+        { sku: 'TL-MAPPER-PR-A', quantity: 6 },
+        422,
+        'EDITION_SEAT_LIMIT_EXCEEDED',
       ],
       [
         'long SKU',

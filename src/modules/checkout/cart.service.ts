@@ -5,10 +5,10 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { AppError, type ErrorDetail } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { type Currency, isCurrency } from '../../platform/money.ts';
-import type { CatalogModule } from '../catalog/index.ts';
+import type { CatalogEntry, CatalogModule } from '../catalog/index.ts';
 import * as repo from './cart.repository.ts';
 import type { CartLineRow, CartRow, CheckoutDb } from './checkout.tables.ts';
-import { MAX_LINES, MAX_SEATS, mergeItems, quantityProblem } from './domain/cart-rules.ts';
+import { MAX_LINES, mergeItems, type QuantityProblem, quantityProblem } from './domain/cart-rules.ts';
 
 /** Who a cart belongs to: a signed-in user, and/or the guest cookie's raw token. */
 export interface CartOwner {
@@ -24,6 +24,10 @@ export interface CartLineView {
   name: string;
   quantity: number;
   perSeat: boolean;
+  /** Per-seat items: the most seats this line may hold (the edition's cap); null: bought once. */
+  maxSeats: number | null;
+  /** Recurring items: the period the price is for. */
+  interval: 'month' | 'year' | null;
   /** Current catalog price in the cart's currency; null when the SKU is not sold in it. */
   unitAmount: number | null;
   amount: number | null;
@@ -48,6 +52,14 @@ type Tx = Transaction<CheckoutDb>;
 
 const invalidQuantity = (message: string, path = '/quantity') =>
   new AppError('QUANTITY_NOT_ALLOWED', message, { details: [{ path, message }] });
+
+/** What the catalog says about one SKU in a cart line: its seat cap and billing period. */
+interface LineFacts {
+  perSeat: boolean;
+  maxSeats: number | null;
+  interval: 'month' | 'year' | null;
+}
+const UNKNOWN: LineFacts = { perSeat: false, maxSeats: null, interval: null };
 
 /**
  * Carts. Prices are never stored in a cart: every view, quote and checkout
@@ -88,8 +100,8 @@ export class CartService {
 
   async #merge(userId: string, guest: CartRow): Promise<void> {
     const guestLines = await repo.linesOf(this.db, guest.id);
-    const perSeat = new Map<string, boolean>();
-    for (const l of guestLines) perSeat.set(l.sku, await this.#perSeat(l.sku));
+    const caps = new Map<string, number | null>();
+    for (const l of guestLines) caps.set(l.sku, (await this.#facts(l.sku)).maxSeats);
     await inTransaction(this.db, async (tx) => {
       const now = this.ctx.clock.now();
       const locked = await repo.findCart(tx, guest.id, true);
@@ -100,7 +112,7 @@ export class CartService {
         await repo.touchCart(tx, guest.id, { user_id: userId, token_hash: null }, now);
         return;
       }
-      const merged = mergeItems(await repo.linesOf(tx, mine.id), guestLines, (s) => perSeat.get(s) ?? false);
+      const merged = mergeItems(await repo.linesOf(tx, mine.id), guestLines, (s) => caps.get(s) ?? null);
       for (const line of merged)
         await repo.upsertLine(tx, {
           cart_id: mine.id,
@@ -113,11 +125,46 @@ export class CartService {
     });
   }
 
-  async #perSeat(sku: string): Promise<boolean> {
+  /** A SKU no longer sold (archived since it was added) is treated as bought once. */
+  async #facts(sku: string): Promise<LineFacts> {
     try {
-      return (await this.catalog.service.get(sku)).perSeat;
+      const e = await this.catalog.service.get(sku);
+      return { perSeat: e.perSeat, maxSeats: e.maxSeats, interval: e.interval };
     } catch {
-      return false;
+      return UNKNOWN;
+    }
+  }
+
+  /**
+   * The refusal of a quantity, writing nothing. Above an edition's seat cap the message says where
+   * more seats are sold: the next edition, or a quote (Enterprise), or a word with sales.
+   */
+  async #refuse(entry: Pick<CatalogEntry, 'sku'>, problem: QuantityProblem): Promise<AppError> {
+    if (problem.code !== 'EDITION_SEAT_LIMIT_EXCEEDED') return invalidQuantity(problem.message);
+    const view = await this.catalog.service.view();
+    const current = view.bySku.get(entry.sku);
+    const next = current && view.beyondSeats(current);
+    const where = !next
+      ? 'For more seats, contact us.'
+      : next.purchase === 'contact_sales'
+        ? `For more seats, ask us for a quote for ${next.name}.`
+        : `For more seats, choose ${next.name} (${next.sku}, up to ${next.maxSeats} seats).`;
+    const message = `${current?.name ?? entry.sku}: ${problem.message} ${where}`;
+    return new AppError('EDITION_SEAT_LIMIT_EXCEEDED', message, {
+      details: [{ path: '/quantity', message: `at most ${current?.maxSeats ?? 1} per purchase` }],
+    });
+  }
+
+  /**
+   * The lines' quantities against today's seat caps (staff may have lowered an edition's users
+   * since a line was added): checkout sells no more seats than an edition carries. A SKU no
+   * longer sold is left to the tax quote, which refuses it.
+   */
+  async assertQuantities(lines: readonly CartLineRow[]): Promise<void> {
+    for (const l of lines) {
+      const entry = await this.catalog.service.get(l.sku).catch(() => undefined);
+      const problem = entry && quantityProblem(l.quantity, entry.maxSeats);
+      if (entry && problem) throw await this.#refuse(entry, problem);
     }
   }
 
@@ -139,7 +186,7 @@ export class CartService {
         sku: l.sku,
         name: price?.name ?? l.sku,
         quantity: l.quantity,
-        perSeat: await this.#perSeat(l.sku),
+        ...(await this.#facts(l.sku)),
         unitAmount: price?.unitAmount ?? null,
         amount: price ? price.unitAmount * l.quantity : null,
       });
@@ -169,16 +216,18 @@ export class CartService {
   ): Promise<CartResult> {
     const entry = await this.catalog.service.get(input.sku);
     if (entry.purchase !== 'buyable') throw new AppError('SKU_NOT_BUYABLE');
-    const problem = quantityProblem(input.quantity, entry.perSeat);
-    if (problem) throw invalidQuantity(problem);
+    const problem = quantityProblem(input.quantity, entry.maxSeats);
+    if (problem) throw await this.#refuse(entry, problem);
     const { cart, cookie } = await this.resolve(owner);
     const lines = cart ? await repo.linesOf(this.db, cart.id) : [];
     const currency = this.#currency(input.currency ?? cart?.currency ?? 'USD');
     const existing = lines.find((l) => l.sku === entry.sku);
     if (!existing && lines.length >= MAX_LINES)
       throw invalidQuantity(`A cart holds at most ${MAX_LINES} items.`, '/sku');
-    const quantity = entry.perSeat ? (existing?.quantity ?? 0) + input.quantity : 1;
-    if (quantity > MAX_SEATS) throw invalidQuantity(`At most ${MAX_SEATS} seats per order.`);
+    // Seats added to a line already in the cart count together against the cap.
+    const quantity = entry.maxSeats !== null ? (existing?.quantity ?? 0) + input.quantity : 1;
+    const total = quantityProblem(quantity, entry.maxSeats);
+    if (total) throw await this.#refuse(entry, total);
     // Adding from a product page in another currency switches the cart, if everything in it is sold there.
     await this.#assertPriced([...lines.map((l) => l.sku), entry.sku], currency);
     return this.#write(owner, cart, cookie, currency, async (tx, id, now) => {
@@ -195,8 +244,8 @@ export class CartService {
     const { cart, cookie } = await this.resolve(owner);
     const line = cart ? (await repo.linesOf(this.db, cart.id)).find((l) => l.sku === sku) : undefined;
     if (!cart || !line) throw new AppError('NOT_FOUND', 'This item is not in your cart.');
-    const problem = quantityProblem(quantity, await this.#perSeat(sku));
-    if (problem) throw invalidQuantity(problem);
+    const problem = quantityProblem(quantity, (await this.#facts(sku)).maxSeats);
+    if (problem) throw await this.#refuse({ sku }, problem);
     return this.#write(owner, cart, cookie, cart.currency as Currency, async (tx, id) => {
       await repo.upsertLine(tx, { ...line, cart_id: id, quantity });
     });

@@ -72,6 +72,7 @@ const PAGE_ERRORS = new Set([
   'SKU_NOT_FOUND',
   'SKU_NOT_BUYABLE',
   'QUANTITY_NOT_ALLOWED',
+  'EDITION_SEAT_LIMIT_EXCEEDED',
   'CURRENCY_NOT_AVAILABLE',
   'UNKNOWN_SKU',
   'VAT_ID_INVALID',
@@ -114,7 +115,10 @@ export function registerCheckoutPages(
       return reply.redirect('/cart', 303);
     } catch (err) {
       if (isAppError(err) && PAGE_ERRORS.has(err.code)) {
-        const detail = err.details?.map((d) => d.message).join('; ');
+        const detail = err.details
+          ?.map((d) => d.message)
+          .filter((m) => m !== err.message)
+          .join('; ');
         return cartPage(
           request,
           reply,

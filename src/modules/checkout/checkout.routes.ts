@@ -49,6 +49,7 @@ export function registerCheckoutRoutes(
     'SKU_NOT_FOUND',
     'SKU_NOT_BUYABLE',
     'QUANTITY_NOT_ALLOWED',
+    'EDITION_SEAT_LIMIT_EXCEEDED',
     'CURRENCY_NOT_AVAILABLE',
     'NOT_FOUND',
   );
@@ -145,7 +146,14 @@ export function registerCheckoutRoutes(
         body: QuoteBody,
         response: {
           200: QuoteJson,
-          ...errors(...BODY_ERRORS, 'UNKNOWN_SKU', 'VAT_ID_INVALID', 'REGION_REQUIRED', 'CART_EMPTY'),
+          ...errors(
+            ...BODY_ERRORS,
+            'UNKNOWN_SKU',
+            'VAT_ID_INVALID',
+            'REGION_REQUIRED',
+            'CART_EMPTY',
+            'EDITION_SEAT_LIMIT_EXCEEDED',
+          ),
         },
       },
     },
@@ -175,6 +183,7 @@ export function registerCheckoutRoutes(
             'CART_EMPTY',
             'CART_CHANGED',
             'CART_MIXED_INTERVALS',
+            'EDITION_SEAT_LIMIT_EXCEEDED',
             'CHECKOUT_DISABLED',
             'PAYMENT_PAGE_UNAVAILABLE',
           ),

@@ -36,9 +36,18 @@ export const CartJson = Type.Object({
     Type.Object({
       sku: Type.String(),
       name: Type.String(),
-      quantity: Type.Integer(),
+      quantity: Type.Integer({ description: 'Per-seat items: the number of seats.' }),
       perSeat: Type.Boolean(),
-      unitAmount: Type.Union([Type.Integer(), Type.Null()], { description: 'Catalog price, minor units.' }),
+      maxSeats: Type.Union([Type.Integer(), Type.Null()], {
+        description:
+          'Per-seat items: the most seats this line may hold (the edition’s cap); null: bought once.',
+      }),
+      interval: Type.Union([Type.Enum(['month', 'year']), Type.Null()], {
+        description: 'Recurring items: the price (per seat, for per-seat items) is for this period.',
+      }),
+      unitAmount: Type.Union([Type.Integer(), Type.Null()], {
+        description: 'Catalog price of one unit (one seat, for per-seat items), minor units.',
+      }),
       amount: Type.Union([Type.Integer(), Type.Null()]),
     }),
   ),

@@ -98,6 +98,7 @@ export class CheckoutService {
     const { cart } = await this.carts.resolve(owner);
     const lines = cart ? await this.carts.lines(cart.id) : [];
     if (!cart || lines.length === 0) throw new AppError('CART_EMPTY');
+    await this.carts.assertQuantities(lines);
     const quote = await this.deps.tax.quote({
       items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
       currency: cart.currency as Currency,

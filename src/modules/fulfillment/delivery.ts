@@ -1,4 +1,4 @@
-import type { CatalogModule, Fulfillment } from '../catalog/index.ts';
+import type { CatalogModule, Fulfillment, ProductType } from '../catalog/index.ts';
 import { type LicensingModule, maskLicenseKey } from '../licensing/index.ts';
 import type { Order } from '../orders/index.ts';
 import { period, periodStart } from '../subscriptions/index.ts';
@@ -92,7 +92,9 @@ export class Delivery {
   /** What the "ready" mail lists: what is still in force (a line refunded meanwhile is left out). */
   async items(steps: readonly StepRow[]): Promise<DeliveredItem[]> {
     const items: DeliveredItem[] = [];
+    const typeOf = await this.#productTypes();
     for (const step of steps) {
+      const productType = typeOf(step.sku, step.kind);
       if (step.kind === 'license') {
         const { licenses } = this.deps.licensing;
         const l = await licenses.bySourceRef(step.key);
@@ -100,6 +102,8 @@ export class Delivery {
           items.push({
             kind: 'license',
             name: step.name,
+            productType,
+            licenseId: l.id,
             maskedKey: maskLicenseKey(licenses.keyOf(l)),
             seats: l.seats,
             validUntil: l.valid_until,
@@ -110,6 +114,7 @@ export class Delivery {
           items.push({
             kind: 'enrollment',
             name: step.name,
+            productType,
             seats: e.seats,
             maskedKey: this.deps.training.masked(e),
             validUntil: e.valid_until,
@@ -120,6 +125,7 @@ export class Delivery {
           items.push({
             kind: 'allocation',
             name: step.name,
+            productType,
             minutes:
               a.minutes_allocated === null ? null : a.minutes_allocated - a.minutes_used - a.minutes_canceled,
             expiresAt: a.expires_at,
@@ -127,5 +133,22 @@ export class Delivery {
       }
     }
     return items;
+  }
+
+  /**
+   * The product type of a delivered SKU (the component's own, in a bundle), from the catalog as
+   * it is now: staff may have moved a tool from download to hosted since. A SKU no longer in the
+   * catalog gets the usual type of what it delivered.
+   */
+  async #productTypes(): Promise<(sku: string, kind: StepRow['kind']) => ProductType> {
+    const { data } = await this.deps.catalog.service.view();
+    const products = new Map(data.products.map((p) => [p.key, p.type]));
+    const productOf = new Map(data.skus.map((s) => [s.code, s.productKey]));
+    const fallback: Record<StepRow['kind'], ProductType> = {
+      license: 'desktop_software',
+      enrollment: 'training_course',
+      allocation: 'consulting',
+    };
+    return (sku, kind) => products.get(productOf.get(sku) ?? '') ?? fallback[kind];
   }
 }

@@ -1,6 +1,6 @@
 import type { PlatformContext } from '../../platform/context.ts';
-import type { CatalogModule } from '../catalog/index.ts';
-import { type LicenseActor, type LicenseRow, type LicensingModule, seatsFor } from '../licensing/index.ts';
+import { type CatalogModule, licenseSeats } from '../catalog/index.ts';
+import type { LicenseActor, LicenseRow, LicensingModule } from '../licensing/index.ts';
 import type { PaymentsModule } from '../payments/index.ts';
 import type { SubscriptionRow, SubscriptionsModule } from '../subscriptions/index.ts';
 import type { ConsultingService } from './consulting.service.ts';
@@ -116,9 +116,8 @@ export class EntitlementSync {
     }
     if (options.seats) {
       const target = await this.#licenseTarget(step, sub, license);
-      const base = seatsFor(target.units, target.limits);
       // The refunded seats come off what the subscription (or the line) pays for now.
-      const seats = Math.max(1, base - effect.units);
+      const seats = Math.max(1, target.seats - effect.units);
       if (seats !== license.seats || target.sku !== license.sku)
         license = (
           await licenses.changeSeats(
@@ -131,18 +130,25 @@ export class EntitlementSync {
     if (sub) await this.#followSubscription(license, sub);
   }
 
-  /** The SKU, units and limits a license should have: the subscription's plan when there is one. */
+  /**
+   * The SKU and seats a license should have before refunds: the subscription's plan when there is
+   * one. While the line is still what was delivered (same SKU, same quantity) it keeps the seats
+   * it was delivered with — a subscription bought when editions came with their users included
+   * keeps them until its plan or seat count changes; a change counts seats by today's rule.
+   */
   async #licenseTarget(
     step: StepRow,
     sub: SubscriptionRow | undefined,
     license: LicenseRow,
-  ): Promise<{ sku: string; units: number; limits: Record<string, unknown> }> {
+  ): Promise<{ sku: string; seats: number }> {
     // A bundle's component keeps its SKU; a plain line follows the plan it was changed to.
     const sku = step.bundle_sku ? step.sku : (sub?.sku ?? step.sku);
     const units = (sub ? Number(sub.quantity) : step.line_quantity) * step.per_unit;
+    const unchanged = sku === step.sku && units === Number(step.line_quantity) * step.per_unit;
+    if (unchanged && step.delivered !== null) return { sku, seats: step.delivered };
     const found = await this.deps.catalog.service.skuWithPrices(sku).catch(() => undefined);
-    const limits = found?.sku.fulfillment.kind === 'license' ? found.sku.fulfillment.limits : license.limits;
-    return { sku: found ? sku : license.sku, units, limits };
+    if (!found) return { sku: license.sku, seats: step.delivered ?? license.seats };
+    return { sku, seats: licenseSeats(found.sku, units) };
   }
 
   /**

@@ -50,19 +50,23 @@ const licenseOf = async (orderId: string) =>
 describe('a partial refund of a seat license', () => {
   it('takes off the whole seats refunded, cumulatively, and revokes when the line is refunded in full', async () => {
     const jar = await signedInUser(t, 'seats@example.de');
-    // Professional: 5 named users, 99 EUR + 19 % VAT = 117.81 EUR.
-    const orderId = await buy(t, jar, 'seats@example.de', [{ sku: 'TL-MAPPER-PR-M', quantity: 1 }]);
+    // Professional, 5 seats at 99 EUR + 19 % VAT = 117.81 EUR each: 589.05 EUR.
+    const orderId = await buy(t, jar, 'seats@example.de', [{ sku: 'TL-MAPPER-PR-M', quantity: 5 }]);
     await afterPayment(t);
     const total = await gross(orderId);
-    expect(total).toBe(11781);
+    expect(total).toBe(5 * 11781);
     expect(await licenseOf(orderId)).toMatchObject({ seats: 5, status: 'ACTIVE' });
 
-    // Just over two seats' worth (2/5 of 117.81 is 47.124): two seats fewer.
-    await refund(orderId, 4713);
+    // A cent less than two seats' worth (2/5 of 589.05 is 235.62): one seat fewer.
+    await refund(orderId, 23561);
+    await runQueued(t, FULFILLMENT_JOBS.orderRefunded);
+    expect(await licenseOf(orderId)).toMatchObject({ seats: 4, status: 'ACTIVE' });
+    // Two cents more: cumulative 235.63 is just over two seats' worth.
+    await refund(orderId, 2);
     await runQueued(t, FULFILLMENT_JOBS.orderRefunded);
     expect(await licenseOf(orderId)).toMatchObject({ seats: 3, status: 'ACTIVE' });
-    // Less than a seat's worth more: cumulative 70.69 is 3.0003 seats' worth.
-    await refund(orderId, 2356);
+    // Less than a seat's worth more: cumulative 353.44 is 3.0001 seats' worth.
+    await refund(orderId, 11781);
     await runQueued(t, FULFILLMENT_JOBS.orderRefunded);
     expect(await licenseOf(orderId)).toMatchObject({ seats: 2 });
     // The same refunds delivered again: nothing more.
@@ -72,7 +76,7 @@ describe('a partial refund of a seat license', () => {
     await runQueued(t, FULFILLMENT_JOBS.orderRefunded);
     expect(await licenseOf(orderId)).toMatchObject({ seats: 2 });
     // The rest: revoked (final).
-    await refund(orderId, total - 4713 - 2356);
+    await refund(orderId, total - 23561 - 2 - 11781);
     await runQueued(t, FULFILLMENT_JOBS.orderRefunded);
     expect(await licenseOf(orderId)).toMatchObject({ status: 'REVOKED', status_reason: 'refund' });
     const key = t.app.modules.licensing.licenses.keyOf(

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { CookieJar, signedInUser } from '../accounts/test-support.ts';
+import { api, CookieJar, signedInUser } from '../accounts/test-support.ts';
+import { staffJars } from '../catalog/test-support.ts';
 import { payWithCard } from '../checkout/test-support.ts';
 import type { LicenseRow } from '../licensing/index.ts';
 import type { SubscriptionRow } from '../subscriptions/index.ts';
@@ -26,9 +28,10 @@ const syncLicenses = () => runQueued(t, FULFILLMENT_JOBS.subscriptionChanged);
 async function subscribed(
   sku: string,
   card = '4242424242424242',
+  seats = 1,
 ): Promise<{ sub: SubscriptionRow; license: () => Promise<LicenseRow>; key: string }> {
   const jar = await signedInUser(t, 'subscriber@example.de');
-  const orderId = await buy(t, jar, 'subscriber@example.de', [{ sku, quantity: 1 }], { card });
+  const orderId = await buy(t, jar, 'subscriber@example.de', [{ sku, quantity: seats }], { card });
   await afterPayment(t);
   const [sub] = await t.app.modules.subscriptions.service.ofOrder(orderId);
   const ref = (
@@ -48,8 +51,8 @@ describe('a monthly license and its subscription', () => {
   it('renews, keeps access in grace, suspends, reinstates when paid, and expires at the end', async () => {
     t = await createTestApp({ clockAt: '2026-03-10T12:00:00Z' });
     // Pays the first time, declines every later charge.
-    const { sub, license, key } = await subscribed('TL-MAPPER-PR-M', '4000000000000341');
-    expect(await license()).toMatchObject({ status: 'ACTIVE', seats: 5, sku: 'TL-MAPPER-PR-M' });
+    const { sub, license, key } = await subscribed('TL-MAPPER-PR-M', '4000000000000341', 3);
+    expect(await license()).toMatchObject({ status: 'ACTIVE', seats: 3, sku: 'TL-MAPPER-PR-M' });
     expect(until(await license())).toBe('2026-04-10T12:00:00.000Z');
 
     // The renewal fails: past due, the license stays valid to the end of the grace period.
@@ -129,21 +132,89 @@ describe('a monthly license and its subscription', () => {
     expect(until(await license())).toBe('2026-05-01T08:00:00.000Z');
   });
 
-  it('follows a plan change: edition and seats, down and up', async () => {
+  it('follows a plan change: a quantity change is a seat change, prorated; the edition too', async () => {
     t = await createTestApp({ clockAt: '2026-03-10T12:00:00Z' });
-    const { sub, license } = await subscribed('TL-MAPPER-PR-M');
+    const { sub, license } = await subscribed('TL-MAPPER-PR-M', '4242424242424242', 3);
     const subs = t.app.modules.subscriptions.service;
+    expect(await license()).toMatchObject({ seats: 3, max_machines: 3 });
     at('2026-03-20T12:00:00Z');
-    // Down to Starter (1 user): credited, applied at once.
+    // Two more seats, 21 of the period's 31 days left: charged 2 × 99 × 21/31 now, seats follow.
+    const more = await subs.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-PR-M', quantity: 5 });
+    expect(more.preview.proration).toMatchObject({ credit: 20119, charge: 33532, net: 13413 });
+    expect(more.orderId).not.toBeNull();
+    await syncLicenses();
+    expect(await license()).toMatchObject({ sku: 'TL-MAPPER-PR-M', seats: 5, max_machines: 5 });
+    // More than Professional carries: refused, nothing changes.
+    await expect(
+      subs.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-PR-M', quantity: 6 }),
+    ).rejects.toMatchObject({ code: 'EDITION_SEAT_LIMIT_EXCEEDED' });
+    expect(await subs.get(sub.id)).toMatchObject({ quantity: 5 });
+
+    // Named users on every seat; down to two seats: credited, the last assigned users lose theirs.
+    const l = await license();
+    const { seats } = t.app.modules.licensing;
+    for (const n of [1, 2, 3, 4, 5]) await seats.assign(l.id, `user${n}@example.de`, { kind: 'cli' });
+    const fewer = await subs.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-PR-M', quantity: 2 });
+    expect(fewer.preview.proration.net).toBe(-20119);
+    await syncLicenses();
+    expect(await license()).toMatchObject({ seats: 2, max_machines: 2 });
+    expect(await t.app.modules.licensing.licenses.seatsOf(l.id)).toEqual([
+      'user1@example.de',
+      'user2@example.de',
+    ]);
+
+    // Down to Starter (one person): credited, applied at once.
     await subs.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-ST-M', quantity: 1 });
     await syncLicenses();
     expect(await license()).toMatchObject({ sku: 'TL-MAPPER-ST-M', seats: 1, status: 'ACTIVE' });
     expect((await license()).limits).toMatchObject({ users: 1 });
-    // Back up (charged to the saved card): 5 seats again; the term is unchanged.
-    await subs.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-PR-M', quantity: 1 });
+    await expect(
+      subs.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-ST-M', quantity: 2 }),
+    ).rejects.toMatchObject({ code: 'EDITION_SEAT_LIMIT_EXCEEDED' });
+    // Back up with four seats (charged to the saved card); the term is unchanged.
+    await subs.changePlan(sub.user_id, sub.id, { sku: 'TL-MAPPER-PR-M', quantity: 4 });
     await syncLicenses();
-    expect(await license()).toMatchObject({ sku: 'TL-MAPPER-PR-M', seats: 5 });
+    expect(await license()).toMatchObject({ sku: 'TL-MAPPER-PR-M', seats: 4 });
     expect(until(await license())).toBe('2026-04-10T12:00:00.000Z');
+  });
+
+  it('keeps the seats of a license sold with its users included until its plan or seats change', async () => {
+    t = await createTestApp({ clockAt: '2026-03-10T12:00:00Z' });
+    const db = t.app.ctx.db;
+    // An install from before editions were sold per seat: Professional, one unit, five users included.
+    await sql`UPDATE catalog_sku SET per_seat = false WHERE code = 'TL-MAPPER-PR-M'`.execute(db);
+    await sql`UPDATE catalog_state SET version = version + 1`.execute(db);
+    const { sub, license } = await subscribed('TL-MAPPER-PR-M');
+    expect(await license()).toMatchObject({ seats: 5, max_machines: 5 });
+    // The upgrade's migration sells the edition per seat from now on.
+    const migration = readFileSync(
+      new URL('../catalog/migrations/202611270500_catalog_tools_per_seat.sql', import.meta.url),
+      'utf8',
+    );
+    await sql.raw(migration).execute(db);
+    expect((await t.app.modules.catalog.service.get('TL-MAPPER-PR-M')).perSeat).toBe(true);
+    // Renewals and a partial refund keep what was sold: five seats, a fifth of the line each.
+    at('2026-04-10T12:01:00Z');
+    expect((await sweep()).renewed).toBe(1);
+    await syncLicenses();
+    expect(await license()).toMatchObject({ seats: 5, status: 'ACTIVE' });
+    // Just over a fifth of 117.81 EUR back: one of the five seats comes off.
+    const staff = await staffJars(t, 'legacy');
+    const refund = await api(t, 'POST', `/api/v1/admin/orders/${sub.origin_order_id}/refunds`, {
+      jar: staff.admin,
+      body: { amount: 2357, reason: 'one seat unused' },
+      headers: { 'idempotency-key': 'legacy-seat-refund' },
+    });
+    expect(refund.statusCode, refund.body).toBe(201);
+    await runQueued(t, FULFILLMENT_JOBS.orderRefunded);
+    expect(await license()).toMatchObject({ seats: 4 });
+    // A seat change counts seats by today's rule: three seats, less the one refunded.
+    await t.app.modules.subscriptions.service.changePlan(sub.user_id, sub.id, {
+      sku: 'TL-MAPPER-PR-M',
+      quantity: 3,
+    });
+    await syncLicenses();
+    expect(await license()).toMatchObject({ seats: 2 });
   });
 
   it('ends in the same state whatever order the changes arrive in', async () => {

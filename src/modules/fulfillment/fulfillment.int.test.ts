@@ -31,8 +31,15 @@ afterAll(async () => t?.close());
 
 const licensesOf = async (orderId: string) =>
   (
-    await sql<{ sku: string; seats: number; status: string; valid_until: Date | null; source_ref: string }>`
-      SELECT l.sku, l.seats, l.status, l.valid_until, l.source_ref FROM license l
+    await sql<{
+      id: string;
+      sku: string;
+      seats: number;
+      status: string;
+      valid_until: Date | null;
+      source_ref: string;
+    }>`
+      SELECT l.id, l.sku, l.seats, l.status, l.valid_until, l.source_ref FROM license l
       JOIN order_line ol ON l.source_ref LIKE 'order-line:' || ol.id || '%'
       WHERE ol.order_id = ${orderId} ORDER BY l.source_ref`.execute(db())
   ).rows;
@@ -58,7 +65,7 @@ describe('a paid order with a tool, a live course, consulting hours and a bundle
   beforeAll(async () => {
     buyer = await signedInUser(t, 'buyer@example.de');
     orderId = await buy(t, buyer, 'buyer@example.de', [
-      { sku: 'TL-MAPPER-PR-M', quantity: 1 },
+      { sku: 'TL-MAPPER-PR-M', quantity: 3 },
       { sku: 'TR-FHIR101-LV-S', quantity: 2 },
       { sku: 'CS-BLOCKS-10-B', quantity: 1 },
       { sku: 'BN-STARTER-A', quantity: 1 },
@@ -75,9 +82,9 @@ describe('a paid order with a tool, a live course, consulting hours and a bundle
     const licenses = await licensesOf(orderId);
     expect(licenses.map((l) => [l.sku, l.seats, l.status, l.valid_until?.toISOString() ?? null])).toEqual(
       expect.arrayContaining([
-        // Professional Mapper: 5 named users; monthly, so to the end of the first month.
-        ['TL-MAPPER-PR-M', 5, 'ACTIVE', '2026-04-10T12:00:00.000Z'],
-        // The bundle's tools, for its annual subscription.
+        // Professional Mapper, sold per seat: 3 seats; monthly, so to the end of the first month.
+        ['TL-MAPPER-PR-M', 3, 'ACTIVE', '2026-04-10T12:00:00.000Z'],
+        // The bundle's tools, one seat each, for its annual subscription.
         ['TL-BUILDER-IN-A', 1, 'ACTIVE', '2027-03-10T12:00:00.000Z'],
         ['TL-MAPPER-ST-A', 1, 'ACTIVE', '2027-03-10T12:00:00.000Z'],
       ]),
@@ -112,6 +119,42 @@ describe('a paid order with a tool, a live course, consulting hours and a bundle
     expect(mails[0]!.text).toMatch(/TRN-\*\*\*\*-\*\*\*\*-\*\*\*\*-[0-9A-Z]{4}/);
     expect(mails[0]!.text).toContain('10 consulting hours, to use by 2026-09-10');
     expect(mails[0]!.text).toContain('/account/licenses');
+    // Each item with the activation steps of its product's type.
+    const text = mails[0]!.text;
+    const section = (name: string) => {
+      const from = text.indexOf(`${name.toUpperCase()}\n`);
+      expect(from, name).toBeGreaterThanOrEqual(0);
+      const next = text.slice(from + name.length + 1).search(/\n\n[A-Z0-9 ()-]+\n/);
+      return text.slice(from, next < 0 ? undefined : from + name.length + 1 + next);
+    };
+    const mapperId = (await licensesOf(orderId)).find((l) => l.sku === 'TL-MAPPER-PR-M')!.id;
+    const builderId = (await licensesOf(orderId)).find((l) => l.sku === 'TL-BUILDER-IN-A')!.id;
+    // The Mapper is a download: download, install, enter the key, activate; three seats.
+    expect(section('Mapper to FHIR Professional (monthly)')).toMatch(
+      /Install and activate:\n\n1\. Download .*\/account\/downloads.*\n2\. Install .*\n3\. Start it and enter your license key.*\/account\/licenses\/lic_\w+.*\n4\. Activate: .*This license has 3 seats/,
+    );
+    expect(section('Mapper to FHIR Professional (monthly)')).toContain(`/account/licenses/${mapperId}`);
+    // The app builder (from the bundle) is hosted: sign in, the license page, the key.
+    expect(section('Build a FHIR App with AI Individual (annual)')).toMatch(
+      /Start using it:\n\n1\. Sign in at .*\/sign-in with buyer@example.de.*nothing to install\.\n2\. Open the service from your license page: .*\n3\. Enter your license key/,
+    );
+    expect(section('Build a FHIR App with AI Individual (annual)')).toContain(
+      `/account/licenses/${builderId}`,
+    );
+    expect(section('FHIR Fundamentals Live Workshop')).toMatch(
+      /Start the course:\n\n1\. Sign in .*\n2\. Open .*\/account\/training.*\n3\. Enter the access key .* it admits 2 participants/,
+    );
+    expect(section('10-Hour Consulting Block')).toMatch(
+      /Book your time:\n\n1\. Book your first session: http\S+\/contact\./,
+    );
+    const html = (
+      await sql<{
+        html: string;
+      }>`SELECT html_body AS html FROM mail_message WHERE template = ${READY_MAIL_TEMPLATE}`.execute(db())
+    ).rows[0]!.html;
+    expect(html).toContain('<h2');
+    expect(html.match(/<ol /g)).toHaveLength(6);
+    expect(html).toContain('/account/downloads');
     const keys = (
       await sql<{ id: string }>`SELECT id FROM license WHERE email = 'buyer@example.de'`.execute(db())
     ).rows;

@@ -1,50 +1,68 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import type { DbHandle } from '../../platform/db/transaction.ts';
 import { paragraphMail } from '../../platform/mail/compose.ts';
+import { type Block, button, heading, link, p, renderMail, steps } from '../../web/index.ts';
 import type { Order } from '../orders/index.ts';
+import {
+  type ActivationLinks,
+  activationSteps,
+  type DeliveredItem,
+  describeItem,
+  plural,
+} from './domain/activation.ts';
 
 export const READY_MAIL_TEMPLATE = 'fulfillment.ready';
 export const ATTENTION_MAIL_TEMPLATE = 'fulfillment.needs-attention';
 
-/** One delivered item as the "ready" mail lists it: never a full key. */
-export type DeliveredItem =
-  | {
-      kind: 'license';
-      name: string;
-      /** The masked key (prefix and last group only). */
-      maskedKey: string;
-      seats: number;
-      validUntil: Date | null;
-    }
-  | { kind: 'enrollment'; name: string; seats: number; maskedKey: string; validUntil: Date | null }
-  | { kind: 'allocation'; name: string; minutes: number | null; expiresAt: Date | null };
+export type { DeliveredItem };
 
-const day = (d: Date) => new Date(d).toISOString().slice(0, 10);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function describe(item: DeliveredItem): string {
-  switch (item.kind) {
-    case 'license':
-      return `${item.name}: license key ${item.maskedKey}, ${plural(item.seats, 'seat')}, ${
-        item.validUntil ? `valid until ${day(item.validUntil)} (renewed with your subscription)` : 'perpetual'
-      }.`;
-    case 'enrollment':
-      return `${item.name}: ${plural(item.seats, 'seat')}, ${
-        item.validUntil ? `access until ${day(item.validUntil)}` : 'lifetime access'
-      }, access key ${item.maskedKey}.`;
-    case 'allocation':
-      return item.minutes === null
-        ? `${item.name}: a fixed-scope engagement. We will contact you to schedule it.`
-        : `${item.name}: ${Math.round((item.minutes / 60) * 100) / 100} consulting hours${
-            item.expiresAt ? `, to use by ${day(item.expiresAt)}` : ''
-          }.`;
-  }
-}
+const GUIDE: Record<DeliveredItem['productType'], string> = {
+  desktop_software: 'Install and activate',
+  web_service: 'Start using it',
+  training_course: 'Start the course',
+  consulting: 'Book your time',
+  bundle: 'Get started',
+};
 
 /**
  * "Your purchase is ready": what the order delivered, once per order (the claim and the mail
- * commit together). Keys appear masked: the full keys are on the customer's account pages.
+ * commit together), each item with its own activation steps by its product's type (002's
+ * `getActivationInstructions`). Keys appear masked: the full keys are on the customer's pages.
  */
+export function readyMail(
+  links: ActivationLinks,
+  order: { number: string; buyerName: string },
+  items: readonly DeliveredItem[],
+): { subject: string; text: string; html: string } {
+  const { base } = links;
+  const has = (kind: DeliveredItem['kind']) => items.some((i) => i.kind === kind);
+  const blocks: Block[] = [
+    p(`Hello ${order.buyerName},`),
+    p(`Everything you bought with order ${order.number} is ready. Here is how to start with each item.`),
+  ];
+  for (const item of items) {
+    blocks.push(heading(item.name), p(describeItem(item)), p(`${GUIDE[item.productType]}:`));
+    blocks.push(steps(activationSteps(item, links)));
+  }
+  blocks.push(
+    ...(has('license') ? [button('Your license keys', `${base}/account/licenses`)] : []),
+    ...(has('enrollment') ? [link('Your courses and access keys', `${base}/account/training`)] : []),
+    ...(has('allocation') ? [link('Your consulting hours', `${base}/account/consulting`)] : []),
+    p(`Stuck at any step? Write to us from ${base}/contact with your order number, ${order.number}.`),
+  );
+  const title = 'Your purchase is ready';
+  return {
+    subject: `Your FHIR IQ purchase is ready (order ${order.number})`,
+    ...renderMail({
+      title,
+      preheader: `Order ${order.number}: your keys and how to activate what you bought.`,
+      blocks,
+      footer: { reason: `You receive this mail because you placed order ${order.number} with FHIR IQ.` },
+    }),
+  };
+}
+
+/** Queues the "ready" mail in the caller's transaction (the first delivery, or a staff resend). */
 export async function sendReadyMail(
   ctx: PlatformContext,
   trx: DbHandle,
@@ -52,25 +70,12 @@ export async function sendReadyMail(
   items: readonly DeliveredItem[],
 ): Promise<void> {
   const { row } = order;
-  const base = ctx.config.publicUrl;
-  const has = (kind: DeliveredItem['kind']) => items.some((i) => i.kind === kind);
-  const paragraphs = [
-    `Hello ${row.billing.name},`,
-    `Everything you bought with order ${row.number} is ready:`,
-    items.map(describe).join('\n'),
-    ...(has('license') ? [`Your license keys, in full: ${base}/account/licenses`] : []),
-    ...(has('enrollment') ? [`Your courses and access keys: ${base}/account/training`] : []),
-    ...(has('allocation') ? [`Your consulting hours and their balance: ${base}/account/consulting`] : []),
-  ];
-  await ctx.mail.enqueue(
-    {
-      to: row.billing.email,
-      template: READY_MAIL_TEMPLATE,
-      subject: `Your FHIR IQ purchase is ready (order ${row.number})`,
-      ...paragraphMail(paragraphs),
-    },
-    trx,
+  const mail = readyMail(
+    { base: ctx.config.publicUrl, bookingUrl: ctx.config.consultingBookingUrl, email: row.billing.email },
+    { number: row.number, buyerName: row.billing.name },
+    items,
   );
+  await ctx.mail.enqueue({ to: row.billing.email, template: READY_MAIL_TEMPLATE, ...mail }, trx);
 }
 
 /** Staff are told once when an order's fulfillment has used up its retries (no customer data). */

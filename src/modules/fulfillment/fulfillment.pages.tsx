@@ -8,6 +8,7 @@ import { staffOf } from '../audit/index.ts';
 import { OrderIdParams } from '../orders/index.ts';
 import { FULFILLMENT_PERMISSIONS, type FulfillmentRouteDeps } from './fulfillment.routes.ts';
 import { AllocationIdParams } from './fulfillment.schema.ts';
+import { RESEND_PERMISSION } from './fulfillment.service.ts';
 import { AccountConsultingPage, AccountTrainingPage } from './views/account-views.tsx';
 import {
   AdminConsultingListPage,
@@ -115,6 +116,18 @@ export function registerFulfillmentPages(app: HttpServer, deps: FulfillmentRoute
     async (request, reply) => {
       await fulfillment.retry(staffOf(request), request.params.id);
       return reply.redirect(`/admin/fulfillment?retried=${request.params.id}`, 303);
+    },
+  );
+
+  app.post(
+    '/admin/orders/:id/resend-delivery',
+    {
+      preHandler: accounts.requirePermission(RESEND_PERMISSION),
+      schema: { ...hidden, params: OrderIdParams, body: EmptyForm },
+    },
+    async (request, reply) => {
+      await fulfillment.resendDelivery(staffOf(request), request.params.id);
+      return reply.redirect(`/admin/orders/${encodeURIComponent(request.params.id)}`, 303);
     },
   );
 

@@ -1,3 +1,4 @@
+import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import type { AccountsModule } from '../accounts/index.ts';
@@ -27,7 +28,7 @@ import {
   TimeEntryBody,
   TimeEntryResult,
 } from './fulfillment.schema.ts';
-import type { FulfillmentService } from './fulfillment.service.ts';
+import { type FulfillmentService, RESEND_PERMISSION } from './fulfillment.service.ts';
 import type { TrainingService } from './training.service.ts';
 
 /** Who reads fulfillment and consulting allocations (admins and support), who retries and books time (admins). */
@@ -125,6 +126,30 @@ export function registerFulfillmentRoutes(app: HttpServer, deps: FulfillmentRout
       const view = await fulfillment.get(request.params.id);
       if (!view) throw new AppError('NOT_FOUND');
       return fulfillmentJson(view);
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/orders/:id/resend-delivery',
+    {
+      preHandler: accounts.requirePermission(RESEND_PERMISSION),
+      schema: {
+        tags: ['fulfillment'],
+        summary: 'Staff: send an order’s delivery mail again (audited)',
+        description:
+          'The “your purchase is ready” mail with each item’s masked key and activation steps, as it is now (a line refunded since is left out). Only for a fulfilled order: otherwise 409 `ORDER_STATE_CONFLICT`, nothing sent.',
+        security,
+        params: OrderIdParams,
+        body: Type.Object({}, { additionalProperties: false }),
+        response: {
+          202: Type.Object({ resent: Type.Literal(true), items: Type.Integer() }),
+          ...errors(...staffErrors, 'VALIDATION_FAILED', 'CSRF_INVALID', 'NOT_FOUND', 'ORDER_STATE_CONFLICT'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { items } = await fulfillment.resendDelivery(staffOf(request), request.params.id);
+      return reply.code(202).send({ resent: true as const, items });
     },
   );
 

@@ -10,9 +10,12 @@ import type { Order, OrdersModule } from '../orders/index.ts';
 import type { Delivery } from './delivery.ts';
 import { type PlanSku, planSteps } from './domain/plan.ts';
 import type { EntitlementSync } from './entitlements.ts';
-import { sendAttentionMail, sendReadyMail } from './fulfillment.mail.ts';
+import { READY_MAIL_TEMPLATE, sendAttentionMail, sendReadyMail } from './fulfillment.mail.ts';
 import * as repo from './fulfillment.repository.ts';
 import type { FulfillmentDb, FulfillmentRow, FulfillmentStatus, StepRow } from './fulfillment.tables.ts';
+
+/** Who may send an order's mails again (support and admins), as for the confirmation mail. */
+export const RESEND_PERMISSION = 'admin.orders.resend';
 
 /** Attempts after the first (backoff from 30 s: the last one is about two hours after the first). */
 export const FULFILL_RETRY_LIMIT = 8;
@@ -145,6 +148,60 @@ export class FulfillmentService {
     return { ...view, error };
   }
 
+  /**
+   * Staff send an order's "ready" mail again (a customer who lost it), audited in the same
+   * transaction. Only a fulfilled order has one; it lists what is still in force now (a line
+   * refunded since is left out), keys masked as always.
+   */
+  async resendDelivery(staff: StaffContext, orderId: string): Promise<{ items: number }> {
+    const order = await this.deps.orders.service.get(orderId);
+    if (!order) throw new AppError('NOT_FOUND', 'No order has this id.');
+    const row = await repo.find(this.db, orderId);
+    if (row?.status !== 'fulfilled')
+      throw new AppError(
+        'ORDER_STATE_CONFLICT',
+        row
+          ? `Order ${order.row.number} is not fulfilled yet (${row.status.replace('_', ' ')}): there is no delivery mail to send.`
+          : `Order ${order.row.number} has nothing delivered: there is no delivery mail to send.`,
+      );
+    // Read before the transaction (other modules' tables; one connection on PGlite).
+    const items = await this.deps.delivery.items(await repo.stepsOf(this.db, orderId));
+    if (!items.length)
+      throw new AppError(
+        'ORDER_STATE_CONFLICT',
+        `Nothing order ${order.row.number} delivered is still in force (refunded): there is no delivery mail to send.`,
+      );
+    await inTransaction(this.db, async (tx) => {
+      await sendReadyMail(this.ctx, handle(tx), order, items);
+      await this.deps.audit.log.record(
+        {
+          actor: staff.actor,
+          action: 'order.delivery-resent',
+          target: { type: 'order', id: orderId },
+          before: null,
+          after: { mail: READY_MAIL_TEMPLATE, items: items.length },
+          ip: staff.ip,
+          requestId: staff.requestId,
+        },
+        handle(tx),
+      );
+    });
+    return { items: items.length };
+  }
+
+  /** The staff order page's fulfillment actions: the delivery mail again, once the order is fulfilled. */
+  async staffOrderActions(orderId: string): Promise<{ label: string; action: string; permission: string }[]> {
+    const row = await repo.find(this.db, orderId);
+    if (row?.status !== 'fulfilled') return [];
+    return [
+      {
+        label: 'Resend the delivery mail (keys and activation steps)',
+        action: `/admin/orders/${encodeURIComponent(orderId)}/resend-delivery`,
+        permission: RESEND_PERMISSION,
+      },
+    ];
+  }
+
   async #run(order: Order, final: boolean): Promise<FulfillmentRow> {
     const orderId = order.row.id;
     await inTransaction(this.db, async (tx) => {
@@ -185,7 +242,13 @@ export class FulfillmentService {
       const s = skus.get(code);
       if (!s) throw new AppError('SKU_NOT_FOUND', `${code} is not in the catalog.`);
       const recurring = s.billing === 'recurring' && s.interval !== null;
-      return { code, name: names.get(code) ?? s.name, fulfillment: s.fulfillment, recurring };
+      return {
+        code,
+        name: names.get(code) ?? s.name,
+        perSeat: s.perSeat,
+        fulfillment: s.fulfillment,
+        recurring,
+      };
     };
     const planned = planSteps(
       order.lines.map((l) => ({

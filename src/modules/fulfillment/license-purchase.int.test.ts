@@ -11,7 +11,7 @@ import { FULFILLMENT_JOBS } from './index.ts';
 import { afterPayment, buy, runQueued } from './test-support.ts';
 
 /**
- * Issue 4, "Done means": a license bought with the test card validates VALID through the SDK
+ * Issue 4, "Done means": a license bought with the test card (three seats) validates VALID through the SDK
  * on a fresh process, activates up to its limit, refuses the next with TOO_MANY_MACHINES,
  * verifies offline from its machine file, and validates REVOKED after a refund. Real time (the
  * SDK checks the server's signed timestamps against its own clock), a real listening server.
@@ -63,7 +63,10 @@ function validateInFreshProcess(key: string): Promise<{ valid: boolean; code: st
 describe('a license bought with the test card, end to end', { timeout: 120_000 }, () => {
   it('validates VALID through the SDK in a fresh process, activates up to its limit, verifies offline, and is REVOKED after a refund', async () => {
     const jar = await signedInUser(t, 'done@hospital.de');
-    const orderId = await buy(t, jar, 'done@hospital.de', [{ sku: 'TL-MAPPER-PR-A', quantity: 1 }]);
+    // Each seat may run on two machines (a laptop and a workstation).
+    await t.app.modules.licensing.licenses.setPolicy('TL-MAPPER', { machinesPerSeat: 2 }, { kind: 'cli' });
+    // Three seats of the Professional edition (sold per seat, up to five).
+    const orderId = await buy(t, jar, 'done@hospital.de', [{ sku: 'TL-MAPPER-PR-A', quantity: 3 }]);
     await afterPayment(t);
 
     // The customer finds the license and its key in their account.
@@ -74,8 +77,9 @@ describe('a license bought with the test card, end to end', { timeout: 120_000 }
     const detail = (await api(t, 'GET', `/api/v1/account/licenses/${summary!.id}`, { jar })).json();
     const key: string = detail.key;
     const maxMachines: number = detail.maxMachines;
-    // Professional: five named users, one machine each.
-    expect(maxMachines).toBe(5);
+    // Activation stops at seats × machines per seat.
+    expect(detail.seats).toBe(3);
+    expect(maxMachines).toBe(3 * 2);
 
     expect(await validateInFreshProcess(key)).toEqual({ valid: true, code: 'VALID', source: 'online' });
 

@@ -61,7 +61,6 @@ export {
   type LicensePolicy,
   machineAlive,
   maxMachinesFor,
-  seatsFor,
 } from './domain/policy.ts';
 export {
   type BillingLine,
@@ -110,6 +109,8 @@ export { USAGE_WARNING_TEMPLATE } from './usage.mail.ts';
 export { USAGE_CLOSE_JOB } from './usage.module.ts';
 export { USAGE_LIMITS } from './usage.routes.ts';
 export { type MeterTotals, type UsageAnswer, type UsageEventInput, UsageService } from './usage.service.ts';
+export { type UsageMeters, UsageMetersJson } from './usage-meters.ts';
+export { type MeterView, UsageMeter } from './views/usage-meters.tsx';
 
 export interface LicensingModule extends AppModule {
   name: 'licensing';
@@ -201,7 +202,7 @@ export function createLicensingModule(
     async overviewFor(userId) {
       const rows = await licenses.listForUser(userId);
       const list = await summaries(
-        { db, licenses, machines, seats, catalog: deps.catalog, now: () => ctx.clock.now() },
+        { db, licenses, machines, seats, usage, catalog: deps.catalog, now: () => ctx.clock.now() },
         rows,
       );
       const meters = [];
@@ -224,6 +225,7 @@ export function createLicensingModule(
         licenses,
         machines,
         seats,
+        usage,
         catalog: deps.catalog,
         accounts: deps.accounts,
         now: () => ctx.clock.now(),

@@ -321,6 +321,56 @@ describe('license pages', () => {
     expect(account.body).toContain('href="/account/licenses"');
   });
 
+  it('show each usage meter of the current period as a bar, with its 80 % and 100 % state', async () => {
+    const { id, key } = await ownLicense(0);
+    const record = (quantity: number, n: number) =>
+      t.app.modules.licensing.usage.record(
+        key,
+        [{ meter: 'records', quantity, idempotencyKey: `usage-page-${id}-${n}` }],
+        { ip: null },
+      );
+    // Professional includes 100,000 records a month (block policy): nothing used yet.
+    let json = (await api(t, 'GET', `/api/v1/account/licenses/${id}`, { jar: owner })).json();
+    expect(json.usage).toEqual({
+      policy: 'block',
+      meters: [
+        {
+          meter: 'records',
+          // Monthly periods from the license's start.
+          periodStart: json.validFrom,
+          periodEnd: expect.stringMatching(/^2026-07-1\d/),
+          included: 100_000,
+          used: 0,
+          remaining: 100_000,
+          overage: 0,
+          level: 'under',
+        },
+      ],
+    });
+    await record(85_000, 1);
+    json = (await api(t, 'GET', `/api/v1/account/licenses/${id}`, { jar: owner })).json();
+    expect(json.usage.meters[0]).toMatchObject({ used: 85_000, remaining: 15_000, level: 'warning' });
+    let html = (await page(`/account/licenses/${id}`, owner)).body;
+    expect(html).toContain('<h2 id="usage-heading">Usage this period</h2>');
+    expect(html).toMatch(
+      /<meter min="0" max="100000" low="80000" high="99999.5" optimum="0" value="85000" aria-label="Records: 85,000 of 100,000 used">/,
+    );
+    expect(html).toContain('85,000 of 100,000 used (85 %), 15,000 left');
+    const end = json.usage.meters[0].periodEnd.slice(0, 10);
+    expect(html).toContain(`period ${json.validFrom.slice(0, 10)} to ${end}`);
+    expect(html).toContain('80 % of what your plan includes is used');
+    // All of it: at 100 %, more is refused until the next period.
+    await record(15_000, 2);
+    html = (await page(`/account/licenses/${id}`, owner)).body;
+    expect(html).toContain('value="100000"');
+    expect(html).toContain(`100 % used: more is refused until the next period starts on ${end}.`);
+    expect(
+      (await api(t, 'GET', `/api/v1/account/licenses/${id}`, { jar: owner })).json().usage.meters[0].level,
+    ).toBe('reached');
+    // Nobody else sees it.
+    expect((await page(`/account/licenses/${id}`, other)).statusCode).toBe(404);
+  });
+
   it('assign, refuse (seat limit, domain, transfer limit) on the page, and enforce CSRF', async () => {
     const { id } = await ownLicense(0);
     const base = `/account/licenses/${id}`;

@@ -9,6 +9,8 @@ import type { LicenseActor, LicenseEventView, LicenseService } from './licenses.
 import type { LicenseRow, LicensingDb, MachineRow } from './licensing.tables.ts';
 import type { MachineService } from './machines.service.ts';
 import type { SeatService } from './seats.service.ts';
+import type { UsageService } from './usage.service.ts';
+import { UsageMetersJson, usageMeters } from './usage-meters.ts';
 
 /**
  * The read model the customer portal and the staff console share: a license
@@ -24,6 +26,7 @@ export interface PortalDeps {
   licenses: LicenseService;
   machines: MachineService;
   seats: SeatService;
+  usage: UsageService;
   catalog: CatalogModule;
   now: () => Date;
 }
@@ -140,6 +143,7 @@ export const CustomerLicenseJson = Type.Object({
     description:
       'A signed license certificate (the terms, signed like machine files), verifiable offline with GET /.well-known/fhiriq/keys.json until its `expiresAt`.',
   }),
+  usage: UsageMetersJson,
 });
 export type CustomerLicense = Static<typeof CustomerLicenseJson>;
 
@@ -358,6 +362,7 @@ export async function customerLicense(deps: PortalDeps, l: LicenseRow): Promise<
     key: deps.licenses.keyOf(l),
     events: events.map((e) => ({ type: e.type, code: e.code, at: new Date(e.at).toISOString() })),
     certificate: await deps.machines.certificate(l),
+    usage: await usageMeters(deps.usage, l),
   };
 }
 

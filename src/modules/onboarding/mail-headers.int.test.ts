@@ -38,7 +38,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
   const port = (smtp.server.address() as AddressInfo).port;
-  testDb = await createTestDatabase();
+  // The run's migrated template (migrating again finds nothing to apply): no initdb, no migrations here.
+  testDb = await createTestDatabase({ migrated: true });
   await migrateToLatest(testDb.database.db);
   jobs = new JobQueue(testDb.database, log, { pollingIntervalSeconds: 0.5 });
   mailer = new Mailer(

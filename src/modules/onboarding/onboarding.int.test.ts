@@ -248,6 +248,22 @@ describe('the onboarding sequence under time travel', () => {
         T0 + hours * HOUR,
       );
 
+    // The activation mail follows each product's type from the catalog: the app builder is hosted.
+    const activation = async (email: string) =>
+      (
+        await sql<{ text: string }>`SELECT text_body AS text FROM mail_message WHERE to_address = ${email}
+          AND template = 'onboarding.software-activation'`.execute(t.app.ctx.db)
+      ).rows[0]!.text;
+    expect((await svc().view(scenarios.mix!.orderId!))!.plan.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ sku: 'TL-BUILDER-IN-M', productType: 'web_service' }),
+      ]),
+    );
+    expect(await activation(scenarios.mix!.email)).toContain('START USING YOUR HOSTED SERVICE');
+    expect(await activation(scenarios.mix!.email)).not.toContain('ACTIVATE ON YOUR COMPUTER');
+    expect(await activation(scenarios.software!.email)).toContain('ACTIVATE ON YOUR COMPUTER');
+    expect(await activation(scenarios.software!.email)).not.toContain('HOSTED SERVICE');
+
     // A month on, the monthly subscriptions renew: renewal orders are paid, but get no sequence.
     t.clock!.set(new Date(T0 + 32 * 24 * HOUR));
     await t.app.modules.subscriptions.service.sweep();

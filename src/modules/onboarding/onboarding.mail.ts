@@ -1,5 +1,3 @@
-import type { OnboardingTemplate, OrderItem, ProductGroup } from './domain/onboarding-plan.ts';
-import { groupOf } from './domain/onboarding-plan.ts';
 import {
   type Block,
   button,
@@ -10,7 +8,9 @@ import {
   p,
   renderMail,
   steps,
-} from './mail-layout.ts';
+} from '../../web/index.ts';
+import type { OnboardingTemplate, OrderItem, ProductGroup } from './domain/onboarding-plan.ts';
+import { groupOf } from './domain/onboarding-plan.ts';
 
 /**
  * The seven onboarding mails. Subjects are 002's (`getEmailSubject`), typography fixed (an em
@@ -107,11 +107,12 @@ function content(input: OnboardingMailInput): Omit<MailContent, 'footer'> {
             : []),
           ...(web
             ? [
-                heading('Connect your service'),
+                heading('Start using your hosted service'),
                 steps([
-                  `Copy the license key from ${base}/account/licenses and keep it in your service’s secret store, never in source code.`,
-                  `Your service validates the key with POST ${base}/api/v1/licenses/validate and reports what it meters with POST ${base}/api/v1/usage.`,
-                  'Usage shows on the licenses page; you are mailed at 80 % and 100 % of what your plan includes.',
+                  `Sign in at ${base}/sign-in with the address you bought with: the service runs on FHIR IQ, nothing to install.`,
+                  `Open ${base}/account/licenses and copy the license key of the service.`,
+                  'Open the service and enter the key when it asks for one; your team’s named users sign in with their own addresses.',
+                  'What the plan includes and what you have used this month shows on the license page; you are mailed at 80 % and 100 %.',
                 ]),
               ]
             : []),

@@ -77,9 +77,15 @@ export class OnboardingService {
   async #schedule(order: Order): Promise<void> {
     const view = await this.deps.catalog.service.view();
     const skus = new Map(view.data.skus.map((s) => [s.code, s]));
+    const products = new Map(view.data.products.map((p) => [p.key, p]));
     const items = orderItems(
       linesOf(order),
-      (code) => skus.get(code),
+      (code) => {
+        // The product's type (staff set it in the catalog) says how the SKU is delivered.
+        const sku = skus.get(code);
+        const product = sku && products.get(sku.productKey);
+        return sku && product ? { name: sku.name, productType: product.type } : undefined;
+      },
       (bundle) => view.data.bundleItems.filter((i) => i.bundleSku === bundle),
     );
     const paidAt = new Date(order.row.paid_at!);

@@ -14,6 +14,7 @@ import { REFUND_JOB, REFUND_SYNC_JOB, RefundService } from './refunds.service.ts
 import type { RefundsTables } from './refunds.tables.ts';
 import { type IntervalOf, StripePaymentProvider, stripeClient } from './stripe-provider.ts';
 import { registerStripeWebhook } from './stripe-webhook.ts';
+import type { StaffOrderAction } from './views/admin-order-views.tsx';
 
 /**
  * Payments: a provider interface, the built-in test provider (default when
@@ -46,6 +47,7 @@ export { REFUND_JOB, REFUND_SYNC_JOB, RefundService } from './refunds.service.ts
 export type { RefundRow, RefundsTables } from './refunds.tables.ts';
 export { applyStripeEvent, HANDLED_STRIPE_EVENTS, mapStripeEvent } from './stripe-events.ts';
 export { type IntervalOf, StripePaymentProvider, stripeClient } from './stripe-provider.ts';
+export type { StaffOrderAction } from './views/admin-order-views.tsx';
 
 export interface PaymentsModule extends AppModule {
   name: 'payments';
@@ -69,7 +71,14 @@ export function chooseProvider(
 
 export function createPaymentsModule(
   ctx: PlatformContext,
-  deps: { orders: OrdersModule; accounts: AccountsModule; audit: AuditModule; intervalOf: IntervalOf },
+  deps: {
+    orders: OrdersModule;
+    accounts: AccountsModule;
+    audit: AuditModule;
+    intervalOf: IntervalOf;
+    /** Staff actions later modules offer on the order page (they are created after payments). */
+    orderActions?: (orderId: string) => Promise<StaffOrderAction[]>;
+  },
 ): PaymentsModule {
   const db = ctx.db.withTables<PaymentsTables>();
   const chosen = chooseProvider(
@@ -120,7 +129,11 @@ export function createPaymentsModule(
     refunds,
     async registerRoutes(app: HttpServer) {
       registerRefundRoutes(app, { refunds, accounts: deps.accounts });
-      registerRefundPages(app, { refunds, accounts: deps.accounts });
+      registerRefundPages(app, {
+        refunds,
+        accounts: deps.accounts,
+        orderActions: deps.orderActions ?? (async () => []),
+      });
       if (chosen.provider?.name === 'test') registerTestPaymentPages(app, { payments: service, ...deps });
       if (chosen.provider instanceof StripePaymentProvider && ctx.config.stripeWebhookSecret)
         registerStripeWebhook(app, {

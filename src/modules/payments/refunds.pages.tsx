@@ -10,7 +10,12 @@ import { OrderIdParams } from '../orders/index.ts';
 import { REFUND_PERMISSION, staffOf } from './refunds.routes.ts';
 import { MAX_REFUND_MINOR } from './refunds.schema.ts';
 import type { RefundService } from './refunds.service.ts';
-import { majorAmount, type RefundFormState, StaffOrderPage } from './views/admin-order-views.tsx';
+import {
+  majorAmount,
+  type RefundFormState,
+  type StaffOrderAction,
+  StaffOrderPage,
+} from './views/admin-order-views.tsx';
 
 const field = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 // A form: unknown fields are ignored, lengths bounded; the values are checked below.
@@ -43,7 +48,12 @@ const FORM_ERRORS = new Set([
 /** The staff order page and its refund form (PRG: a refund redirects back to the page). */
 export function registerRefundPages(
   app: HttpServer,
-  deps: { refunds: RefundService; accounts: AccountsModule },
+  deps: {
+    refunds: RefundService;
+    accounts: AccountsModule;
+    /** Other modules' staff actions on an order (fulfillment's resend of the delivery mail). */
+    orderActions: (orderId: string) => Promise<StaffOrderAction[]>;
+  },
 ): void {
   const { refunds, accounts } = deps;
 
@@ -71,6 +81,7 @@ export function registerRefundPages(
         view,
         canRefund: accounts.can(request.actor, REFUND_PERMISSION),
         canResend: accounts.can(request.actor, 'admin.orders.resend'),
+        actions: (await deps.orderActions(orderId)).filter((a) => accounts.can(request.actor, a.permission)),
         form,
         justRecorded: view.refunds.find((r) => r.id === options.justRecorded) ?? null,
       }),

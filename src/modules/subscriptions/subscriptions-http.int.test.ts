@@ -188,6 +188,13 @@ describe('subscription pages', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Renews on 2026-04-01');
     expect(page.body).toContain('Visa ending 4242');
+    // Plans are priced per seat; the quantity is the seats, up to the largest edition's five.
+    expect(page.body).toContain('<label for="change-quantity">Seats</label>');
+    expect(page.body).toMatch(/per seat per month \(up to 5 seats\)/);
+    expect(page.body).toMatch(/id="change-quantity" name="quantity" type="number" min="1" max="5"/);
+    const tooMany = await get(`/account/subscriptions/${subId}/change?sku=TL-MAPPER-PR-M&quantity=6`);
+    expect(tooMany.statusCode).toBe(422);
+    expect(tooMany.body).toContain('at most 5 seats');
 
     const preview = await get(`/account/subscriptions/${subId}/change?sku=TL-MAPPER-PR-M&quantity=1`);
     expect(preview.statusCode).toBe(200);

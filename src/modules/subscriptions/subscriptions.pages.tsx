@@ -47,6 +47,7 @@ const NOTICES: Record<string, string> = {
 /** Codes a subscription page shows as "nothing was changed" instead of an error page. */
 const SHOWN = new Set([
   'PLAN_CHANGE_INVALID',
+  'EDITION_SEAT_LIMIT_EXCEEDED',
   'PAYMENT_DECLINED',
   'SUBSCRIPTION_STATE_CONFLICT',
   'SUBSCRIPTION_PROVIDER_MANAGED',

@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.ts';
 import type { ProviderSubscriptionUpdate, SubscriptionChange } from '../../platform/jobs/events.ts';
 import type { Currency } from '../../platform/money.ts';
 import type { AuditModule, StaffContext } from '../audit/index.ts';
-import type { CatalogModule } from '../catalog/index.ts';
+import { type CatalogModule, seatCap } from '../catalog/index.ts';
 import {
   type BillingDetails,
   type NewOrderLine,
@@ -29,6 +29,15 @@ export interface SubscriptionDeps {
   payments: PaymentsModule;
   catalog: CatalogModule;
   tax: TaxModule;
+}
+
+/** A plan a subscription may change to; per-seat plans carry up to `maxSeats` seats. */
+export interface PlanOption {
+  sku: string;
+  name: string;
+  unitAmount: number;
+  perSeat: boolean;
+  maxSeats: number | null;
 }
 
 export interface PlanTarget {
@@ -106,9 +115,7 @@ export class SubscriptionService {
   }
 
   /** The plans this subscription can change to: buyable SKUs of its product and interval, in its currency. */
-  async planOptions(
-    sub: SubscriptionRow,
-  ): Promise<{ sku: string; name: string; unitAmount: number; perSeat: boolean }[]> {
+  async planOptions(sub: SubscriptionRow): Promise<PlanOption[]> {
     const current = await this.deps.catalog.service.skuWithPrices(sub.sku).catch(() => undefined);
     if (!current) return [];
     const entries = await this.deps.catalog.service.list({ currency: sub.currency as Currency });
@@ -124,6 +131,7 @@ export class SubscriptionService {
         name: e.name,
         unitAmount: e.prices[sub.currency as Currency] ?? 0,
         perSeat: e.perSeat,
+        maxSeats: e.maxSeats,
       }));
   }
 
@@ -984,8 +992,17 @@ export class SubscriptionService {
       throw invalid('/sku', `${wanted.sku.code} is not billed every ${sub.interval} like this subscription.`);
     if (current && wanted.sku.productKey !== current.sku.productKey)
       throw invalid('/sku', `${wanted.sku.code} is another product; buy it separately.`);
-    if (!wanted.sku.perSeat && target.quantity !== sub.quantity && target.quantity !== 1)
+    const cap = seatCap(wanted.sku);
+    // Bought once: a quantity of 1 (or the one the subscription already has, for a line sold otherwise).
+    if (cap === null && target.quantity !== sub.quantity && target.quantity !== 1)
       throw invalid('/quantity', `${wanted.sku.code} is not sold per seat.`);
+    // A quantity change is a seat change, within what the edition carries.
+    if (cap !== null && target.quantity > cap)
+      throw new AppError(
+        'EDITION_SEAT_LIMIT_EXCEEDED',
+        `${price.name} carries at most ${cap} ${cap === 1 ? 'seat' : 'seats'}: choose another edition for more.`,
+        { details: [{ path: '/quantity', message: `at most ${cap} seats with ${wanted.sku.code}` }] },
+      );
     if (wanted.sku.code === sub.sku && target.quantity === sub.quantity)
       throw invalid('/sku', 'This is the current plan.');
     return {

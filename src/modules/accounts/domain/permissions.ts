@@ -175,7 +175,11 @@ export const PERMISSIONS: readonly PermissionDef[] = [
     description:
       'Search customers and organizations and see what each bought (orders, licenses, subscriptions).',
   },
-  { key: 'admin.orders.resend', description: 'Send a paid order’s confirmation mail again (audited).' },
+  {
+    key: 'admin.orders.resend',
+    description:
+      'Send a paid order’s confirmation mail, or a fulfilled order’s delivery mail, again (audited).',
+  },
 ];
 
 export interface Grant {

@@ -1,5 +1,6 @@
 import { CURRENCIES, type Currency } from '../../../platform/money.ts';
 import { type BundlePricing, bundlePricing } from './bundle.ts';
+import { seatCap } from './seats.ts';
 import { type SkuCodes, skuCodes } from './sku.ts';
 import type { CatalogData, Fulfillment, Limits, ProductDef, SkuDef } from './types.ts';
 
@@ -24,7 +25,7 @@ export interface CatalogEntry {
   sku: string;
   name: string;
   description: string;
-  product: { key: string; slug: string; name: string; kind: ProductDef['kind'] };
+  product: { key: string; slug: string; name: string; kind: ProductDef['kind']; type: ProductDef['type'] };
   category: string;
   edition: { code: string; name: string } | null;
   term: { code: string; name: string } | null;
@@ -32,6 +33,8 @@ export interface CatalogEntry {
   billing: SkuDef['billing'];
   interval: SkuDef['interval'];
   perSeat: boolean;
+  /** Per-seat items: the most seats one purchase may carry (a tool edition's `users`); null: bought once. */
+  maxSeats: number | null;
   fulfillment: FulfillmentView;
   limits: Limits | null;
   features: string[];
@@ -94,7 +97,13 @@ export class CatalogView {
         sku: s.code,
         name: s.name,
         description: s.description,
-        product: { key: product.key, slug: product.slug, name: product.name, kind: product.kind },
+        product: {
+          key: product.key,
+          slug: product.slug,
+          name: product.name,
+          kind: product.kind,
+          type: product.type,
+        },
         category: product.category,
         edition: edition ? { code: edition.code, name: edition.name } : null,
         term: term ? { code: term.code, name: term.name } : null,
@@ -102,6 +111,7 @@ export class CatalogView {
         billing: s.billing,
         interval: s.interval,
         perSeat: s.perSeat,
+        maxSeats: seatCap(s),
         fulfillment: f.kind === 'license' ? { kind: 'license', licenseType: f.licenseType } : f,
         limits: f.kind === 'license' ? f.limits : null,
         features: s.features,
@@ -138,6 +148,27 @@ export class CatalogView {
   /** Active SKUs of a product, in catalog order. */
   skusOf(productKey: string): CatalogEntry[] {
     return this.entries.filter((e) => e.product.key === productKey);
+  }
+
+  /**
+   * Where a buyer who needs more seats than `entry` carries goes: the next edition of the same
+   * product and billing interval that carries more (the smallest such), else the product's
+   * contact-sales item (a quote: Enterprise), else null (ask us).
+   */
+  beyondSeats(entry: CatalogEntry): CatalogEntry | null {
+    if (entry.maxSeats === null) return null;
+    const cap = entry.maxSeats;
+    const siblings = this.skusOf(entry.product.key);
+    const bigger = siblings
+      .filter(
+        (e) =>
+          e.purchase === 'buyable' &&
+          e.interval === entry.interval &&
+          e.maxSeats !== null &&
+          e.maxSeats > cap,
+      )
+      .sort((a, b) => (a.maxSeats ?? 0) - (b.maxSeats ?? 0));
+    return bigger[0] ?? siblings.find((e) => e.purchase === 'contact_sales') ?? null;
   }
 
   productsOf(category: string): ProductDef[] {

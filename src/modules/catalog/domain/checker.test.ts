@@ -93,6 +93,40 @@ describe('checkCatalog finds', () => {
     );
   });
 
+  it('a per-seat edition without a seat cap, a seat edition sold with its users included, a bundle over a cap', () => {
+    const seat = (limits: Record<string, number | string | boolean>) =>
+      withSku(base, 'TL-MAPPER-PR-M', {
+        fulfillment: { kind: 'license', licenseType: 'SEAT', limits },
+      });
+    expect(codesOf(seat({ recordsPerMonth: 100_000 }))).toContain('error:seat_cap_missing:TL-MAPPER-PR-M');
+    expect(codesOf(seat({ users: 0 }))).toContain('error:seat_cap_missing:TL-MAPPER-PR-M');
+    expect(codesOf(seat({ users: 'many' }))).toContain('error:seat_cap_missing:TL-MAPPER-PR-M');
+    expect(codesOf(seat({ users: 'unlimited' }))).not.toContain('error:seat_cap_missing:TL-MAPPER-PR-M');
+    expect(codesOf(withSku(base, 'TL-MAPPER-PR-M', { perSeat: false }))).toContain(
+      'warning:seat_edition_not_per_seat:TL-MAPPER-PR-M',
+    );
+    // The Professional bundle gives one seat of each tool; six Mapper Starter seats cannot be.
+    const over = {
+      ...base,
+      bundleItems: base.bundleItems.map((i) =>
+        i.bundleSku === 'BN-STARTER-A' && i.componentSku === 'TL-MAPPER-ST-A' ? { ...i, quantity: 6 } : i,
+      ),
+    };
+    expect(codesOf(over)).toContain('error:bundle_seats_over_cap:BN-STARTER-A');
+    expect(codesOf(base).filter((c) => c.includes('bundle_seats_over_cap'))).toEqual([]);
+  });
+
+  it('a product whose type does not fit its kind', () => {
+    const misfit = {
+      ...base,
+      products: base.products.map((p) =>
+        p.key === 'TR-FHIR101' ? { ...p, type: 'web_service' as const } : p,
+      ),
+    };
+    expect(codesOf(misfit)).toContain('error:product_type_mismatch:TR-FHIR101');
+    expect(codesOf(base).filter((c) => c.includes('product_type_mismatch'))).toEqual([]);
+  });
+
   it('a bundle component that is missing, archived, contact-sales, or itself a bundle', () => {
     const missing = {
       ...base,

@@ -1,15 +1,17 @@
 import { CURRENCIES, type Currency, formatMoney } from '../../../platform/money.ts';
 import { bundlePricing } from './bundle.ts';
+import { isSeatLicense, seatCap, usersLimit } from './seats.ts';
 import { parseSku, skuCodes } from './sku.ts';
-import type { CatalogData, PriceRow, SkuDef } from './types.ts';
+import { type CatalogData, type PriceRow, type SkuDef, TYPES_OF_KIND } from './types.ts';
 
 /**
  * The catalog checker: pure, run on the seed and before every staff edit
  * commits. Errors make a catalog unsellable (a buyable SKU with no USD price, a
- * per-seat SKU that cannot count seats, a bundle of things nobody can buy);
- * warnings are commercial smells staff should see (a bundle dearer than its
- * parts, an annual plan that saves nothing). An edit that adds an error is
- * refused; warnings are reported, never hidden.
+ * per-seat SKU that cannot count seats or has no seat cap, a bundle of things
+ * nobody can buy or with more seats than an edition carries); warnings are
+ * commercial smells staff should see (a bundle dearer than its parts, an annual
+ * plan that saves nothing, a seat edition sold with its users included). An
+ * edit that adds an error is refused; warnings are reported, never hidden.
  */
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -122,6 +124,22 @@ export function checkCatalog(data: CatalogData): CatalogIssue[] {
         `${s.code} is sold per seat but its fulfillment does not count seats`,
       );
     }
+    if (s.perSeat && isSeatLicense(f) && usersLimit(f.limits.users) === null) {
+      add(
+        'error',
+        'seat_cap_missing',
+        s.code,
+        `${s.code} is sold per seat but its users limit (the most seats one purchase carries) is not a positive whole number or "unlimited"`,
+      );
+    }
+    if (!s.perSeat && isSeatLicense(f) && s.purchase === 'buyable') {
+      add(
+        'warning',
+        'seat_edition_not_per_seat',
+        s.code,
+        `${s.code} is a seat license sold once with its users included (${String(f.limits.users ?? 1)} seats per purchase), not per seat`,
+      );
+    }
     const items = data.bundleItems.filter((b) => b.bundleSku === s.code);
     if (f.kind !== 'bundle' && items.length > 0) {
       add('error', 'items_on_non_bundle', s.code, `${s.code} has bundle items but is not a bundle`);
@@ -148,6 +166,16 @@ export function checkCatalog(data: CatalogData): CatalogIssue[] {
           'bundle_component_not_buyable',
           s.code,
           `bundle ${s.code} contains ${c.code}, which cannot be bought`,
+        );
+      }
+      // A per-seat component gives the bundle item's quantity in seats: no more than its edition carries.
+      const cap = c ? seatCap(c) : null;
+      if (cap !== null && item.quantity > cap) {
+        add(
+          'error',
+          'bundle_seats_over_cap',
+          s.code,
+          `bundle ${s.code} gives ${item.quantity} seats of ${item.componentSku}, which carries at most ${cap}`,
         );
       }
     }
@@ -227,6 +255,9 @@ export function checkCatalog(data: CatalogData): CatalogIssue[] {
   for (const p of data.products) {
     if (!active.some((s) => s.productKey === p.key))
       add('info', 'product_without_skus', p.key, `${p.name} has no active SKU`);
+    // The delivery mail gives the steps of the product's type: a course cannot be "installed".
+    if (!TYPES_OF_KIND[p.kind].includes(p.type))
+      add('error', 'product_type_mismatch', p.key, `${p.name} is a ${p.kind}, which cannot be a ${p.type}`);
   }
 
   return issues.sort(

@@ -11,6 +11,30 @@ export type BillingInterval = 'month' | 'year';
 export type Purchase = 'buyable' | 'contact_sales';
 export type LicenseType = 'SEAT' | 'ORGANIZATION' | 'USAGE';
 export type ProductKind = 'tool' | 'course' | 'service' | 'bundle';
+
+/**
+ * How a product reaches the buyer (002's `productType`), which decides the activation steps of
+ * the delivery mail and the onboarding sequence: software installed on the buyer's machines
+ * (`desktop_software`: download, install, enter the key), a service FHIR IQ hosts
+ * (`web_service`: sign in, enter the key), a course (`training_course`), consulting time or an
+ * engagement (`consulting`); a bundle delivers its components, each by its own type.
+ */
+export const PRODUCT_TYPES = [
+  'desktop_software',
+  'web_service',
+  'training_course',
+  'consulting',
+  'bundle',
+] as const;
+export type ProductType = (typeof PRODUCT_TYPES)[number];
+
+/** The product types that fit a kind of product (the checker refuses any other). */
+export const TYPES_OF_KIND: Readonly<Record<ProductKind, readonly ProductType[]>> = {
+  tool: ['desktop_software', 'web_service'],
+  course: ['training_course'],
+  service: ['consulting'],
+  bundle: ['bundle'],
+};
 export type CatalogStatus = 'active' | 'archived';
 
 export interface CategoryDef {
@@ -41,6 +65,8 @@ export interface ProductDef {
   slug: string;
   category: string;
   kind: ProductKind;
+  /** How it is delivered; staff may change it (a tool moving from download to hosted). */
+  type: ProductType;
   name: string;
   description: string;
   position: number;

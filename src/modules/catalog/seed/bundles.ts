@@ -14,6 +14,7 @@ export const BUNDLE_PRODUCTS: ProductDef[] = [
     slug: 'starter-bundle',
     category: 'BN',
     kind: 'bundle',
+    type: 'bundle',
     name: 'FHIR IQ Starter Bundle',
     description: 'Complete FHIR toolkit for small teams.',
     position: 1,
@@ -23,6 +24,7 @@ export const BUNDLE_PRODUCTS: ProductDef[] = [
     slug: 'professional-bundle',
     category: 'BN',
     kind: 'bundle',
+    type: 'bundle',
     name: 'FHIR IQ Professional Bundle',
     description: 'Advanced FHIR toolkit for growing organizations.',
     position: 2,
@@ -32,6 +34,7 @@ export const BUNDLE_PRODUCTS: ProductDef[] = [
     slug: 'enterprise-bundle',
     category: 'BN',
     kind: 'bundle',
+    type: 'bundle',
     name: 'FHIR IQ Enterprise Bundle',
     description:
       'Complete enterprise FHIR solution, with an assessment, consulting hours and dedicated support.',

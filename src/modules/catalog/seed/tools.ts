@@ -1,7 +1,10 @@
 import type { Limits, ProductDef } from '../domain/types.ts';
 import type { SeedSku } from './types.ts';
 
-/** 002 "Software Tools & Applications": four tools, their editions, terms and limits. */
+/**
+ * 002 "Software Tools & Applications": four tools, their editions, terms and limits. Each tool's
+ * product type says how it reaches the buyer (the delivery mail's activation steps follow it).
+ */
 
 export const TOOL_PRODUCTS: ProductDef[] = [
   {
@@ -9,6 +12,9 @@ export const TOOL_PRODUCTS: ProductDef[] = [
     slug: 'mapper-to-fhir',
     category: 'TL',
     kind: 'tool',
+    // A download: it transforms the customer's own exports (patient data) where they are, so
+    // nothing leaves their network; activated per machine with the key.
+    type: 'desktop_software',
     name: 'Mapper to FHIR',
     description:
       'AI-powered data transformation tool: turn CSV, HL7 v2 and vendor exports into valid FHIR R4 resources.',
@@ -19,6 +25,8 @@ export const TOOL_PRODUCTS: ProductDef[] = [
     slug: 'data-quality-assessments',
     category: 'TL',
     kind: 'tool',
+    // A download: it reads the customer's FHIR server and data behind their firewall.
+    type: 'desktop_software',
     name: 'Data Quality Assessments',
     description:
       'Comprehensive FHIR data quality monitoring: find broken references, missing identifiers and profile violations.',
@@ -29,6 +37,8 @@ export const TOOL_PRODUCTS: ProductDef[] = [
     slug: 'fhir-analytics',
     category: 'TL',
     kind: 'tool',
+    // Hosted: dashboards are shared in the browser by everyone on the team.
+    type: 'web_service',
     name: 'FHIR Analytics',
     description: 'SQL-on-FHIR analytics and dashboards over your FHIR data.',
     position: 3,
@@ -38,6 +48,8 @@ export const TOOL_PRODUCTS: ProductDef[] = [
     slug: 'fhir-app-builder',
     category: 'TL',
     kind: 'tool',
+    // Hosted: the generator runs the AI models and the GitHub App on FHIR IQ's side.
+    type: 'web_service',
     name: 'Build a FHIR App with AI',
     description: 'AI-powered FHIR application generator with GitHub integration.',
     position: 4,
@@ -61,8 +73,10 @@ function plan(
     description: '',
     purchase: 'buyable' as const,
     billing: 'recurring' as const,
-    perSeat: false,
-    // The edition's user limit is the number of named seats the license carries.
+    // Sold per seat: the line's quantity is the number of named seats, the price is per seat and
+    // per period, and the edition's `users` limit is the most seats one purchase carries (beyond
+    // it: the next edition, or a quote for Enterprise).
+    perSeat: true,
     fulfillment: { kind: 'license' as const, licenseType: 'SEAT' as const, limits },
     features: [],
   };

@@ -2,6 +2,7 @@ import { AdminNav, Alert, CsrfInput, Layout, type PageChrome } from '../../../we
 import type { QuoteRow } from '../catalog.tables.ts';
 import type { CatalogIssue } from '../domain/checker.ts';
 import { nextStatuses, STATUS_NOTE_MAX } from '../domain/quote-status.ts';
+import { type ProductDef, TYPES_OF_KIND } from '../domain/types.ts';
 
 const fmt = (d: Date) => new Date(d).toISOString().replace('T', ' ').slice(0, 16);
 
@@ -117,13 +118,85 @@ export function QuotesPage(
   );
 }
 
+const TYPE_LABELS: Record<ProductDef['type'], string> = {
+  desktop_software: 'Desktop software (download, install, activate)',
+  web_service: 'Web service (hosted: sign in, enter the key)',
+  training_course: 'Training course',
+  consulting: 'Consulting',
+  bundle: 'Bundle (each part by its own type)',
+};
+
+/** Each product's delivery type, changeable where its kind allows another (tools). */
+function ProductTypes(props: { products: readonly ProductDef[]; csrfToken: string }) {
+  return (
+    <section aria-labelledby="product-types">
+      <h2 id="product-types">How each product is delivered</h2>
+      <p>
+        The type gives the activation steps of the “your purchase is ready” mail and the onboarding mails.
+      </p>
+      <table>
+        <caption class="visually-hidden">Products and their delivery types</caption>
+        <thead>
+          <tr>
+            <th scope="col">Product</th>
+            <th scope="col">Type</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.products.map((p) => {
+            const choices = TYPES_OF_KIND[p.kind];
+            return (
+              <tr id={`product-${p.key}`}>
+                <td>
+                  {p.name} <span class="sku-code">{p.key}</span>
+                </td>
+                <td>
+                  {choices.length < 2 ? (
+                    TYPE_LABELS[p.type]
+                  ) : (
+                    <form method="post" action={`/admin/catalog/products/${p.key}`} class="inline-form">
+                      <CsrfInput token={props.csrfToken} />
+                      <label for={`type-${p.key}`} class="visually-hidden">
+                        Delivery type of {p.name}
+                      </label>
+                      <select id={`type-${p.key}`} name="type">
+                        {choices.map((t) => (
+                          <option value={t} selected={t === p.type}>
+                            {TYPE_LABELS[t]}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" class="btn btn-secondary btn-small">
+                        Save<span class="visually-hidden"> the type of {p.name}</span>
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 /** /admin/catalog: what the checker finds, so staff see the seed's overpriced bundles instead of customers. */
-export function CatalogIssuesPage(props: PageChrome & { issues: CatalogIssue[] }) {
+export function CatalogIssuesPage(
+  props: PageChrome & {
+    issues: CatalogIssue[];
+    products: readonly ProductDef[];
+    notice?: string | null;
+    error?: string | null;
+  },
+) {
   return (
     <Layout {...props} title="Catalog check — FHIR IQ admin" currentPath="/admin/catalog">
       <div class="container admin-page">
         <h1>Catalog check</h1>
         <AdminNav current="/admin/catalog" />
+        {props.notice && <Alert kind="success">{props.notice}</Alert>}
+        {props.error && <Alert kind="error">{props.error}</Alert>}
         <p>
           <a href="/admin">Admin</a> · <a href="/admin/quotes">Quote requests</a>
         </p>
@@ -153,6 +226,7 @@ export function CatalogIssuesPage(props: PageChrome & { issues: CatalogIssue[] }
             ))}
           </tbody>
         </table>
+        <ProductTypes products={props.products} csrfToken={props.csrfToken ?? ''} />
       </div>
     </Layout>
   );

@@ -3,7 +3,7 @@ export const FAQ: { question: string; answer: string }[] = [
   {
     question: 'What is a seat, and how many do I need?',
     answer:
-      'Tool plans include the number of named users shown in the table (Starter plans one, Professional plans five or ten). Live workshops are sold per seat: one seat per participant. Enterprise licenses cover every user in your organization.',
+      'A seat is one named person who uses the software. Tool plans are priced per seat: buy as many seats as people, up to what the edition carries (Starter and Individual plans are for one person; Professional plans take up to five or ten seats). Need more? Choose the next edition or ask us about Enterprise, which covers every user in your organization. You can add or remove seats later from your subscription, prorated. Live workshops are sold per seat too: one seat per participant.',
   },
   {
     question: 'Do prices include VAT or sales tax?',

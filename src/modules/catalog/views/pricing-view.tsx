@@ -98,10 +98,16 @@ function ToolTable(props: {
           )}
           {limitKeys.map((k) => (
             <tr>
-              <th scope="row">{limitName(k)}</th>
-              {editions.map((ed) => (
-                <td>{limitText(pick(ed.code)?.limits?.[k])}</td>
-              ))}
+              <th scope="row">
+                {limitName(
+                  k,
+                  entries.find((e) => e.maxSeats !== null),
+                )}
+              </th>
+              {editions.map((ed) => {
+                const e = pick(ed.code);
+                return <td>{limitText(e?.limits?.[k], k, e)}</td>;
+              })}
             </tr>
           ))}
           <tr>

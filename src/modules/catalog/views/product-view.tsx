@@ -27,6 +27,8 @@ export interface ProductPageProps extends PageChrome {
   selected: CatalogEntry;
   /** The monthly SKU of the selected edition, when the selected one is annual (for the real saving). */
   monthly: CatalogEntry | null;
+  /** Per-seat editions: where more seats than the selected edition carries are sold (next edition or quote). */
+  beyond: CatalogEntry | null;
   currency: Currency;
   quantity: number;
   /** The visitor asked for a combination that does not exist; the nearest one is shown. */
@@ -115,6 +117,19 @@ function PriceBox(props: ProductPageProps) {
           <span class="price-period">{period(selected)}</span>
         </p>
       )}
+      {amount !== undefined && !contact && selected.maxSeats !== null && (
+        <p class="price-total">
+          <output
+            id="seat-total"
+            for="field-quantity"
+            data-unit-amount={String(amount)}
+            data-currency={currency}
+          >
+            {seatsText(props.quantity)}: {formatMoney(amount * props.quantity, currency)}
+          </output>
+          {totalPeriod(selected) && <span class="price-period"> {totalPeriod(selected)}</span>}
+        </p>
+      )}
       {saving && (
         <p class="price-saving">
           {saving.monthsFree ? `${saving.monthsFree} months free: ` : ''}
@@ -134,11 +149,11 @@ function AddToCart(props: ProductPageProps) {
       {csrfToken !== undefined && <CsrfInput token={csrfToken} />}
       <input type="hidden" name="sku" value={selected.sku} />
       <input type="hidden" name="currency" value={currency} />
-      {selected.perSeat ? (
+      {selected.maxSeats !== null ? (
         <div class="form-field">
           <label for="field-quantity">Seats</label>
           <p class="form-hint" id="field-quantity-hint">
-            One seat per participant.
+            {seatHint(selected)}
           </p>
           <div class="field-control">
             <input
@@ -146,11 +161,12 @@ function AddToCart(props: ProductPageProps) {
               name="quantity"
               type="number"
               min={1}
-              max={1000}
+              max={selected.maxSeats}
               step={1}
               value={String(props.quantity)}
               required
               aria-describedby="field-quantity-hint"
+              data-seat-total="seat-total"
             />
           </div>
         </div>
@@ -161,6 +177,52 @@ function AddToCart(props: ProductPageProps) {
         Add to cart
       </button>
     </form>
+  );
+}
+
+const SEAT_TOTAL = ['seat-total.js'] as const;
+const seatsText = (n: number) => `${n} ${n === 1 ? 'seat' : 'seats'}`;
+
+/** "per year" for a recurring total, nothing for a one-time one. */
+function totalPeriod(e: CatalogEntry): string {
+  return e.interval === 'month' ? 'per month' : e.interval === 'year' ? 'per year' : '';
+}
+
+function seatHint(e: CatalogEntry): string {
+  if (e.fulfillment.kind !== 'license') return 'One seat per participant.';
+  const cap = e.maxSeats ?? 1;
+  return cap === 1
+    ? `One named user: ${e.edition?.name ?? 'this edition'} is for a single person.`
+    : `One seat per named user, up to ${cap} with ${e.edition?.name ?? 'this edition'}.`;
+}
+
+/** Beyond the selected edition's seats: the next edition, a quote, or a word with sales. */
+function MoreSeats(props: ProductPageProps) {
+  const { selected, beyond, product, currency } = props;
+  if (selected.maxSeats === null || selected.fulfillment.kind !== 'license') return null;
+  const cap = selected.maxSeats;
+  const href = (e: CatalogEntry) =>
+    withQuery(`/products/${product.slug}`, {
+      edition: e.edition?.code,
+      term: e.term?.code,
+      currency: currency === 'USD' ? undefined : currency,
+    });
+  return (
+    <p class="more-seats">
+      Need more than {seatsText(cap)}?{' '}
+      {beyond === null ? (
+        <a href="/contact">Contact us</a>
+      ) : beyond.purchase === 'contact_sales' ? (
+        <>
+          <a href={href(beyond)}>Ask for a quote for {beyond.edition?.name ?? beyond.name}</a>.
+        </>
+      ) : (
+        <>
+          <a href={href(beyond)}>Choose {beyond.edition?.name ?? beyond.name}</a>, with up to{' '}
+          {seatsText(beyond.maxSeats ?? 1)}.
+        </>
+      )}
+    </p>
   );
 }
 
@@ -254,6 +316,7 @@ export function ProductPage(props: ProductPageProps) {
       currentPath={path}
       og={{ type: 'product', ...(props.marketing?.gallery[0] ? { image: props.marketing.gallery[0] } : {}) }}
       jsonLd={props.marketing?.jsonLd}
+      islands={selected.maxSeats !== null && selected.purchase === 'buyable' ? SEAT_TOTAL : []}
     >
       <section class="section catalog-page" aria-labelledby="product-title">
         <div class="container">
@@ -286,8 +349,8 @@ export function ProductPage(props: ProductPageProps) {
                   <tbody>
                     {orderedLimits(selected.limits).map(([k, v]) => (
                       <tr>
-                        <th scope="row">{limitName(k)}</th>
-                        <td>{limitText(v)}</td>
+                        <th scope="row">{limitName(k, selected)}</th>
+                        <td>{limitText(v, k, selected)}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -298,7 +361,14 @@ export function ProductPage(props: ProductPageProps) {
             <div class="product-buy card">
               <Selector {...props} />
               <PriceBox {...props} />
-              {selected.purchase === 'buyable' ? <AddToCart {...props} /> : <QuoteForm {...props} />}
+              {selected.purchase === 'buyable' ? (
+                <>
+                  <AddToCart {...props} />
+                  <MoreSeats {...props} />
+                </>
+              ) : (
+                <QuoteForm {...props} />
+              )}
             </div>
           </div>
           <ProductSections marketing={props.marketing} entries={props.entries} name={product.name} />

@@ -42,8 +42,9 @@ export function CurrencyChooser(props: {
 }
 
 export function period(e: Pick<CatalogEntry, 'interval' | 'perSeat'>): string {
-  if (e.interval === 'month') return 'per month';
-  if (e.interval === 'year') return 'per year';
+  const seat = e.perSeat ? 'per seat ' : '';
+  if (e.interval === 'month') return `${seat}per month`;
+  if (e.interval === 'year') return `${seat}per year`;
   if (e.perSeat) return 'per seat';
   // A non-breaking hyphen: "one-" and "time" never end up on two lines of a narrow table.
   return 'one\u2011time';
@@ -78,11 +79,24 @@ export function orderedLimitKeys(keys: Iterable<string>): string[] {
   return orderedLimits(Object.fromEntries([...keys].map((k) => [k, true]))).map(([k]) => k);
 }
 
-export function limitName(key: string): string {
+/** A per-seat edition's `users` is not what the license includes but how many seats one purchase may carry. */
+const seatCapOf = (key: string, e: Pick<CatalogEntry, 'maxSeats' | 'fulfillment'> | undefined) =>
+  key === 'users' && e?.maxSeats != null && e.fulfillment.kind === 'license';
+
+export function limitName(key: string, entry?: Pick<CatalogEntry, 'maxSeats' | 'fulfillment'>): string {
+  if (seatCapOf(key, entry)) return 'Seats per purchase';
   return LIMIT_NAMES[key] ?? key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
 }
 
-export function limitText(value: LimitValue | undefined): string {
+export function limitText(
+  value: LimitValue | undefined,
+  key?: string,
+  entry?: Pick<CatalogEntry, 'maxSeats' | 'fulfillment'>,
+): string {
+  if (key !== undefined && seatCapOf(key, entry)) {
+    if (value === 'unlimited') return 'Any number';
+    if (typeof value === 'number') return value === 1 ? '1 (a single user)' : `1 to ${value}`;
+  }
   if (value === undefined || value === false) return '—';
   if (value === true) return 'Included';
   if (typeof value === 'number') return value.toLocaleString('en-US');
@@ -105,6 +119,8 @@ export function fulfillmentText(e: CatalogEntry): string | null {
     return `${f.hours} hours${f.expiryMonths ? `, to use within ${f.expiryMonths} months` : ''}`;
   }
   if (f.kind === 'license') {
+    if (f.licenseType === 'SEAT' && e.maxSeats !== null)
+      return 'Named-user license, priced per seat: one seat per person who uses it';
     const type = {
       SEAT: 'Named-user license',
       ORGANIZATION: 'Organization-wide license',

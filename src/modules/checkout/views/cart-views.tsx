@@ -2,6 +2,8 @@ import { CURRENCIES, type Currency, formatMoney } from '../../../platform/money.
 import { Alert, CsrfInput, Layout, type PageChrome } from '../../../web/index.ts';
 import type { CartView } from '../cart.service.ts';
 
+const PER = { month: 'per month', year: 'per year' } as const;
+
 /** The cart page: lines, seat quantities, remove, currency. Plain forms, no script needed. */
 export function CartPage(
   props: PageChrome & { cart: CartView; error?: string | null; status?: string | null },
@@ -54,7 +56,7 @@ export function CartPage(
                         <span class="sku-code">{l.sku}</span>
                       </td>
                       <td>
-                        {l.perSeat ? (
+                        {l.perSeat && l.maxSeats !== null && l.maxSeats > 1 ? (
                           <form method="post" action="/cart/update" class="inline-form">
                             {csrf}
                             <input type="hidden" name="sku" value={l.sku} />
@@ -66,25 +68,35 @@ export function CartPage(
                               name="quantity"
                               type="number"
                               min={1}
-                              max={1000}
+                              max={l.maxSeats ?? 1}
                               step={1}
                               value={String(l.quantity)}
                               required
+                              aria-describedby={`qty-${l.sku}-hint`}
                             />
+                            <span class="form-hint" id={`qty-${l.sku}-hint`}>
+                              {l.maxSeats === 1 ? '1 seat' : `1 to ${l.maxSeats} seats`}
+                            </span>
                             <button type="submit" class="btn btn-secondary btn-small">
                               Update
                             </button>
                           </form>
+                        ) : l.perSeat ? (
+                          `${l.quantity} ${l.quantity === 1 ? 'seat' : 'seats'}`
                         ) : (
                           l.quantity
                         )}
                       </td>
                       <td class="num">
                         {l.amount === null ? `Not sold in ${cart.currency}` : money(l.amount)}
+                        {l.interval && <> {PER[l.interval]}</>}
                         {l.perSeat && l.unitAmount !== null && (
                           <>
                             <br />
-                            <span class="price-note">{money(l.unitAmount)} per seat</span>
+                            <span class="price-note">
+                              {l.quantity} × {money(l.unitAmount)} per seat
+                              {l.interval ? ` ${PER[l.interval]}` : ''}
+                            </span>
                           </>
                         )}
                       </td>

@@ -18,35 +18,60 @@ const SKUS: Record<string, PlanSku> = {
     code: 'TL-MAPPER-PR-M',
     name: 'Mapper Professional',
     recurring: true,
+    perSeat: true,
     fulfillment: { kind: 'license', licenseType: 'SEAT', limits: { users: 5, projects: 'unlimited' } },
+  },
+  // An edition sold with its users included (before per-seat pricing, or a fixed team pack).
+  'TL-LEGACY-PR-M': {
+    code: 'TL-LEGACY-PR-M',
+    name: 'Legacy Professional',
+    recurring: true,
+    perSeat: false,
+    fulfillment: { kind: 'license', licenseType: 'SEAT', limits: { users: 5 } },
   },
   'TL-MAPPER-EN': {
     code: 'TL-MAPPER-EN',
     name: 'Mapper Enterprise',
     recurring: true,
+    perSeat: false,
     fulfillment: { kind: 'license', licenseType: 'ORGANIZATION', limits: { users: 'unlimited' } },
   },
   'TR-LV': {
     code: 'TR-LV',
     name: 'Live workshop',
     recurring: false,
+    perSeat: true,
     fulfillment: { kind: 'training', format: 'live', hours: 21, seatsPerUnit: 1, accessMonths: 12 },
   },
   'CS-10': {
     code: 'CS-10',
     name: '10 hours',
     recurring: false,
+    perSeat: false,
     fulfillment: { kind: 'consulting', engagement: 'hours', hours: 10, expiryMonths: 6 },
   },
   'CS-F': {
     code: 'CS-F',
     name: 'Assessment',
     recurring: false,
+    perSeat: false,
     fulfillment: { kind: 'consulting', engagement: 'fixed_scope', hours: null, expiryMonths: null },
   },
-  'BN-A': { code: 'BN-A', name: 'Bundle', recurring: true, fulfillment: { kind: 'bundle' } },
-  'BN-NESTED': { code: 'BN-NESTED', name: 'Nested', recurring: false, fulfillment: { kind: 'bundle' } },
-  'BN-EMPTY': { code: 'BN-EMPTY', name: 'Empty', recurring: false, fulfillment: { kind: 'bundle' } },
+  'BN-A': { code: 'BN-A', name: 'Bundle', recurring: true, perSeat: false, fulfillment: { kind: 'bundle' } },
+  'BN-NESTED': {
+    code: 'BN-NESTED',
+    name: 'Nested',
+    recurring: false,
+    perSeat: false,
+    fulfillment: { kind: 'bundle' },
+  },
+  'BN-EMPTY': {
+    code: 'BN-EMPTY',
+    name: 'Empty',
+    recurring: false,
+    perSeat: false,
+    fulfillment: { kind: 'bundle' },
+  },
 };
 const ITEMS: BundleItem[] = [
   { bundleSku: 'BN-A', componentSku: 'CS-10', quantity: 2, position: 2 },
@@ -72,10 +97,10 @@ describe('planning an order', () => {
       componentsOf,
     );
     expect(steps.map((s) => [s.position, s.key, s.kind, s.delivered, s.recurring, s.perUnit])).toEqual([
-      // 2 units × 5 named users.
-      [1, 'order-line:orl_1', 'license', 10, true, 1],
-      // The bundle's components in the bundle's order; 3 bundles of 2 blocks of 10 hours.
-      [2, 'order-line:orl_2:TL-MAPPER-PR-M', 'license', 15, true, 1],
+      // Sold per seat: 2 units are 2 named seats.
+      [1, 'order-line:orl_1', 'license', 2, true, 1],
+      // The bundle's components in the bundle's order: one seat per bundle; 3 bundles of 2 blocks of 10 hours.
+      [2, 'order-line:orl_2:TL-MAPPER-PR-M', 'license', 3, true, 1],
       [3, 'order-line:orl_2:CS-10', 'allocation', 3 * 2 * 10 * 60, true, 2],
       // Live: one seat per unit.
       [4, 'order-line:orl_3', 'enrollment', 4, false, 1],
@@ -87,6 +112,10 @@ describe('planning an order', () => {
 
   it('gives an organization license (users unlimited) one seat per unit', () => {
     expect(planSteps([line(1, 'TL-MAPPER-EN')], skuOf, componentsOf)[0]!.delivered).toBe(1);
+  });
+
+  it('gives an edition sold with its users included its users per unit', () => {
+    expect(planSteps([line(1, 'TL-LEGACY-PR-M', 2)], skuOf, componentsOf)[0]!.delivered).toBe(10);
   });
 
   it('refuses a bundle it cannot deliver instead of delivering nothing', () => {

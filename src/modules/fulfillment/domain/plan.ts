@@ -1,5 +1,4 @@
-import type { BundleItem, Fulfillment } from '../../catalog/index.ts';
-import { seatsFor } from '../../licensing/index.ts';
+import { type BundleItem, type Fulfillment, licenseSeats } from '../../catalog/index.ts';
 import type { StepKind } from '../fulfillment.tables.ts';
 
 /**
@@ -22,6 +21,8 @@ export interface PlanLine {
 export interface PlanSku {
   code: string;
   name: string;
+  /** Sold per seat: a license gives one seat per unit (else the edition's users per unit). */
+  perSeat: boolean;
   fulfillment: Fulfillment;
   recurring: boolean;
 }
@@ -52,14 +53,19 @@ export class PlanError extends Error {
   override name = 'PlanError';
 }
 
-/** What `units` of a SKU deliver: the step kind and its seats or minutes. */
+/**
+ * What `units` of a SKU deliver: the step kind and its seats or minutes. A license sold per seat
+ * gives one seat per unit — in a bundle, one per component unless the bundle's item quantity
+ * says more.
+ */
 export function delivery(
-  f: Fulfillment,
+  sku: Pick<PlanSku, 'perSeat' | 'fulfillment'>,
   units: number,
 ): { kind: StepKind; delivered: number | null } | undefined {
+  const f = sku.fulfillment;
   switch (f.kind) {
     case 'license':
-      return { kind: 'license', delivered: seatsFor(units, f.limits) };
+      return { kind: 'license', delivered: licenseSeats(sku, units) };
     case 'training':
       return { kind: 'enrollment', delivered: units * f.seatsPerUnit };
     case 'consulting':
@@ -87,7 +93,7 @@ export function planSteps(
     perUnit: number,
     recurring: boolean,
   ) => {
-    const d = delivery(sku.fulfillment, line.quantity * perUnit);
+    const d = delivery(sku, line.quantity * perUnit);
     if (!d) throw new PlanError(`${sku.code} is a bundle inside bundle ${bundleSku}`);
     steps.push({
       key: stepKey(line.id, bundleSku ? sku.code : undefined),

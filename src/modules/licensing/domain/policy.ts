@@ -25,12 +25,6 @@ export const DEFAULT_POLICY: Omit<LicensePolicy, 'productKey'> = {
   signingAlg: null,
 };
 
-/** The seats a line of `quantity` units carries: one per unit, times the edition's named users when it states a number. */
-export function seatsFor(quantity: number, limits: Record<string, unknown>): number {
-  const users = limits.users;
-  return quantity * (typeof users === 'number' && Number.isSafeInteger(users) && users > 0 ? users : 1);
-}
-
 export function maxMachinesFor(seats: number, policy: Pick<LicensePolicy, 'machinesPerSeat'>): number {
   return seats * policy.machinesPerSeat;
 }

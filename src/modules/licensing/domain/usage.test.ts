@@ -4,6 +4,7 @@ import {
   calculateUsageBilling,
   crossedThresholds,
   type MeterDef,
+  meterLevel,
   metersOf,
   periodOf,
   periodStartOf,
@@ -139,6 +140,23 @@ describe('warning thresholds', () => {
     expect(crossedThresholds(3, 2, 3)).toEqual([80, 100]);
     expect(crossedThresholds(null, 0, 1e9)).toEqual([]);
     expect(crossedThresholds(0, 0, 5)).toEqual([]);
+  });
+
+  it('puts a meter under 80 %, past it, at 100 % or unlimited, at the same thresholds as the mails', () => {
+    expect(meterLevel(10_000, 7_999)).toBe('under');
+    expect(meterLevel(10_000, 8_000)).toBe('warning');
+    expect(meterLevel(10_000, 9_999)).toBe('warning');
+    expect(meterLevel(10_000, 10_000)).toBe('reached');
+    expect(meterLevel(10_000, 25_000)).toBe('reached');
+    expect(meterLevel(3, 2)).toBe('under');
+    expect(meterLevel(null, 1e9)).toBe('unlimited');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 0, max: 2e9 }), (included, used) => {
+        const crossed = crossedThresholds(included, 0, used);
+        const level = meterLevel(included, used);
+        expect(level).toBe(crossed.includes(100) ? 'reached' : crossed.includes(80) ? 'warning' : 'under');
+      }),
+    );
   });
 
   it('fires each threshold exactly once over any sequence of increments (checked against BigInt)', () => {

@@ -129,6 +129,20 @@ export function thresholdQuantity(included: number, percent: number): number {
 }
 
 /**
+ * Where a meter stands in its period, as the owner's pages show it: under 80 % of what is included,
+ * past 80 % (the first warning mail), at 100 % (used up: refused under the block policy, billed as
+ * overage otherwise), or unlimited. The same thresholds as the warning mails.
+ */
+export type MeterLevel = 'under' | 'warning' | 'reached' | 'unlimited';
+
+export function meterLevel(included: number | null, used: number): MeterLevel {
+  if (included === null) return 'unlimited';
+  if (used >= thresholdQuantity(included, 100)) return 'reached';
+  if (used >= thresholdQuantity(included, 80)) return 'warning';
+  return 'under';
+}
+
+/**
  * The thresholds a total crosses going from `before` to `after`: reached now and not before. Totals
  * only grow, so each threshold is crossed by exactly one write per period and meter. Nothing for
  * unlimited meters or a zero included quantity (there is nothing to approach).

@@ -17,6 +17,7 @@ import type {
   StaffLicenseSummary,
 } from '../licenses.portal.ts';
 import type { LicenseEventView } from '../licenses.service.ts';
+import { UsageMeters } from './usage-meters.tsx';
 
 /** The customer's license pages (list, one license) and the staff console's (search, one license). */
 
@@ -329,6 +330,19 @@ export function AccountLicensePage(props: AccountLicensePageProps) {
             </>
           )}
         </LicenseFacts>
+
+        {l.usage.meters.length > 0 && (
+          <section aria-labelledby="usage-heading">
+            <h2 id="usage-heading">Usage this period</h2>
+            <p>
+              {l.usage.policy === 'block'
+                ? 'What your plan includes each month; beyond it, use is refused until the next period.'
+                : 'What your plan includes each month; use beyond it is billed at the end of the period.'}{' '}
+              You are mailed at 80 % and at 100 %.
+            </p>
+            <UsageMeters meters={l.usage.meters} policy={l.usage.policy} />
+          </section>
+        )}
 
         <section aria-labelledby="certificate-heading">
           <h2 id="certificate-heading">License certificate</h2>

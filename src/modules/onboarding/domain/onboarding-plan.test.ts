@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ProductType as CatalogProductType } from '../../catalog/index.ts';
 import {
   determineOnboardingPlan,
   fullyRefundedLines,
@@ -7,7 +8,6 @@ import {
   orderItems,
   type ProductType,
   productTypeOf,
-  type SkuFulfillment,
   STEP_DEFINITIONS,
   stepsToCancel,
 } from './onboarding-plan.ts';
@@ -92,12 +92,12 @@ describe('determineOnboardingPlan', () => {
   });
 });
 
-const CATALOG: Record<string, { name: string; fulfillment: SkuFulfillment }> = {
-  'TL-MAPPER-ST-M': { name: 'Mapper', fulfillment: { kind: 'license', licenseType: 'SEAT' } },
-  'TL-METERED-X-M': { name: 'Metered API', fulfillment: { kind: 'license', licenseType: 'USAGE' } },
-  'TR-FHIR101-SP-P': { name: 'FHIR 101', fulfillment: { kind: 'training' } },
-  'CS-BLOCKS-10-B': { name: '10 hours', fulfillment: { kind: 'consulting' } },
-  'BN-STARTER-A': { name: 'Starter', fulfillment: { kind: 'bundle' } },
+const CATALOG: Record<string, { name: string; productType: CatalogProductType }> = {
+  'TL-MAPPER-ST-M': { name: 'Mapper', productType: 'desktop_software' },
+  'TL-ANALYTICS-ST-M': { name: 'Analytics', productType: 'web_service' },
+  'TR-FHIR101-SP-P': { name: 'FHIR 101', productType: 'training_course' },
+  'CS-BLOCKS-10-B': { name: '10 hours', productType: 'consulting' },
+  'BN-STARTER-A': { name: 'Starter', productType: 'bundle' },
 };
 const COMPONENTS: Record<string, { componentSku: string }[]> = {
   'BN-STARTER-A': [{ componentSku: 'TL-MAPPER-ST-M' }, { componentSku: 'TR-FHIR101-SP-P' }],
@@ -105,12 +105,17 @@ const COMPONENTS: Record<string, { componentSku: string }[]> = {
 const line = (id: string, sku: string, gross = 1000) => ({ id, sku, name: `${sku} line`, gross });
 
 describe('the catalog’s SKUs as product types', () => {
-  it('classifies licenses, courses and consulting; a bundle counts as its components', () => {
-    expect(productTypeOf({ kind: 'license', licenseType: 'ORGANIZATION' })).toBe('desktop_software');
-    expect(productTypeOf({ kind: 'license', licenseType: 'USAGE' })).toBe('web_service');
-    expect(productTypeOf({ kind: 'bundle' })).toBeNull();
+  it('takes each product’s type from the catalog; a bundle counts as its components', () => {
+    expect(productTypeOf('desktop_software')).toBe('desktop_software');
+    expect(productTypeOf('web_service')).toBe('web_service');
+    expect(productTypeOf('bundle')).toBeNull();
     const items = orderItems(
-      [line('l1', 'BN-STARTER-A'), line('l2', 'CS-BLOCKS-10-B'), line('l3', 'NOPE-X-Y')],
+      [
+        line('l1', 'BN-STARTER-A'),
+        line('l2', 'CS-BLOCKS-10-B'),
+        line('l3', 'NOPE-X-Y'),
+        line('l4', 'TL-ANALYTICS-ST-M'),
+      ],
       (code) => CATALOG[code],
       (b) => COMPONENTS[b] ?? [],
     );
@@ -118,6 +123,8 @@ describe('the catalog’s SKUs as product types', () => {
       ['l1', 'TL-MAPPER-ST-M', 'desktop_software'],
       ['l1', 'TR-FHIR101-SP-P', 'training_course'],
       ['l2', 'CS-BLOCKS-10-B', 'consulting'],
+      // A hosted tool is a web service, whatever its license type.
+      ['l4', 'TL-ANALYTICS-ST-M', 'web_service'],
     ]);
   });
 });

@@ -1,10 +1,12 @@
+import type { ProductType as CatalogProductType } from '../../catalog/index.ts';
+
 /**
  * 002's onboarding sequence, pure: which mails a paid order's buyer gets, and when, from what the
- * order bought. No I/O: the catalog's classification of each SKU comes in as plain data.
+ * order bought. No I/O: the catalog's product type of each SKU comes in as plain data.
  */
 
-/** What a SKU is to onboarding (002's license product types, plus consulting). */
-export type ProductType = 'desktop_software' | 'web_service' | 'training_course' | 'consulting';
+/** What a delivered product is to onboarding: the catalog's product type (a bundle counts as its parts). */
+export type ProductType = Exclude<CatalogProductType, 'bundle'>;
 
 /** The three families the sequence branches on. */
 export type ProductGroup = 'software' | 'training' | 'consulting';
@@ -109,30 +111,12 @@ export function determineOnboardingPlan(items: readonly PlanItem[]): StepDefinit
 
 // ---- from the catalog's data --------------------------------------------------------------------------------
 
-/** The part of a SKU's catalog fulfillment that decides its product type. */
-export type SkuFulfillment =
-  | { kind: 'license'; licenseType: 'SEAT' | 'ORGANIZATION' | 'USAGE' }
-  | { kind: 'training' }
-  | { kind: 'consulting' }
-  | { kind: 'bundle' };
-
 /**
- * The catalog sells software as licenses (category TL), training as enrollments (TR), consulting
- * as hours or engagements (CS), and bundles (BN) of those. A usage-metered license is a hosted
- * service called per request (web_service); seat and organization licenses are activated per
- * machine with the license client (desktop_software). Bundles have no type of their own.
+ * The catalog's product type of a SKU's product, as onboarding reads it: a bundle has no type of
+ * its own (it is its components), anything else is what staff set on the product.
  */
-export function productTypeOf(f: SkuFulfillment): ProductType | null {
-  switch (f.kind) {
-    case 'license':
-      return f.licenseType === 'USAGE' ? 'web_service' : 'desktop_software';
-    case 'training':
-      return 'training_course';
-    case 'consulting':
-      return 'consulting';
-    case 'bundle':
-      return null;
-  }
+export function productTypeOf(type: CatalogProductType): ProductType | null {
+  return type === 'bundle' ? null : type;
 }
 
 export interface OrderLineInput {
@@ -157,21 +141,21 @@ export interface OrderItem extends PlanItem {
  */
 export function orderItems(
   lines: readonly OrderLineInput[],
-  skuOf: (code: string) => { name: string; fulfillment: SkuFulfillment } | undefined,
+  skuOf: (code: string) => { name: string; productType: CatalogProductType } | undefined,
   componentsOf: (bundleSku: string) => readonly { componentSku: string }[],
 ): OrderItem[] {
   const out: OrderItem[] = [];
   for (const line of lines) {
     const sku = skuOf(line.sku);
     if (!sku) continue;
-    if (sku.fulfillment.kind !== 'bundle') {
-      const type = productTypeOf(sku.fulfillment);
-      if (type) out.push({ lineId: line.id, sku: line.sku, name: line.name, productType: type });
+    const own = productTypeOf(sku.productType);
+    if (own) {
+      out.push({ lineId: line.id, sku: line.sku, name: line.name, productType: own });
       continue;
     }
     for (const c of componentsOf(line.sku)) {
       const component = skuOf(c.componentSku);
-      const type = component && productTypeOf(component.fulfillment);
+      const type = component && productTypeOf(component.productType);
       if (type) out.push({ lineId: line.id, sku: c.componentSku, name: component.name, productType: type });
     }
   }

@@ -26,11 +26,22 @@ export interface RefundFormState {
   error: string | null;
 }
 
+/** A staff action another module offers on the order page (a POST form), e.g. fulfillment's resend. */
+export interface StaffOrderAction {
+  label: string;
+  /** Where the form posts (with the page's CSRF token and nothing else). */
+  action: string;
+  /** Shown only to staff with this permission (the route checks it again). */
+  permission: string;
+}
+
 export interface StaffOrderPageProps extends PageChrome {
   view: StaffOrderView;
   canRefund: boolean;
   /** The caller may send the confirmation mail again (admin.orders.resend). */
   canResend: boolean;
+  /** Other modules' actions on this order the caller may take. */
+  actions: readonly StaffOrderAction[];
   form: RefundFormState;
   /** The refund just recorded (after the form's redirect), to say how it went. */
   justRecorded: RefundRow | null;
@@ -111,6 +122,14 @@ export function StaffOrderPage(props: StaffOrderPageProps) {
               </button>
             </form>
           )}
+          {props.actions.map((a) => (
+            <form method="post" action={a.action}>
+              <CsrfInput token={props.csrfToken ?? ''} />
+              <button type="submit" class="btn btn-secondary btn-small">
+                {a.label}
+              </button>
+            </form>
+          ))}
         </section>
 
         <section aria-labelledby="lines">

@@ -1,40 +1,13 @@
 import { formatMoney, isCurrency } from '../../../platform/money.ts';
 import { Alert, Layout, type PageChrome } from '../../../web/index.ts';
 import { formatHours } from '../../fulfillment/index.ts';
+import { UsageMeter } from '../../licensing/index.ts';
 import type { Dashboard } from '../portal.service.ts';
 
 const day = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 10) : 'never');
 const money = (amount: number, currency: string) =>
   isCurrency(currency) ? formatMoney(amount, currency) : `${amount} ${currency}`;
 const TYPES = { SEAT: 'Per seat', ORGANIZATION: 'Organization', USAGE: 'Usage' } as const;
-
-function Meter(props: { m: Dashboard['meters'][number] }) {
-  const { m } = props;
-  const label = `${m.licenseName}: ${m.meter}`;
-  return (
-    <li>
-      <p>
-        <strong>{label}</strong> — {m.used.toLocaleString('en-US')}
-        {m.included === null ? ' used (unlimited)' : ` of ${m.included.toLocaleString('en-US')} used`}
-        {m.overage > 0 && `, ${m.overage.toLocaleString('en-US')} over`} · period {day(m.periodStart)} to{' '}
-        {day(m.periodEnd)}
-      </p>
-      {m.included !== null && (
-        <meter
-          min={0}
-          max={m.included}
-          low={m.included * 0.8}
-          high={m.included}
-          optimum={0}
-          value={Math.min(m.used, m.included)}
-          aria-label={label}
-        >
-          {m.used} of {m.included}
-        </meter>
-      )}
-    </li>
-  );
-}
 
 /** The portal's first page: who you are, what you own, what needs you. */
 export function DashboardPage(props: PageChrome & { dashboard: Dashboard }) {
@@ -117,9 +90,9 @@ export function DashboardPage(props: PageChrome & { dashboard: Dashboard }) {
         {d.meters.length > 0 && (
           <section aria-labelledby="usage" class="card">
             <h2 id="usage">Usage this period</h2>
-            <ul class="stack">
+            <ul class="stack usage-meters">
               {d.meters.map((m) => (
-                <Meter m={m} />
+                <UsageMeter meter={m} label={`${m.licenseName}: ${m.meter}`} policy={null} />
               ))}
             </ul>
           </section>

@@ -1,7 +1,7 @@
 import { type Currency, formatMoney } from '../../../platform/money.ts';
 import { AdminNav, Alert, Button, CsrfInput, Layout, type PageChrome } from '../../../web/index.ts';
 import type { SubscriptionStatus } from '../domain/dunning.ts';
-import type { ChangePreview } from '../subscriptions.service.ts';
+import type { ChangePreview, PlanOption } from '../subscriptions.service.ts';
 import type { SubscriptionEventRow, SubscriptionRow } from '../subscriptions.tables.ts';
 
 /** The customer's subscription pages and the staff list. */
@@ -134,7 +134,7 @@ export interface SubscriptionPageProps extends PageChrome {
   sub: SubscriptionRow;
   history: SubscriptionEventRow[];
   card: { brand: string; last4: string; expMonth: number; expYear: number } | null;
-  options: { sku: string; name: string; unitAmount: number; perSeat: boolean }[];
+  options: PlanOption[];
   /** The unpaid renewal's payment page (past due or suspended). */
   payUrl: string | null;
   notice?: string | null;
@@ -146,6 +146,7 @@ export function AccountSubscriptionPage(props: SubscriptionPageProps) {
   const base = `/account/subscriptions/${sub.id}`;
   const managed = sub.provider !== 'test';
   const alertKind = sub.status === 'active' ? 'info' : 'error';
+  const seated = props.options.some((o) => o.maxSeats !== null);
   return (
     <Layout
       {...props}
@@ -229,20 +230,29 @@ export function AccountSubscriptionPage(props: SubscriptionPageProps) {
               <select id="change-sku" name="sku">
                 {props.options.map((o) => (
                   <option value={o.sku} selected={o.sku === sub.sku}>
-                    {o.name}: {money(sub, o.unitAmount)} per {per(sub)}
-                    {o.perSeat ? ' per seat' : ''}
+                    {o.name}: {money(sub, o.unitAmount)} {o.perSeat ? 'per seat ' : ''}per {per(sub)}
+                    {o.maxSeats !== null
+                      ? ` (up to ${o.maxSeats} ${o.maxSeats === 1 ? 'seat' : 'seats'})`
+                      : ''}
                   </option>
                 ))}
               </select>
-              <label for="change-quantity">Quantity</label>
+              <label for="change-quantity">{seated ? 'Seats' : 'Quantity'}</label>
+              {seated && (
+                <p class="form-hint" id="change-quantity-hint">
+                  Each seat is one named user. Adding seats is charged for the rest of the period; removing
+                  seats credits it, and releases the most recently assigned users beyond the new number.
+                </p>
+              )}
               <input
                 id="change-quantity"
                 name="quantity"
                 type="number"
                 min={1}
-                max={10000}
+                max={Math.max(...props.options.map((o) => o.maxSeats ?? 1), sub.quantity)}
                 value={String(sub.quantity)}
                 inputMode="numeric"
+                aria-describedby={seated ? 'change-quantity-hint' : undefined}
               />
               <button type="submit" class="btn btn-secondary">
                 See the price of the change

@@ -1,5 +1,5 @@
-import { escapeHtml } from '../../platform/mail/compose.ts';
-import { tokens } from '../../web/tokens.ts';
+import { escapeHtml } from '../platform/mail/compose.ts';
+import { tokens } from './tokens.ts';
 
 /**
  * A mail as a list of blocks, rendered twice from the same content: plain text, and HTML in the
