@@ -115,7 +115,7 @@ beforeAll(async () => {
     jobs: 'orders.paid-subscriptions',
     leads: contact.lead.id,
     products: 'TL-MAPPER',
-    instructors: 'elena-marsh',
+    instructors: 'priya-raman',
     sessions: 'ses_fhir101_1',
     faq: 'pricing',
   });

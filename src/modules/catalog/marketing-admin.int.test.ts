@@ -169,7 +169,7 @@ describe('staff edits', () => {
       timeZone: 'Europe/Paris',
       location: 'Online, live video',
       capacity: 12,
-      instructorKey: 'samuel-okafor',
+      instructorKey: 'tomas-lindqvist',
     });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id;
@@ -182,7 +182,7 @@ describe('staff edits', () => {
     expect(full.statusCode, full.body).toBe(200);
     html = (await page('/products/advanced-fhir-implementation')).body;
     expect(html).toMatch(
-      /Jun 15[^<]*<span[^>]*>[^<]*<\/span><\/th><td>[^<]*<span[^>]*>[^<]*<\/span><\/td><td>Samuel Okafor<\/td><td>Full<\/td>/,
+      /Jun 15[^<]*<span[^>]*>[^<]*<\/span><\/th><td>[^<]*<span[^>]*>[^<]*<\/span><\/td><td>Tomas Lindqvist<\/td><td>Full<\/td>/,
     );
 
     const cancelled = await admin('PATCH', `/api/v1/admin/catalog/sessions/${id}`, { status: 'cancelled' });

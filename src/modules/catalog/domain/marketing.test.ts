@@ -57,7 +57,7 @@ describe('live sessions', () => {
 
   it('says what is wrong with a session', () => {
     const live = new Set(['TR-FHIR101-LV-S']);
-    const instructors = new Set(['elena-marsh']);
+    const instructors = new Set(['priya-raman']);
     expect(sessionProblems(session(), live, instructors)).toEqual([]);
     const paths = (s: CourseSessionDef) => sessionProblems(s, live, instructors).map((p) => p.path);
     expect(paths(session({ sku: 'TR-FHIR101-SP-P' }))).toEqual(['/sku']);

@@ -195,24 +195,31 @@ export const COURSE_MODULES: CourseModuleDef[] = [
   ]),
 ];
 
+/** The team who teach (the same people as content/authors/, where their longer bios are). */
 export const INSTRUCTORS: InstructorDef[] = [
-  {
-    key: 'elena-marsh',
-    name: 'Elena Marsh',
-    role: 'Principal FHIR architect',
-    bio: 'Elena has built FHIR interfaces for hospital networks and payers since the first draft standards, from EHR facades to national Bulk Data pipelines. She leads FHIR IQ’s architecture practice and teaches FHIR Fundamentals and Advanced FHIR Implementation.',
-  },
-  {
-    key: 'samuel-okafor',
-    name: 'Samuel Okafor',
-    role: 'Interoperability lead',
-    bio: 'Samuel has taken EHR and health-tech products through ONC certification and spends his days inside US Core, Inferno and the HL7 validator. He teaches the US Core Implementation Guide course.',
-  },
   {
     key: 'priya-raman',
     name: 'Priya Raman',
-    role: 'Clinical informaticist',
-    bio: 'Priya is a registered nurse with a master’s degree in health informatics. She turns clinical workflows into terminology and profiles, and co-teaches the terminology and US Core modules.',
+    role: 'Head of training',
+    bio: 'Priya runs FHIR IQ’s training programme and teaches FHIR Fundamentals and the US Core Implementation Guide. Before FHIR IQ she was a clinical informaticist at a multi-hospital system, translating between clinicians, analysts and interface engineers through two EHR migrations and an ONC certification project.',
+  },
+  {
+    key: 'daniel-reyes',
+    name: 'Daniel Reyes',
+    role: 'Founder and principal FHIR architect',
+    bio: 'Daniel has spent fifteen years building interfaces between hospital systems, from HL7 v2 feeds to the FHIR APIs certified EHRs must offer. He has designed US Core servers for two health systems and leads Advanced FHIR Implementation.',
+  },
+  {
+    key: 'grace-adeyemi',
+    name: 'Grace Adeyemi',
+    role: 'Data quality lead',
+    bio: 'Grace leads the quality checks behind Data Quality Assessments. A former laboratory information systems analyst, she teaches the terminology and profile modules, and why data that validates can still be wrong.',
+  },
+  {
+    key: 'tomas-lindqvist',
+    name: 'Tomas Lindqvist',
+    role: 'Lead data engineer',
+    bio: 'Tomas builds population-health pipelines on Bulk Data and SQL on FHIR, and teaches the bulk data and analytics days of Advanced FHIR Implementation.',
   },
 ];
 
@@ -264,12 +271,12 @@ export function seedSessions(now: Date): CourseSessionDef[] {
   const us: [string, string] = ['10:00', '17:00'];
   const eu: [string, string] = ['09:00', '16:00'];
   return [
-    session('ses_fhir101_1', 'TR-FHIR101-LV-S', 4, 3, 'America/New_York', us, 11, 'elena-marsh'),
-    session('ses_fhir101_2', 'TR-FHIR101-LV-S', 9, 3, 'Europe/London', eu, 4, 'priya-raman'),
-    session('ses_fhir101_3', 'TR-FHIR101-LV-S', 14, 3, 'America/Chicago', us, 0, 'elena-marsh'),
-    session('ses_uscore_1', 'TR-USCORE-LV-S', 6, 2, 'America/New_York', us, 7, 'samuel-okafor'),
-    session('ses_uscore_2', 'TR-USCORE-LV-S', 16, 2, 'America/Los_Angeles', us, 0, 'samuel-okafor'),
-    session('ses_advanced_1', 'TR-ADVANCED-LV-S', 8, 3, 'America/New_York', us, 9, 'elena-marsh'),
-    session('ses_advanced_2', 'TR-ADVANCED-LV-S', 18, 3, 'Europe/Berlin', eu, 2, 'elena-marsh'),
+    session('ses_fhir101_1', 'TR-FHIR101-LV-S', 4, 3, 'America/New_York', us, 11, 'priya-raman'),
+    session('ses_fhir101_2', 'TR-FHIR101-LV-S', 9, 3, 'Europe/London', eu, 4, 'grace-adeyemi'),
+    session('ses_fhir101_3', 'TR-FHIR101-LV-S', 14, 3, 'America/Chicago', us, 0, 'priya-raman'),
+    session('ses_uscore_1', 'TR-USCORE-LV-S', 6, 2, 'America/New_York', us, 7, 'priya-raman'),
+    session('ses_uscore_2', 'TR-USCORE-LV-S', 16, 2, 'America/Los_Angeles', us, 0, 'grace-adeyemi'),
+    session('ses_advanced_1', 'TR-ADVANCED-LV-S', 8, 3, 'America/New_York', us, 9, 'daniel-reyes'),
+    session('ses_advanced_2', 'TR-ADVANCED-LV-S', 18, 3, 'Europe/Berlin', eu, 2, 'tomas-lindqvist'),
   ];
 }

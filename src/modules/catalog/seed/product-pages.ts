@@ -203,7 +203,7 @@ export const PRODUCT_PAGES: ProductPageDef[] = [
     audience: 'Developers, analysts, product managers and clinical informaticists starting with FHIR.',
     prerequisites:
       'Comfort with JSON and the idea of an HTTP API. No programming language is required; the labs use a browser and curl.',
-    instructorKey: 'elena-marsh',
+    instructorKey: 'priya-raman',
   }),
   page({
     productKey: 'TR-USCORE',
@@ -215,7 +215,7 @@ export const PRODUCT_PAGES: ProductPageDef[] = [
     audience:
       'Implementers at EHR vendors, health systems and health-tech companies preparing for ONC certification or payer and provider exchange.',
     prerequisites: 'FHIR Fundamentals, or working knowledge of FHIR resources, REST and profiles.',
-    instructorKey: 'samuel-okafor',
+    instructorKey: 'priya-raman',
   }),
   page({
     productKey: 'TR-ADVANCED',
@@ -227,7 +227,7 @@ export const PRODUCT_PAGES: ProductPageDef[] = [
     audience: 'Architects, senior engineers and technical leads responsible for a FHIR platform.',
     prerequisites:
       'Experience building on FHIR R4 (resources, search, profiles) and with at least one production integration.',
-    instructorKey: 'elena-marsh',
+    instructorKey: 'daniel-reyes',
   }),
   page({
     productKey: 'TR-CUSTOM',
