@@ -13,7 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import lighthouse from 'lighthouse';
+import lighthouse, { type Result } from 'lighthouse';
 
 const root = path.resolve(import.meta.dirname, '..');
 const strict = process.env.PERF_STRICT === '1';
@@ -180,15 +180,22 @@ async function audit(site: string, chromePort: number, label: string, pagePath: 
 async function auditOnce(site: string, chromePort: number, label: string, pagePath: string): Promise<Row> {
   const row: Row = { label, path: pagePath, failures: [], runs: 1 };
   const url = new URL(pagePath, site).href;
-  const result = await lighthouse(url, {
-    port: chromePort,
-    output: 'json',
-    logLevel: 'error',
-    onlyCategories: [...CATEGORIES],
-  });
-  if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
-  const { lhr } = result;
-  if (lhr.runtimeError) throw new Error(`Lighthouse failed on ${url}: ${lhr.runtimeError.message}`);
+  // Lighthouse sometimes loses the trace of a page load (NO_NAVSTART, NO_FCP…) and asks to be
+  // run again: up to three attempts before the page counts as broken.
+  let lhr: Result;
+  for (let attempt = 1; ; attempt++) {
+    const result = await lighthouse(url, {
+      port: chromePort,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: [...CATEGORIES],
+    });
+    if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
+    lhr = result.lhr;
+    if (!lhr.runtimeError) break;
+    if (attempt === 3) throw new Error(`Lighthouse failed on ${url}: ${lhr.runtimeError.message}`);
+    process.stderr.write(`  Lighthouse: ${lhr.runtimeError.code} on ${pagePath}, running it again\n`);
+  }
   row.scores = Object.fromEntries(
     CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]),
   ) as Row['scores'];
