@@ -158,7 +158,9 @@ describe('Layout', () => {
 
   it('loads islands only as external modules from /assets', () => {
     const html = page({ islands: ['password-toggle.js'] });
-    expect(html).toContain(`<script type="module" src="${assetUrl('password-toggle.js')}"></script>`);
+    expect(html).toContain(
+      `<script type="module" src="${assetUrl('password-toggle.js')}" fetchpriority="low"></script>`,
+    );
     expectCspSafe(html);
   });
 });

@@ -51,6 +51,9 @@ export interface OpenGraph {
   image?: { url: string; width: number; height: number; alt: string };
 }
 
+// preact's typings (10.29) know fetchpriority on images and links, not yet on scripts.
+const LOW_PRIORITY: Record<string, string> = { fetchpriority: 'low' };
+
 /** The props every full page passes through to the layout. */
 export type PageChrome = Pick<LayoutProps, 'user' | 'csrfToken' | 'flash' | 'siteUrl'>;
 
@@ -228,8 +231,10 @@ export function Layout(props: LayoutProps) {
           crossOrigin="anonymous"
         />
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
+        {/* Islands only enhance a page that already works: they load at low priority, after
+            what the first paint needs (a module script is deferred anyway). */}
         {islands.map((name) => (
-          <script type="module" src={assetUrl(name)} key={name} />
+          <script type="module" src={assetUrl(name)} {...LOW_PRIORITY} key={name} />
         ))}
         {(props.jsonLd ?? []).map((data, i) => (
           <script

@@ -161,7 +161,9 @@ describe('/pricing', () => {
         /<script(?![^>]*type="application\/ld\+json")[^>]*>/g,
       ) ?? [];
     expect(scripts).toEqual([
-      expect.stringMatching(/^<script type="module" src="\/assets\/seat-total\.[0-9a-f]{8}\.js">$/),
+      expect.stringMatching(
+        /^<script type="module" src="\/assets\/seat-total\.[0-9a-f]{8}\.js" fetchpriority="low">$/,
+      ),
     ]);
   });
 });
