@@ -295,6 +295,10 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   try {
     process.stdout.write(`Server ${server.url}, Lighthouse mobile preset, Chromium on port ${chrome.port}\n`);
+    // The first Lighthouse run in a new browser pays the browser's own start-up (compiling,
+    // caches, the renderer process): one run of the home page, not counted.
+    process.stdout.write('  warm-up run (not counted) …\n');
+    await auditOnce(server.url, chrome.port, 'warm-up', '/');
     for (const [label, spec] of PAGES) {
       const pagePath = await resolvePath(server.url, spec);
       const status = pagePath ? (await fetch(new URL(pagePath, server.url))).status : 404;
