@@ -70,6 +70,7 @@ const signedInPages = [
   '/admin/jobs',
   '/admin/audit',
   '/admin/quotes',
+  '/admin/leads',
   // The checker's report and each product's delivery type (a form per tool).
   '/admin/catalog',
   '/admin/tax-rates',

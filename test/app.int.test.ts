@@ -102,7 +102,8 @@ describe('the assembled app', () => {
     const br = await t.http.inject({ method: 'GET', url: css!, headers: { 'accept-encoding': 'br' } });
     expect(br.headers['content-encoding']).toBe('br');
     expect(brotliDecompressSync(br.rawPayload).toString()).toBe(asset.body);
-    expect(home.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    // Only external scripts; JSON-LD blocks are data the browser never runs.
+    expect(home.body).not.toMatch(/<script(?![^>]*\bsrc=)(?![^>]*type="application\/ld\+json")[^>]*>/);
   });
 
   it('writes the request id into every log line of a request, and never the query string', async () => {

@@ -122,6 +122,18 @@ beforeAll(async () => {
     body: { kind: 'page', slug: 'matrix-page', title: 'Matrix page', frontMatter: {} },
   });
   expect(page.statusCode, page.body).toBe(201);
+  // A contact request (the form stamp must be a few seconds old).
+  const stamp = t.app.modules.leads.service.stamp();
+  t.clock!.advance(5_000);
+  const contact = await t.app.modules.leads.service.submit({
+    stamp,
+    name: 'Alice',
+    email: 'alice@hospital.org',
+    organization: '',
+    topic: 'training',
+    message: 'A workshop, please.',
+  });
+  if (!contact.stored) throw new Error('the contact request was not stored');
   Object.assign(ids, {
     attachments: attached.json().messages.at(-1).attachments[0].id,
     licenses: license.id,
@@ -150,6 +162,11 @@ beforeAll(async () => {
     jobs: 'orders.paid-subscriptions',
     content: page.json().id,
     revisions: '1',
+    leads: contact.lead.id,
+    products: 'TL-MAPPER',
+    instructors: 'priya-raman',
+    sessions: 'ses_fhir101_1',
+    faq: 'pricing',
   });
   for (const who of WHO) {
     if (who !== 'anonymous') {

@@ -1,4 +1,5 @@
-import type { AppModule, PlatformContext } from '../platform/context.ts';
+import type { AppModule, PlatformContext, SitemapEntry } from '../platform/context.ts';
+import { contentImageUrl } from '../web/index.ts';
 import { type AccountsModule, createAccountsModule } from './accounts/index.ts';
 import { createAdminModule } from './admin/index.ts';
 import { type AuditModule, createAuditModule } from './audit/index.ts';
@@ -8,6 +9,7 @@ import { type ContentModule, createContentModule } from './content/index.ts';
 import { createDownloadsModule, type DownloadsModule } from './downloads/index.ts';
 import { createFulfillmentModule, type FulfillmentModule } from './fulfillment/index.ts';
 import { createInvoicesModule, type InvoicesModule } from './invoices/index.ts';
+import { createLeadsModule, type LeadsModule } from './leads/index.ts';
 import { createLicensingModule, type LicensingModule } from './licensing/index.ts';
 import { createOnboardingModule, type OnboardingModule } from './onboarding/index.ts';
 import { createOrdersModule, type OrdersModule } from './orders/index.ts';
@@ -39,6 +41,7 @@ export interface Modules {
   support: SupportModule;
   downloads: DownloadsModule;
   content: ContentModule;
+  leads: LeadsModule;
   /** Every module in dependency order (routes and seeders are registered in this order). */
   all: AppModule[];
 }
@@ -61,8 +64,15 @@ export function createModules(ctx: PlatformContext): Modules {
       status: (id, country) => taxModule().taxNumberStatus(id, country),
     },
   });
-  const catalog = createCatalogModule(ctx, { accounts, audit });
-  const site = createSiteModule(ctx, { accounts });
+  // Product pages show screenshots from content/images/ (served as web assets for now).
+  const catalog = createCatalogModule(ctx, { accounts, audit, imageUrl: contentImageUrl });
+  // /sitemap.xml lists what every module says it publishes (read at request time, so new pages appear).
+  let all: AppModule[] = [];
+  const sitemap = async (): Promise<SitemapEntry[]> =>
+    (await Promise.all(all.map((m) => m.sitemapEntries?.() ?? Promise.resolve([])))).flat();
+  const site = createSiteModule(ctx, { accounts, catalog, sitemap });
+  // The contact form: leads for staff, mailed both ways.
+  const leads = createLeadsModule(ctx, { accounts, audit });
   // Quotes price SKUs from the catalog (catalog.service.price fits the tax module's PriceSource);
   // staff edit rates through accounts' guards, audited.
   // TAX_CALCULATOR=stripe: Stripe Tax computes the amounts (the rules stay ours).
@@ -138,6 +148,27 @@ export function createModules(ctx: PlatformContext): Modules {
   const invoices = createInvoicesModule(ctx, { accounts, audit, orders, payments });
   // Blog, podcast, case studies, docs and site pages: files seed it, staff edit it; case studies link catalog products.
   const content = createContentModule(ctx, { accounts, audit, catalog });
+  all = [
+    audit,
+    accounts,
+    catalog,
+    tax,
+    orders,
+    payments,
+    checkout,
+    subscriptions,
+    licensing,
+    fulfillment,
+    onboarding,
+    invoices,
+    support,
+    downloads,
+    content,
+    leads,
+    site,
+    portal,
+    admin,
+  ];
   return {
     accounts,
     audit,
@@ -154,25 +185,7 @@ export function createModules(ctx: PlatformContext): Modules {
     support,
     downloads,
     content,
-    all: [
-      audit,
-      accounts,
-      catalog,
-      tax,
-      orders,
-      payments,
-      checkout,
-      subscriptions,
-      licensing,
-      fulfillment,
-      onboarding,
-      invoices,
-      support,
-      downloads,
-      content,
-      site,
-      portal,
-      admin,
-    ],
+    leads,
+    all,
   };
 }

@@ -144,6 +144,30 @@ export const ERROR_CATALOG = {
     description:
       'Quote requests move new → contacted → won or lost (new may go straight to won or lost; won and lost are final). The request is already in the asked status, in a final one, or changed meanwhile. The message names both statuses.',
   },
+  CONTACT_FORM_INVALID: {
+    status: 400,
+    message: 'This form has expired. Please send it again.',
+    description:
+      'A contact form post without a valid form stamp: the signed timestamp the page puts in the form is missing, altered, or more than a day old. The page is shown again with a fresh stamp and the values entered. Nothing was stored or sent.',
+  },
+  CONTACT_TOO_FAST: {
+    status: 400,
+    message: 'That was quicker than anyone can type. Please check your message and send it again.',
+    description:
+      'A contact form sent less than 3 seconds after the page was rendered: what scripts do, not people. The page is shown again with the values entered. Nothing was stored or sent.',
+  },
+  CONTACT_RATE_LIMITED: {
+    status: 429,
+    message: 'We already have several messages from this address. We will answer them soon.',
+    description:
+      'More than 3 contact messages from one email address within an hour (the per-address limit, besides the per-client-address `RATE_LIMITED`). `Retry-After` says when another is accepted. Nothing was stored or sent.',
+  },
+  LEAD_STATUS_CONFLICT: {
+    status: 409,
+    message: 'The contact request cannot move to that status from its current one.',
+    description:
+      'Contact requests move new → contacted → closed (new may be closed at once; closed is final). The request is already in the asked status, closed, or changed meanwhile.',
+  },
   SKU_NOT_BUYABLE: {
     status: 400,
     message: 'This item cannot be bought online: ask us for a quote.',

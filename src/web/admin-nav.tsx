@@ -17,6 +17,7 @@ export const ADMIN_SECTIONS: ReadonlyArray<readonly [href: string, label: string
   ['/admin/support', 'Support'],
   ['/admin/releases', 'Releases'],
   ['/admin/quotes', 'Quotes'],
+  ['/admin/leads', 'Contact requests'],
   ['/admin/tax-rates', 'Tax rates'],
   ['/admin/outbox', 'Outbox'],
   ['/admin/jobs', 'Jobs'],

@@ -94,7 +94,7 @@ describe('buildAssetManifest', () => {
     const css = manifest.byName.get('site.css')?.body.toString('utf8') ?? '';
     expect(css).toContain(manifest.url('inter-var.woff2'));
     expect(css).toContain(manifest.url('jetbrains-mono-500.woff2'));
-    expect(css).toContain('font-display:swap');
+    expect(css).toContain('font-display:optional');
     expect(css).toMatch(/Inter Fallback/);
     expect(css).not.toMatch(/https?:\/\//);
     expect(css).not.toMatch(/url\(\s*["']?data:/);

@@ -84,7 +84,8 @@ function compress(hash: string, body: Buffer): { gzip: Buffer; br: Buffer } {
 export function fingerprint(source: AssetSource): Asset {
   const body = typeof source.body === 'string' ? Buffer.from(source.body, 'utf8') : source.body;
   const ext = extname(source.name);
-  const stem = source.name.slice(0, source.name.length - ext.length);
+  // A logical name may be a path (`images/tools/x.png`); the served file name is flat.
+  const stem = basename(source.name.slice(0, source.name.length - ext.length));
   const hash = sha256(body);
   const file = `${stem}.${hash.slice(0, 8)}${ext}`;
   let gzip: Buffer | undefined;
@@ -191,14 +192,33 @@ const STYLESHEETS = [
   'catalog.css',
   'commerce.css',
   'content.css',
+  'marketing.css',
 ];
 
 export interface BuildAssetOptions {
-  /** Folder holding styles/, favicon.svg and islands/; defaults to this module's folder. */
+  /** Folder holding styles/, favicon.svg, social-card.png and islands/; defaults to this module's folder. */
   webDir?: string;
+  /** The repository's content/ folder (its images/tools/ are served as assets); defaults to ../../content. */
+  contentDir?: string;
 }
 
 const DEFAULT_WEB_DIR = dirname(fileURLToPath(import.meta.url));
+const DEFAULT_CONTENT_DIR = join(DEFAULT_WEB_DIR, '..', '..', 'content');
+
+/**
+ * Images of content/ the site's own pages show: the tools' screenshots
+ * (scripts/tool-screenshots.ts), named by their path under content/ (`images/tools/x.png`).
+ * Until the content module's image pipeline (AVIF/WebP, srcset) serves them, they are
+ * fingerprinted assets like the rest.
+ */
+function contentImages(contentDir: string): AssetSource[] {
+  const dir = join(contentDir, 'images', 'tools');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.png$/.test(f))
+    .sort()
+    .map((f) => ({ name: `images/tools/${f}`, body: readFileSync(join(dir, f)) }));
+}
 
 /** Reads, bundles and fingerprints every asset. Synchronous: it runs once, before the server listens. */
 export function buildAssetManifest(options: BuildAssetOptions = {}): AssetManifest {
@@ -213,9 +233,14 @@ export function buildAssetManifest(options: BuildAssetOptions = {}): AssetManife
   const handWritten = STYLESHEETS.map((f) => readFileSync(join(webDir, 'styles', f), 'utf8')).join('\n');
   const css = minifyCss(`${tokensCss()}${fontFaceCss(fontUrl)}${handWritten}`);
   const islands = buildIslands(join(webDir, 'islands'));
+  const socialCard = join(webDir, 'social-card.png');
   const assets = [
     fingerprint({ name: 'site.css', body: css }),
     fingerprint({ name: 'favicon.svg', body: readFileSync(join(webDir, 'favicon.svg')) }),
+    ...(existsSync(socialCard)
+      ? [fingerprint({ name: 'social-card.png', body: readFileSync(socialCard) })]
+      : []),
+    ...contentImages(options.contentDir ?? DEFAULT_CONTENT_DIR).map(fingerprint),
     ...fonts,
     ...islands.map(fingerprint),
   ];
@@ -236,4 +261,9 @@ export function getAssetManifest(): AssetManifest {
 /** `/assets/site.1a2b3c4d.css` for `site.css`. */
 export function assetUrl(name: string): string {
   return getAssetManifest().url(name);
+}
+
+/** The URL of an image of content/ served as an asset (`images/tools/x.png`), or undefined. */
+export function contentImageUrl(src: string): string | undefined {
+  return getAssetManifest().byName.get(src)?.url;
 }

@@ -37,9 +37,16 @@ const LATIN_RANGE =
   'U+2000-206F, U+20AC, U+2122, U+2191, U+2193, U+2212, U+2215, U+FEFF, U+FFFD';
 
 /**
- * `@font-face` rules, including metric-matched fallback faces: while the web
- * font loads, Arial / Courier New are scaled and given Inter's / JetBrains
- * Mono's vertical metrics, so the swap moves no text (no layout shift).
+ * `@font-face` rules, including metric-matched fallback faces: Arial / Courier
+ * New scaled and given Inter's / JetBrains Mono's vertical metrics, so text set
+ * in the fallback takes the same room as in the web font.
+ *
+ * `font-display: optional`: the preloaded Inter is almost always there for the
+ * first layout; when it is not (a first visit on a slow phone), the page keeps
+ * the metric-matched fallback instead of swapping later. A swap re-lays out the
+ * whole page after the first paint: a long main-thread task on a phone, counted
+ * in Total Blocking Time, and a possible shift. The next page gets the font
+ * from the cache.
  *
  * The overrides were computed from the shipped woff2 files and Arial's metrics
  * (Liberation Sans, which is metric-identical): size-adjust is the ratio of
@@ -57,7 +64,7 @@ export function fontFaceCss(urlOf: (name: string) => string): string {
   font-family: '${family}';
   font-style: normal;
   font-weight: ${weight};
-  font-display: swap;
+  font-display: optional;
   src: url('${urlOf(file)}') format('${format}');
   unicode-range: ${LATIN_RANGE};
 }

@@ -13,6 +13,7 @@ export {
   assetUrl,
   type BuildAssetOptions,
   buildAssetManifest,
+  contentImageUrl,
   createAssetManifest,
   fingerprint,
   getAssetManifest,
@@ -52,6 +53,13 @@ export {
   steps,
 } from './mail-layout.ts';
 export { ErrorPage, type ErrorPageProps, renderErrorPage } from './pages/error-page.tsx';
-export { HomePage } from './pages/home-page.tsx';
-export { renderPage, sendPage } from './render.ts';
+export { HomePage, type HomePageProps, type HomeTool, type Testimonial } from './pages/home-page.tsx';
+export {
+  codingSuffix,
+  PERSONAL_PAGE_CACHE,
+  PUBLIC_PAGE_CACHE,
+  renderPage,
+  sendPage,
+  sendPublicPage,
+} from './render.ts';
 export { tokens } from './tokens.ts';

@@ -68,8 +68,13 @@ describe('Layout', () => {
     expect(html).toContain(
       '<link rel="alternate" type="application/rss+xml" title="FHIR IQ blog" href="/blog/feed.xml"/>',
     );
-    // Without an image the card is a summary.
-    expect(page()).toContain('<meta name="twitter:card" content="summary"/>');
+    // Without an image of its own a page shows the site's card (src/web/social-card.png).
+    const plain = page({ siteUrl: 'https://fhiriq.example' });
+    expect(plain).toContain('<meta name="twitter:card" content="summary_large_image"/>');
+    expect(plain).toMatch(
+      /<meta property="og:image" content="https:\/\/fhiriq\.example\/assets\/social-card\.[0-9a-f]{8}\.png"\/>/,
+    );
+    expect(plain).toContain('<meta property="og:image:width" content="1200"/>');
   });
 
   it('embeds JSON-LD as inert data that cannot close its script element', () => {
@@ -153,7 +158,9 @@ describe('Layout', () => {
 
   it('loads islands only as external modules from /assets', () => {
     const html = page({ islands: ['password-toggle.js'] });
-    expect(html).toContain(`<script type="module" src="${assetUrl('password-toggle.js')}"></script>`);
+    expect(html).toContain(
+      `<script type="module" src="${assetUrl('password-toggle.js')}" fetchpriority="low"></script>`,
+    );
     expectCspSafe(html);
   });
 });
@@ -195,17 +202,28 @@ describe('FormField', () => {
 });
 
 describe('pages', () => {
-  it('renders the home page with the four tools and calls to action', () => {
-    const html = renderPage(<HomePage user={null} />);
-    for (const tool of [
-      'FHIR Mapper',
-      'Data Quality Scanner',
-      'SQL-on-FHIR Analytics',
-      'SMART App Builder',
-    ]) {
-      expect(html).toContain(tool);
+  it('renders the home page with the tools it is given, testimonials and calls to action', () => {
+    const tools = ['Mapper to FHIR', 'FHIR Analytics'].map((name, i) => ({
+      slug: `tool-${i}`,
+      name,
+      summary: `What ${name} does.`,
+      points: ['One point'],
+      from: i === 0 ? 'From $29 per month' : null,
+    }));
+    const testimonials = [{ quote: 'It works.', attribution: 'CTO, a health-tech company' }];
+    const html = renderPage(<HomePage user={null} tools={tools} testimonials={testimonials} />);
+    expect(html).toContain('Two tools for every step of a FHIR project');
+    for (const tool of tools) {
+      expect(html).toContain(tool.name);
+      expect(html).toContain(`href="/products/${tool.slug}"`);
     }
+    expect(html).toContain('From $29 per month');
+    expect(html).toContain('<figcaption>CTO, a health-tech company</figcaption>');
     expect(html).toContain('href="/pricing"');
+    expect(html).toContain('href="/contact"');
+    expect(html).toContain('href="/training"');
+    expect(html).toContain('href="/consulting"');
+    expect(html).toContain('href="/blog"');
     expect(html).toContain('<a href="/" aria-current="page">Home</a>');
     expect(html.match(/<h1[\s>]/g)).toHaveLength(1);
     expectCspSafe(html);

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { AccountSectionNav, accountSectionOf } from './account-nav.tsx';
-import { assetUrl } from './assets.ts';
+import { assetUrl, getAssetManifest } from './assets.ts';
 import { Alert, CsrfInput } from './components.tsx';
 import { PRELOADED_FONT } from './fonts.ts';
 import { tokens } from './tokens.ts';
@@ -50,6 +50,9 @@ export interface OpenGraph {
   /** Absolute or site-relative URL of an image at least 1200×630 (made absolute with `siteUrl`). */
   image?: { url: string; width: number; height: number; alt: string };
 }
+
+// preact's typings (10.29) know fetchpriority on images and links, not yet on scripts.
+const LOW_PRIORITY: Record<string, string> = { fetchpriority: 'low' };
 
 /** The props every full page passes through to the layout. */
 export type PageChrome = Pick<LayoutProps, 'user' | 'csrfToken' | 'flash' | 'siteUrl'>;
@@ -144,6 +147,19 @@ export function jsonForScript(value: unknown): string {
   );
 }
 
+/** The site's card (src/web/social-card.png, made by scripts/social-card.ts) for pages without their own image. */
+function defaultImage(): OpenGraph['image'] {
+  const card = getAssetManifest().byName.get('social-card.png');
+  return (
+    card && {
+      url: card.url,
+      width: 1200,
+      height: 630,
+      alt: 'FHIR IQ: FHIR R4 tools, training and consulting',
+    }
+  );
+}
+
 function SocialMeta(props: {
   title: string;
   description: string;
@@ -152,9 +168,10 @@ function SocialMeta(props: {
   siteUrl?: string;
 }) {
   const { og } = props;
-  const image = og.image && {
-    ...og.image,
-    url: props.siteUrl ? new URL(og.image.url, props.siteUrl).href : og.image.url,
+  const given = og.image ?? defaultImage();
+  const image = given && {
+    ...given,
+    url: props.siteUrl ? new URL(given.url, props.siteUrl).href : given.url,
   };
   return (
     <>
@@ -205,6 +222,9 @@ export function Layout(props: LayoutProps) {
         {(props.feeds ?? []).map((f) => (
           <link rel="alternate" type={f.type} title={f.title} href={f.href} key={f.href} />
         ))}
+        {/* The stylesheet first: it blocks the first paint, so it takes the connection the
+            document leaves idle; the font's preload follows on a second one. */}
+        <link rel="stylesheet" href={assetUrl('site.css')} />
         <link
           rel="preload"
           href={assetUrl(PRELOADED_FONT)}
@@ -212,10 +232,11 @@ export function Layout(props: LayoutProps) {
           type="font/woff2"
           crossOrigin="anonymous"
         />
-        <link rel="stylesheet" href={assetUrl('site.css')} />
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
+        {/* Islands only enhance a page that already works: they load at low priority, after
+            what the first paint needs (a module script is deferred anyway). */}
         {islands.map((name) => (
-          <script type="module" src={assetUrl(name)} key={name} />
+          <script type="module" src={assetUrl(name)} {...LOW_PRIORITY} key={name} />
         ))}
         {(props.jsonLd ?? []).map((data, i) => (
           <script

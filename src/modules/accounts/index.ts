@@ -84,6 +84,13 @@ export interface AccountsModule extends AppModule {
   /** The layout props of a page: the signed-in user and a CSRF token for its forms. */
   pageChrome(request: FastifyRequest, reply: FastifyReply): PageChrome;
   /**
+   * The layout props of a public page (web/render.ts sendPublicPage). A signed-in visitor gets
+   * pageChrome (the header's sign-out form needs a token); an anonymous one gets a CSRF token,
+   * and its cookie, only when the page has a form (`forms`), so a form-less page sets no
+   * cookie and stays the same for every anonymous visitor, cacheable by anyone.
+   */
+  publicPageChrome(request: FastifyRequest, reply: FastifyReply, options?: { forms?: boolean }): PageChrome;
+  /**
    * Guest checkout: the id of the account with this email, created (unverified, no password) if
    * there is none, in the caller's transaction. The caller cannot tell which happened.
    */
@@ -165,6 +172,10 @@ export function createAccountsModule(ctx: PlatformContext, deps: AccountsDeps): 
     requirePermission: guards.requirePermission,
     requireStaff: guards.requireStaff,
     pageChrome: (request, reply) => pageChrome(request, reply, ctx.config.publicUrl),
+    publicPageChrome: (request, reply, options) =>
+      request.actor || options?.forms
+        ? pageChrome(request, reply, ctx.config.publicUrl)
+        : { user: null, siteUrl: ctx.config.publicUrl },
     routeGuards: () => routeGuards,
     directory: new Directory(() => db.kysely),
     findOrInviteCustomer: (email, name, trx) => identity.findOrInviteCustomer(email, name, trx),

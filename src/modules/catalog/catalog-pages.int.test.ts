@@ -150,14 +150,20 @@ describe('/pricing', () => {
     expect(p.body).toContain('$250.00'); // consulting: price per hour of the 10-hour block
   });
 
-  it('needs no script', async () => {
+  it('needs no script (JSON-LD data blocks are data, never run)', async () => {
+    const code = /<script(?![^>]*type="application\/ld\+json")[^>]*>/;
     for (const url of ['/pricing', '/tools', '/products/consulting-blocks']) {
-      expect((await page(url)).body).not.toContain('<script');
+      expect((await page(url)).body).not.toMatch(code);
     }
     // A per-seat product page renders its total itself; its one island only updates it as the buyer types.
-    const scripts = (await page('/products/mapper-to-fhir')).body.match(/<script[^>]*>/g) ?? [];
+    const scripts =
+      (await page('/products/mapper-to-fhir')).body.match(
+        /<script(?![^>]*type="application\/ld\+json")[^>]*>/g,
+      ) ?? [];
     expect(scripts).toEqual([
-      expect.stringMatching(/^<script type="module" src="\/assets\/seat-total\.[0-9a-f]{8}\.js">$/),
+      expect.stringMatching(
+        /^<script type="module" src="\/assets\/seat-total\.[0-9a-f]{8}\.js" fetchpriority="low">$/,
+      ),
     ]);
   });
 });

@@ -1,18 +1,23 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { VNode } from 'preact';
 import Type from 'typebox';
+import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { sendPage } from '../../web/index.ts';
+import { sendPage, sendPublicPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
 import { staffOf } from './catalog.http.ts';
 import type { CatalogService } from './catalog.service.ts';
 import { type CatalogView, fromPrice } from './domain/catalog-view.ts';
+import { isoDate } from './domain/marketing.ts';
 import { PRODUCT_TYPES, type ProductType } from './domain/types.ts';
+import type { MarketingService } from './marketing.service.ts';
 import type { QuoteService } from './quotes.service.ts';
 import { CatalogIssuesPage, QuotesPage } from './views/admin-views.tsx';
+import { listingExtras } from './views/listing-extras.tsx';
 import { ListingPage, type ListingPageProps } from './views/listing-views.tsx';
 import { PricingPage } from './views/pricing-view.tsx';
+import { type ImageUrl, productMarketing } from './views/product-marketing.ts';
 import { ProductPage, type QuoteFormState } from './views/product-view.tsx';
 import { currencyOf, withQuery } from './views/shared.tsx';
 
@@ -58,23 +63,35 @@ export function registerCatalogPages(
     quotes: QuoteService;
     accounts: AccountsModule;
     quoteLimit: preHandlerAsyncHookHandler;
+    marketing: MarketingService;
+    clock: Clock;
+    siteUrl: string;
+    imageUrl: ImageUrl;
   },
 ): void {
-  const { catalog, quotes, accounts } = deps;
+  const { catalog, quotes, accounts, marketing } = deps;
   const chrome = (request: FastifyRequest, reply: FastifyReply) => accounts.pageChrome(request, reply);
+  // Public pages: a CSRF cookie and token only where a form needs them (sendPublicPage caches the rest).
+  const publicChrome = (request: FastifyRequest, reply: FastifyReply, forms = false) =>
+    accounts.publicPageChrome(request, reply, { forms });
 
   for (const [category, meta] of Object.entries(LISTINGS)) {
     app.get(
       meta.path,
       { schema: { ...hidden, querystring: pageQuery({ currency: short }) } },
       async (request, reply) => {
-        const view = await catalog.view();
+        const [view, data] = await Promise.all([catalog.view(), marketing.data()]);
         const currency = currencyOf(request.query.currency);
         const products = view.productsOf(category).map((product) => {
           const entries = view.skusOf(product.key);
           return { product, entries, from: fromPrice(entries, currency) };
         });
-        return html(reply, ListingPage({ ...chrome(request, reply), ...meta, currency, products }));
+        const extra = listingExtras(category, view, data, currency, isoDate(deps.clock.now()));
+        return sendPublicPage(
+          request,
+          reply,
+          ListingPage({ ...publicChrome(request, reply), ...meta, currency, products, ...extra }),
+        );
       },
     );
   }
@@ -83,18 +100,20 @@ export function registerCatalogPages(
     '/pricing',
     { schema: { ...hidden, querystring: pageQuery({ currency: short, billing: short }) } },
     async (request, reply) => {
-      const view = await catalog.view();
+      const [view, data] = await Promise.all([catalog.view(), marketing.data()]);
       const inCategory = (c: string) => view.entries.filter((e) => e.category === c);
-      return html(
+      return sendPublicPage(
+        request,
         reply,
         PricingPage({
-          ...chrome(request, reply),
+          ...publicChrome(request, reply),
           currency: currencyOf(request.query.currency),
           billing: request.query.billing === 'annual' ? 'annual' : 'monthly',
           tools: view.productsOf('TL').map((product) => ({ product, entries: view.skusOf(product.key) })),
           training: inCategory('TR'),
           consulting: inCategory('CS'),
           bundles: inCategory('BN'),
+          faq: data.faq.filter((f) => f.topic === 'pricing'),
         }),
       );
     },
@@ -115,7 +134,7 @@ export function registerCatalogPages(
     quote?: string;
   };
 
-  function productPage(
+  async function productPage(
     request: FastifyRequest,
     reply: FastifyReply,
     view: CatalogView,
@@ -135,10 +154,20 @@ export function registerCatalogPages(
       selected.interval === 'year'
         ? (entries.find((e) => e.edition?.code === selected.edition?.code && e.interval === 'month') ?? null)
         : null;
-    return html(
+    const about = productMarketing({
+      product,
+      entries,
+      data: await marketing.data(),
+      now: deps.clock.now(),
+      siteUrl: deps.siteUrl,
+      imageUrl: deps.imageUrl,
+    });
+    return sendPublicPage(
+      request,
       reply,
       ProductPage({
-        ...chrome(request, reply),
+        ...publicChrome(request, reply, true),
+        marketing: about,
         product,
         entries,
         selected,
@@ -151,7 +180,7 @@ export function registerCatalogPages(
         quoteSent: query.quote === 'sent',
         ...(quote ? { quote } : {}),
       }),
-      quote ? 400 : 200,
+      { status: quote ? 400 : 200 },
     );
   }
 

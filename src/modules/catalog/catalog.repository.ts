@@ -179,6 +179,12 @@ export async function catalogVersion(db: Db): Promise<number> {
   return row ? Number(row.version) : 0;
 }
 
+/** When the catalog last changed (any staff edit or seed bumps it), for the sitemap. */
+export async function catalogUpdatedAt(db: Db): Promise<Date | undefined> {
+  const row = await db.selectFrom('catalog_state').select('updated_at').executeTakeFirst();
+  return row ? new Date(row.updated_at) : undefined;
+}
+
 /** Serialises staff edits: each one checks the catalog as the previous one left it. */
 export async function lockCatalog(db: Db): Promise<void> {
   await sql`SELECT version FROM catalog_state FOR UPDATE`.execute(db);

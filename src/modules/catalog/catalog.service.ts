@@ -54,6 +54,11 @@ export class CatalogService {
     return repo.catalogVersion(this.db);
   }
 
+  /** When the catalog (prices, SKUs, product pages) last changed. */
+  async lastModified(): Promise<Date | undefined> {
+    return repo.catalogUpdatedAt(this.db);
+  }
+
   /** The current view, reloaded only when another edit (in any process) bumped the version. */
   async view(): Promise<CatalogView> {
     const version = await repo.catalogVersion(this.db);

@@ -9,7 +9,12 @@ import { CatalogService } from './catalog.service.ts';
 import type { CatalogTables } from './catalog.tables.ts';
 import { registerCatalogAdminRoutes } from './catalog-admin.routes.ts';
 import { createQuoteLimiter } from './limits.ts';
+import { marketingSeeder } from './marketing.seeder.ts';
+import { MarketingService } from './marketing.service.ts';
+import type { MarketingTables } from './marketing.tables.ts';
+import { registerMarketingAdminRoutes } from './marketing-admin.routes.ts';
 import { QuoteService } from './quotes.service.ts';
+import type { ImageUrl } from './views/product-marketing.ts';
 
 /**
  * The catalog: products, SKUs, prices per currency, bundles and quote
@@ -23,9 +28,10 @@ export { CatalogService } from './catalog.service.ts';
 export type { CatalogTables } from './catalog.tables.ts';
 export { type BundlePricing, bundlePricing } from './domain/bundle.ts';
 export type { CatalogEntry, FulfillmentView, Prices } from './domain/catalog-view.ts';
-export { CatalogView } from './domain/catalog-view.ts';
+export { CatalogView, fromPrice } from './domain/catalog-view.ts';
 export type { CatalogIssue, Severity } from './domain/checker.ts';
 export { checkCatalog } from './domain/checker.ts';
+export * from './domain/marketing.ts';
 export { type AnnualSaving, annualSaving } from './domain/pricing.ts';
 export {
   isSeatLicense,
@@ -36,19 +42,29 @@ export {
 } from './domain/seats.ts';
 export { parseSku, type SkuCodes, type SkuParseResult, type SkuParts } from './domain/sku.ts';
 export type * from './domain/types.ts';
+export { MarketingService } from './marketing.service.ts';
 export { QuoteService } from './quotes.service.ts';
+export type { ImageUrl } from './views/product-marketing.ts';
 
 export interface CatalogModule extends AppModule {
   name: 'catalog';
   service: CatalogService;
   quotes: QuoteService;
+  /** Product pages' copy, course outlines, instructors, live-workshop dates, FAQ. */
+  marketing: MarketingService;
 }
 
 export function createCatalogModule(
   ctx: PlatformContext,
-  deps: { accounts: AccountsModule; audit: AuditModule },
+  deps: {
+    accounts: AccountsModule;
+    audit: AuditModule;
+    /** Where an image of content/ is served (screenshots); none are shown without it. */
+    imageUrl?: ImageUrl;
+  },
 ): CatalogModule {
   const db = ctx.db.withTables<CatalogTables>();
+  const marketing = new MarketingService(ctx, db.withTables<MarketingTables>(), deps.audit);
   const service = new CatalogService(ctx, db, deps.audit);
   const quotes = new QuoteService(
     ctx,
@@ -59,14 +75,36 @@ export function createCatalogModule(
   );
   return {
     name: 'catalog',
-    seeders: [catalogSeeder(ctx.clock, ctx.log)],
+    seeders: [catalogSeeder(ctx.clock, ctx.log), marketingSeeder(ctx.clock)],
     service,
     quotes,
+    marketing,
     async registerRoutes(app: HttpServer) {
       const quoteLimit = createQuoteLimiter(app);
       registerCatalogRoutes(app, { catalog: service, quotes, quoteLimit });
       registerCatalogAdminRoutes(app, { catalog: service, quotes, accounts: deps.accounts });
-      registerCatalogPages(app, { catalog: service, quotes, accounts: deps.accounts, quoteLimit });
+      registerMarketingAdminRoutes(app, { marketing, accounts: deps.accounts });
+      registerCatalogPages(app, {
+        catalog: service,
+        quotes,
+        accounts: deps.accounts,
+        quoteLimit,
+        marketing,
+        clock: ctx.clock,
+        siteUrl: ctx.config.publicUrl,
+        imageUrl: deps.imageUrl ?? (() => undefined),
+      });
+    },
+    /** The listings, the pricing page and every product on sale (a product with no active SKU is not listed). */
+    async sitemapEntries() {
+      const view = await service.view();
+      const lastModified = await service.lastModified();
+      const at = lastModified ? { lastModified } : {};
+      const products = ['TL', 'TR', 'CS', 'BN'].flatMap((c) => view.productsOf(c));
+      return [
+        ...['/tools', '/training', '/consulting', '/pricing'].map((path) => ({ path, ...at })),
+        ...products.map((p) => ({ path: `/products/${p.slug}`, ...at })),
+      ];
     },
   };
 }

@@ -9,6 +9,9 @@ declare module 'fastify' {
   }
 }
 
+/** The signed cookie holding a visitor's CSRF secret (tokens in forms are checked against it). */
+export const CSRF_COOKIE = 'fhiriq_csrf';
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**

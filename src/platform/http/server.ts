@@ -22,7 +22,7 @@ import type { Config } from '../../config.ts';
 import type { Secrets } from '../crypto/secrets.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { installCsrfPolicy } from './csrf.ts';
+import { CSRF_COOKIE, installCsrfPolicy } from './csrf.ts';
 import { type HtmlErrorRenderer, installErrorHandling, sendError } from './error-mapper.ts';
 import type { Metrics } from './metrics.ts';
 import { compileSerializer } from './serializer.ts';
@@ -206,7 +206,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await app.register(formbody, { bodyLimit: config.bodyLimit });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: 'fhiriq_csrf',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
     getToken: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
@@ -216,6 +216,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
   });
   installCsrfPolicy(app, config);
+  // Registered after @fastify/cookie's onSend, so it sees the Set-Cookie header: an answer that
+  // sets a cookie (a CSRF secret, a session) belongs to one visitor, and a shared cache must
+  // never hand it to another, whatever Cache-Control the route chose.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const cacheControl = reply.getHeader('cache-control');
+    if (
+      typeof cacheControl === 'string' &&
+      /\bpublic\b/.test(cacheControl) &&
+      reply.hasHeader('set-cookie')
+    ) {
+      reply.header('cache-control', cacheControl.replace(/\bpublic\b/, 'private'));
+    }
+    return payload;
+  });
   // With several web processes the counters must be shared, or each process
   // would grant the full allowance: Redis when configured, memory otherwise.
   const redis = config.redisUrl

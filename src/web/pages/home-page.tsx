@@ -1,39 +1,30 @@
 import { Button, Card } from '../components.tsx';
 import { Layout, type PageChrome } from '../layout.tsx';
 
-interface Tool {
+/** A tool as the home page's feature grid shows it (from the catalog, src/modules/catalog). */
+export interface HomeTool {
   slug: string;
   name: string;
+  /** One line: what the tool does. */
   summary: string;
+  /** Two or three short points. */
   points: string[];
+  /** `From $29 per month`, or null when the tool has no public price. */
+  from: string | null;
 }
 
-const TOOLS: Tool[] = [
-  {
-    slug: 'fhir-mapper',
-    name: 'FHIR Mapper',
-    summary: 'Turn CSV extracts, HL7 v2 messages and vendor exports into valid FHIR R4 resources.',
-    points: ['Versioned, reviewable mappings', 'Validation against profiles as you map'],
-  },
-  {
-    slug: 'data-quality-scanner',
-    name: 'Data Quality Scanner',
-    summary: 'Find the problems in FHIR data before your partners do.',
-    points: ['Missing identifiers and broken references', 'Terminology and US Core profile checks'],
-  },
-  {
-    slug: 'sql-on-fhir-analytics',
-    name: 'SQL-on-FHIR Analytics',
-    summary: 'Flatten FHIR resources into tables with ViewDefinitions and query them with plain SQL.',
-    points: ['SQL-on-FHIR v2 ViewDefinitions', 'Works with the database you already run'],
-  },
-  {
-    slug: 'smart-app-builder',
-    name: 'SMART App Builder',
-    summary: 'Start SMART on FHIR apps with launch, scopes and token handling already wired.',
-    points: ['EHR and standalone launch flows', 'Test against sandbox FHIR servers'],
-  },
-];
+export interface Testimonial {
+  quote: string;
+  /** A role and an organisation type, never an invented person's name. */
+  attribution: string;
+}
+
+export interface HomePageProps extends PageChrome {
+  tools: HomeTool[];
+  testimonials: Testimonial[];
+  /** schema.org Organization (and WebSite) data. */
+  jsonLd?: Record<string, unknown>[];
+}
 
 const SAMPLE = `{
   "resourceType": "Observation",
@@ -49,7 +40,11 @@ const SAMPLE = `{
   "valueQuantity": { "value": 6.1, "unit": "%" }
 }`;
 
-export function HomePage(props: PageChrome) {
+const WORDS = ['Zero', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine'];
+
+export function HomePage(props: HomePageProps) {
+  const { tools } = props;
+  const count = WORDS[tools.length] ?? String(tools.length);
   return (
     <Layout
       {...props}
@@ -57,6 +52,7 @@ export function HomePage(props: PageChrome) {
       description="FHIR R4 tools, training and consulting for healthcare organisations: map, check, analyse and build on FHIR data."
       canonicalPath="/"
       currentPath="/"
+      jsonLd={props.jsonLd}
     >
       <section class="hero" aria-labelledby="hero-title">
         <div class="container hero-inner">
@@ -69,14 +65,14 @@ export function HomePage(props: PageChrome) {
               fluent, and consultants who have built the interfaces before.
             </p>
             <div class="actions">
-              <Button href="/pricing">See pricing</Button>
+              <Button href="/tools">Explore the tools</Button>
               <Button href="/contact" variant="secondary">
                 Talk to an expert
               </Button>
             </div>
           </div>
           <figure class="hero-sample">
-            <figcaption>A FHIR R4 Observation, checked by the Data Quality Scanner</figcaption>
+            <figcaption>A FHIR R4 Observation, checked by Data Quality Assessments</figcaption>
             <pre>
               <code>{SAMPLE}</code>
             </pre>
@@ -84,29 +80,34 @@ export function HomePage(props: PageChrome) {
         </div>
       </section>
 
-      <section class="section" aria-labelledby="tools-title">
-        <div class="container">
-          <h2 id="tools-title">Four tools for every step of a FHIR project</h2>
-          <p class="section-lead">
-            Each tool works on its own or alongside the others, on the FHIR R4 data you already have.
-          </p>
-          <div class="grid grid-4">
-            {TOOLS.map((tool) => (
-              <Card key={tool.slug} title={tool.name} headingLevel={3} class="feature">
-                <p>{tool.summary}</p>
-                <ul class="checklist">
-                  {tool.points.map((p) => (
-                    <li key={p}>{p}</li>
-                  ))}
-                </ul>
-                <a class="card-link" href={`/tools#${tool.slug}`}>
-                  More about {tool.name}
-                </a>
-              </Card>
-            ))}
+      {tools.length > 0 && (
+        <section class="section" aria-labelledby="tools-title">
+          <div class="container">
+            <h2 id="tools-title">{count} tools for every step of a FHIR project</h2>
+            <p class="section-lead">
+              Each tool works on its own or alongside the others, on the FHIR R4 data you already have.
+            </p>
+            <div class="grid grid-4">
+              {tools.map((tool) => (
+                <Card key={tool.slug} title={tool.name} headingLevel={3} class="feature">
+                  <p>{tool.summary}</p>
+                  {tool.points.length > 0 && (
+                    <ul class="checklist">
+                      {tool.points.map((p) => (
+                        <li key={p}>{p}</li>
+                      ))}
+                    </ul>
+                  )}
+                  {tool.from && <p class="feature-price">{tool.from}</p>}
+                  <a class="card-link" href={`/products/${tool.slug}`}>
+                    More about {tool.name}
+                  </a>
+                </Card>
+              ))}
+            </div>
           </div>
-        </div>
-      </section>
+        </section>
+      )}
 
       <section class="section section-muted" aria-labelledby="services-title">
         <div class="container">
@@ -116,17 +117,18 @@ export function HomePage(props: PageChrome) {
           <div class="grid grid-2">
             <Card title="Training" headingLevel={3} class="feature">
               <p>
-                Hands-on FHIR R4 courses for developers, analysts and clinical informaticists: resources,
-                profiles, terminology, search and SMART on FHIR, taught with real data.
+                FHIR R4 courses for developers, analysts and clinical informaticists: FHIR Fundamentals, the
+                US Core Implementation Guide and Advanced FHIR Implementation, self-paced or as live
+                workshops.
               </p>
               <a class="card-link" href="/training">
-                Browse courses
+                Browse courses and workshop dates
               </a>
             </Card>
             <Card title="Consulting" headingLevel={3} class="feature">
               <p>
                 Architecture reviews, interface builds and data quality programmes, delivered in blocks of
-                hours you can use when your project needs them.
+                hours you use when your project needs them, or as a fixed-price readiness assessment.
               </p>
               <a class="card-link" href="/consulting">
                 See how we work
@@ -136,10 +138,58 @@ export function HomePage(props: PageChrome) {
         </div>
       </section>
 
+      {props.testimonials.length > 0 && (
+        <section class="section" aria-labelledby="testimonials-title">
+          <div class="container">
+            <h2 id="testimonials-title">What our customers say</h2>
+            <ul class="grid grid-3 testimonials">
+              {props.testimonials.map((t) => (
+                <li key={t.quote}>
+                  <figure class="testimonial">
+                    <blockquote>
+                      <p>{t.quote}</p>
+                    </blockquote>
+                    <figcaption>{t.attribution}</figcaption>
+                  </figure>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </section>
+      )}
+
+      <section class="section section-muted" aria-labelledby="learn-title">
+        <div class="container">
+          <h2 id="learn-title">Learn as you go</h2>
+          <div class="grid grid-3">
+            <Card title="Blog" headingLevel={3}>
+              <p>Practical articles on FHIR R4, US Core, SMART on FHIR, bulk data and data quality.</p>
+              <a class="card-link" href="/blog">
+                Read the blog
+              </a>
+            </Card>
+            <Card title="Podcast" headingLevel={3}>
+              <p>Conversations with the people who build health data exchange, with full transcripts.</p>
+              <a class="card-link" href="/podcast">
+                Listen to the podcast
+              </a>
+            </Card>
+            <Card title="Case studies" headingLevel={3}>
+              <p>How hospitals, payers and health-tech teams put FHIR to work with us.</p>
+              <a class="card-link" href="/case-studies">
+                Read the case studies
+              </a>
+            </Card>
+          </div>
+        </div>
+      </section>
+
       <section class="section cta-band" aria-labelledby="cta-title">
         <div class="container cta-inner">
           <h2 id="cta-title">Ready to make FHIR work for you?</h2>
-          <p>Compare plans, or tell us about your project and we will get back to you.</p>
+          <p>
+            Compare plans, or tell us about your project and we will get back to you within two business days.
+          </p>
           <div class="actions">
             <Button href="/pricing">Compare plans</Button>
             <Button href="/contact" variant="secondary">

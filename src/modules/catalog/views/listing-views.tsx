@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { type Currency, formatMoney } from '../../../platform/money.ts';
 import { Button, Layout, type PageChrome } from '../../../web/index.ts';
 import type { CatalogEntry } from '../domain/catalog-view.ts';
@@ -17,13 +18,25 @@ export interface ListingPageProps extends PageChrome {
   lead: string;
   currency: Currency;
   products: ListedProduct[];
+  /** A line per product slug under its description (a course's hours and next date). */
+  notes?: Record<string, string>;
+  /** Sections after the list (how consulting engagements work, questions). */
+  children?: ComponentChildren;
+  jsonLd?: Record<string, unknown>[];
 }
 
 /** /tools, /training and /consulting: one card per product with its starting price. */
 export function ListingPage(props: ListingPageProps) {
   const { currency } = props;
   return (
-    <Layout {...props} title={props.title} canonicalPath={props.path} currentPath={props.path}>
+    <Layout
+      {...props}
+      title={props.title}
+      description={props.lead}
+      canonicalPath={props.path}
+      currentPath={props.path}
+      jsonLd={props.jsonLd}
+    >
       <section class="section catalog-page" aria-labelledby="listing-title">
         <div class="container">
           <div class="catalog-heading">
@@ -43,6 +56,7 @@ export function ListingPage(props: ListingPageProps) {
                     {product.name}
                   </h2>
                   <p>{product.description}</p>
+                  {props.notes?.[product.slug] && <p class="product-note">{props.notes[product.slug]}</p>}
                   {editions.length > 1 && <p class="product-editions">{editions.join(' · ')}</p>}
                   <p class="product-from">
                     {from ? (
@@ -72,6 +86,7 @@ export function ListingPage(props: ListingPageProps) {
             Prices exclude VAT and sales tax, which are added at checkout where they apply.{' '}
             <a href="/pricing">Compare plans and bundles</a>.
           </p>
+          {props.children}
         </div>
       </section>
     </Layout>

@@ -2,10 +2,11 @@ import type { ComponentChildren } from 'preact';
 import { type Currency, formatMoney } from '../../../platform/money.ts';
 import { Layout, type PageChrome } from '../../../web/index.ts';
 import type { CatalogEntry } from '../domain/catalog-view.ts';
+import { faqJsonLd } from '../domain/json-ld.ts';
+import type { FaqDef } from '../domain/marketing.ts';
 import { annualSaving } from '../domain/pricing.ts';
 import type { ProductDef } from '../domain/types.ts';
 import { BundleContents } from './bundle-view.tsx';
-import { FAQ } from './faq.ts';
 import { CurrencyChooser, limitName, limitText, orderedLimitKeys, period, withQuery } from './shared.tsx';
 
 export type BillingChoice = 'monthly' | 'annual';
@@ -17,6 +18,8 @@ export interface PricingPageProps extends PageChrome {
   training: CatalogEntry[];
   consulting: CatalogEntry[];
   bundles: CatalogEntry[];
+  /** The pricing questions (catalog data, staff-editable), also given to search engines as FAQPage. */
+  faq: readonly FaqDef[];
 }
 
 /** A table that may be wider than a phone: a labelled, focusable region so keyboard users can scroll it. */
@@ -198,7 +201,14 @@ export function PricingPage(props: PricingPageProps) {
   const { currency, billing } = props;
   const cur = currency === 'USD' ? undefined : currency;
   return (
-    <Layout {...props} title="Pricing" canonicalPath="/pricing" currentPath="/pricing">
+    <Layout
+      {...props}
+      title="Pricing"
+      description="Prices of FHIR IQ's tools, courses, consulting hours and bundles, in US dollars, euros, pounds and Canadian dollars, with answers to common questions."
+      canonicalPath="/pricing"
+      currentPath="/pricing"
+      jsonLd={props.faq.length > 0 ? [faqJsonLd(props.faq)] : []}
+    >
       <section class="section catalog-page" aria-labelledby="pricing-title">
         <div class="container">
           <div class="catalog-heading">
@@ -273,7 +283,7 @@ export function PricingPage(props: PricingPageProps) {
 
           <h2 id="faq-title">Questions</h2>
           <div class="faq">
-            {FAQ.map((q) => (
+            {props.faq.map((q) => (
               <details>
                 <summary>{q.question}</summary>
                 <p>{q.answer}</p>

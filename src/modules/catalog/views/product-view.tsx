@@ -4,6 +4,7 @@ import type { CatalogEntry } from '../domain/catalog-view.ts';
 import { annualSaving } from '../domain/pricing.ts';
 import type { ProductDef } from '../domain/types.ts';
 import { BundleContents } from './bundle-view.tsx';
+import { ProductIntro, type ProductMarketing, ProductSections } from './product-sections.tsx';
 import {
   CurrencyChooser,
   fulfillmentText,
@@ -34,6 +35,8 @@ export interface ProductPageProps extends PageChrome {
   adjusted: boolean;
   quoteSent: boolean;
   quote?: QuoteFormState;
+  /** What the page says besides prices (product-sections.tsx), with its JSON-LD. */
+  marketing?: ProductMarketing;
 }
 
 function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
@@ -311,6 +314,8 @@ export function ProductPage(props: ProductPageProps) {
       description={product.description}
       canonicalPath={path}
       currentPath={path}
+      og={{ type: 'product', ...(props.marketing?.gallery[0] ? { image: props.marketing.gallery[0] } : {}) }}
+      jsonLd={props.marketing?.jsonLd}
       islands={selected.maxSeats !== null && selected.purchase === 'buyable' ? SEAT_TOTAL : []}
     >
       <section class="section catalog-page" aria-labelledby="product-title">
@@ -328,6 +333,7 @@ export function ProductPage(props: ProductPageProps) {
           )}
           <div class="product-layout">
             <div class="product-info">
+              <ProductIntro marketing={props.marketing} />
               {selected.description && <p>{selected.description}</p>}
               {details && <p class="product-details">{details}</p>}
               {selected.features.length > 0 && (
@@ -365,6 +371,7 @@ export function ProductPage(props: ProductPageProps) {
               )}
             </div>
           </div>
+          <ProductSections marketing={props.marketing} entries={props.entries} name={product.name} />
         </div>
       </section>
     </Layout>
