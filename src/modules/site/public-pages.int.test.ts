@@ -122,8 +122,9 @@ describe('every public page', () => {
       const html = await expectGoodPage(p);
       expect(html, p).toContain(`<link rel="canonical" href="${new URL(p, SITE).href}"/>`);
       expect(html, p).toContain(`<meta property="og:url" content="${new URL(p, SITE).href}"/>`);
+      // The default social card (an asset), or the page's own image (a content media variant).
       expect(html, p).toMatch(
-        /<meta property="og:image" content="https:\/\/fhiriq\.example\/assets\/[^"]+\.png"\/>/,
+        /<meta property="og:image" content="https:\/\/fhiriq\.example\/(assets|media)\/[^"]+\.png"\/>/,
       );
       expect(html, p).toContain('<meta name="twitter:card" content="summary_large_image"/>');
     }
