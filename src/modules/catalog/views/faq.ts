@@ -11,9 +11,9 @@ export const FAQ: { question: string; answer: string }[] = [
       'No. Prices are net. At checkout we add the VAT of your country if you buy as a consumer in the EU or the UK, apply the reverse charge (0 %) for businesses with a valid VAT ID in another EU member state, add GST/HST in Canada, and charge US sales tax only where a state rule requires it. Your invoice shows the tax line by line.',
   },
   {
-    question: 'Can I switch between monthly and annual billing, or change edition?',
+    question: 'Can I change edition or the number of seats, or switch between monthly and annual billing?',
     answer:
-      'Yes. Upgrades take effect at once and are prorated: you are credited for the unused time and charged the difference, and your renewal date stays the same. Downgrades take effect at the next renewal.',
+      'Yes. Upgrades take effect at once and are prorated: you are credited for the unused time and charged the difference, and your renewal date stays the same. Downgrades also take effect at once: the unused time of the higher plan becomes account credit, taken off your next charges. To move between monthly and annual billing, cancel at the end of the current period and buy the other term; your license keeps working until the period ends.',
   },
   {
     question: 'How do I cancel?',
