@@ -124,6 +124,7 @@ export class App {
       jobs: this.ctx.jobs,
       metrics: this.metrics,
       isShuttingDown: () => this.#shuttingDown,
+      metricsToken: this.ctx.config.metricsToken,
     });
     for (const m of this.modules.all) await m.registerRoutes?.(http);
     await http.ready();

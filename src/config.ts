@@ -136,6 +136,14 @@ export const CONFIG_VARS = {
       'Trust `X-Forwarded-*` headers (client IP for rate limits, protocol for Secure cookies). Set to `true` only behind your own proxy.',
     parse: bool,
   },
+  METRICS_TOKEN: {
+    name: 'METRICS_TOKEN',
+    default: '',
+    description:
+      'Bearer token Prometheus sends to read `/metrics` (`Authorization: Bearer …`, at least 32 characters). Empty: `/metrics` answers only connections from this machine (loopback), never through a proxy.',
+    secret: true,
+    parse: secret,
+  },
   BODY_LIMIT_BYTES: {
     name: 'BODY_LIMIT_BYTES',
     default: '1048576',
@@ -412,6 +420,7 @@ export interface Config {
   appSecret: string | undefined;
   logLevel: ValueOf<'LOG_LEVEL'>;
   trustProxy: boolean;
+  metricsToken: string | undefined;
   bodyLimit: number;
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
@@ -496,6 +505,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     appSecret: values.APP_SECRET as string | undefined,
     logLevel: values.LOG_LEVEL as Config['logLevel'],
     trustProxy: values.TRUST_PROXY as boolean,
+    metricsToken: values.METRICS_TOKEN as string | undefined,
     bodyLimit: values.BODY_LIMIT_BYTES as number,
     redisUrl: values.REDIS_URL as string | undefined,
     smtpUrl: values.SMTP_URL as string | undefined,

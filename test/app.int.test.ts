@@ -87,6 +87,44 @@ describe('the assembled app', () => {
     expect(metrics.body).toContain('fhiriq_http_request_duration_seconds_bucket');
     expect(metrics.body).toMatch(/route="\/healthz"/);
     expect(metrics.body).toContain('# TYPE fhiriq_jobs gauge');
+    // Without METRICS_TOKEN only this machine reads them; a forwarded-for header changes nothing.
+    const remote = await t.http.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '203.0.113.7',
+    });
+    expect(remote.statusCode).toBe(403);
+    expect(remote.json().error.code).toBe('FORBIDDEN');
+    expect(remote.body).not.toContain('fhiriq_http');
+    const spoofed = await t.http.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '203.0.113.7',
+      headers: { 'x-forwarded-for': '127.0.0.1' },
+    });
+    expect(spoofed.statusCode).toBe(403);
+  });
+
+  it('with METRICS_TOKEN, answers /metrics only to that bearer token, from anywhere', async () => {
+    const token = 'm'.repeat(40);
+    const other = await createTestApp({ env: { METRICS_TOKEN: token } });
+    try {
+      const get = (authorization?: string) =>
+        other.http.inject({
+          method: 'GET',
+          url: '/metrics',
+          remoteAddress: '203.0.113.7',
+          headers: authorization ? { authorization } : {},
+        });
+      expect((await get()).statusCode).toBe(401);
+      expect((await get(`Bearer ${'x'.repeat(40)}`)).json().error.code).toBe('UNAUTHENTICATED');
+      expect((await get(`Basic ${token}`)).statusCode).toBe(401);
+      const ok = await get(`Bearer ${token}`);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('fhiriq_http_request_duration_seconds_bucket');
+    } finally {
+      await other.close();
+    }
   });
 
   it('serves the home page with fingerprinted, immutable assets and no inline script', async () => {

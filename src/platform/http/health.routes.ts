@@ -1,6 +1,8 @@
 import Type from 'typebox';
 import type { Database } from '../db/client.ts';
 import { migrationStatus } from '../db/migrator.ts';
+import { safeEqual } from '../crypto/secrets.ts';
+import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Metrics } from './metrics.ts';
 import type { HttpServer } from './server.ts';
@@ -14,7 +16,14 @@ const Ready = Type.Object({
 /** Liveness, readiness and metrics: what a load balancer and Prometheus ask. */
 export async function registerHealthRoutes(
   app: HttpServer,
-  deps: { database: Database; jobs: JobQueue; metrics: Metrics; isShuttingDown: () => boolean },
+  deps: {
+    database: Database;
+    jobs: JobQueue;
+    metrics: Metrics;
+    isShuttingDown: () => boolean;
+    /** METRICS_TOKEN: without one, only loopback connections read /metrics. */
+    metricsToken: string | undefined;
+  },
 ): Promise<void> {
   app.get(
     '/healthz',
@@ -62,10 +71,29 @@ export async function registerHealthRoutes(
 
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics', produces: ['text/plain'] } },
-    async (_request, reply) => {
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (bearer METRICS_TOKEN, or loopback only without one)',
+        produces: ['text/plain'],
+      },
+    },
+    async (request, reply) => {
+      // Route names, job counts and process figures describe the deployment: not for the public.
+      // The socket's own address, not request.ip: X-Forwarded-For must not make a remote caller local.
+      if (deps.metricsToken) {
+        const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+        if (scheme?.toLowerCase() !== 'bearer' || !token || !safeEqual(token, deps.metricsToken))
+          throw new AppError('UNAUTHENTICATED', 'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.');
+      } else if (!isLoopback(request.socket.remoteAddress)) {
+        throw new AppError('FORBIDDEN', 'Set METRICS_TOKEN to read /metrics from another host.');
+      }
       reply.type(deps.metrics.registry.contentType);
       return deps.metrics.registry.metrics();
     },
   );
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
