@@ -1,7 +1,7 @@
 import Type from 'typebox';
+import { safeEqual } from '../crypto/secrets.ts';
 import type { Database } from '../db/client.ts';
 import { migrationStatus } from '../db/migrator.ts';
-import { safeEqual } from '../crypto/secrets.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Metrics } from './metrics.ts';
@@ -84,7 +84,10 @@ export async function registerHealthRoutes(
       if (deps.metricsToken) {
         const [scheme, token] = (request.headers.authorization ?? '').split(' ');
         if (scheme?.toLowerCase() !== 'bearer' || !token || !safeEqual(token, deps.metricsToken))
-          throw new AppError('UNAUTHENTICATED', 'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.');
+          throw new AppError(
+            'UNAUTHENTICATED',
+            'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.',
+          );
       } else if (!isLoopback(request.socket.remoteAddress)) {
         throw new AppError('FORBIDDEN', 'Set METRICS_TOKEN to read /metrics from another host.');
       }
