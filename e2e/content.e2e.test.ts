@@ -1,7 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../src/modules/content/test-support.ts';
+import { axe } from './support/axe.ts';
 import { type E2EServer, launchBrowser, signedInAdmin, startServer } from './support/harness.ts';
 
 // The content pages in a real browser, on the fixture content: axe-core (WCAG 2.1 A and AA) finds
@@ -22,15 +22,6 @@ afterAll(async () => {
   await browser?.close();
   if (server) await server.stop();
 });
-
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return result.violations.map(
-    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-  );
-}
 
 async function visit(context: BrowserContext, path: string) {
   const page = await context.newPage();

@@ -1,7 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 
 /** Browser helpers the commerce journeys share: console watch, axe, the checkout form, the test payment page. */
+
+export { axe } from './axe.ts';
 
 export function watchConsole(page: Page): string[] {
   const problems: string[] = [];
@@ -10,15 +11,6 @@ export function watchConsole(page: Page): string[] {
   });
   page.on('pageerror', (e) => problems.push(e.message));
   return problems;
-}
-
-export async function axe(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return result.violations.map(
-    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-  );
 }
 
 export async function fillBilling(
