@@ -73,6 +73,12 @@ const signedInPages = [
   '/admin/leads',
   // The checker's report and each product's delivery type (a form per tool).
   '/admin/catalog',
+  // What product pages say: the index (a new-instructor form), a course (page, outline and
+  // workshop forms), a FAQ and an instructor.
+  '/admin/catalog/marketing',
+  '/admin/catalog/marketing/products/TR-FHIR101',
+  '/admin/catalog/marketing/faq/pricing',
+  '/admin/catalog/marketing/instructors/priya-raman',
   '/admin/tax-rates',
 ];
 
