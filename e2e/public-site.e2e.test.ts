@@ -32,7 +32,10 @@ beforeAll(async () => {
   expect(paths.length).toBeGreaterThanOrEqual(15);
   // The content pages are among them: blog, podcast, case studies, docs, About, Privacy, Terms.
   for (const section of ['/blog/', '/podcast/', '/case-studies/', '/docs/'])
-    expect(paths.some((p) => p.startsWith(section)), section).toBe(true);
+    expect(
+      paths.some((p) => p.startsWith(section)),
+      section,
+    ).toBe(true);
   for (const page of ['/blog', '/podcast', '/case-studies', '/docs', '/about', '/privacy', '/terms'])
     expect(paths, page).toContain(page);
 });
