@@ -149,4 +149,21 @@ describe('accessibility', () => {
     await page.close();
     expect(result.violations.map((v) => v.id)).toEqual([]);
   });
+
+  it('/admin/catalog/marketing/products/TL-MAPPER showing form errors', async () => {
+    const page = await admin.newPage();
+    await page.goto(`${server.url}/admin/catalog/marketing/products/TL-MAPPER`);
+    // Valid to the browser, refused by the schema: a screenshot that is not a PNG or JPEG, a
+    // documentation link off the site.
+    await page.fill('#field-screenshots', 'images/tools/shot.gif | wide | 800 | A shot');
+    await page.fill('#field-docsPath', 'https://elsewhere.example/docs');
+    await Promise.all([page.waitForLoadState('load'), page.click('main form button[type="submit"]')]);
+    expect(await page.locator('.form-error').count()).toBe(2);
+    expect(await page.inputValue('#field-docsPath')).toBe('https://elsewhere.example/docs');
+    const result = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    await page.close();
+    expect(result.violations.map((v) => v.id)).toEqual([]);
+  });
 });
