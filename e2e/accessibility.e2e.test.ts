@@ -69,6 +69,12 @@ const signedInPages = [
   '/admin/leads',
   // The checker's report and each product's delivery type (a form per tool).
   '/admin/catalog',
+  // What product pages say: the index (a new-instructor form), a course (page, outline and
+  // workshop forms), a FAQ and an instructor.
+  '/admin/catalog/marketing',
+  '/admin/catalog/marketing/products/TR-FHIR101',
+  '/admin/catalog/marketing/faq/pricing',
+  '/admin/catalog/marketing/instructors/priya-raman',
   '/admin/tax-rates',
 ];
 
@@ -136,5 +142,22 @@ describe('accessibility', () => {
     const found = await axe(page);
     await page.close();
     expect(found).toEqual([]);
+  });
+
+  it('/admin/catalog/marketing/products/TL-MAPPER showing form errors', async () => {
+    const page = await admin.newPage();
+    await page.goto(`${server.url}/admin/catalog/marketing/products/TL-MAPPER`);
+    // Valid to the browser, refused by the schema: a screenshot that is not a PNG or JPEG, a
+    // documentation link off the site.
+    await page.fill('#field-screenshots', 'images/tools/shot.gif | wide | 800 | A shot');
+    await page.fill('#field-docsPath', 'https://elsewhere.example/docs');
+    await Promise.all([page.waitForLoadState('load'), page.click('main form button[type="submit"]')]);
+    expect(await page.locator('.form-error').count()).toBe(2);
+    expect(await page.inputValue('#field-docsPath')).toBe('https://elsewhere.example/docs');
+    const result = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    await page.close();
+    expect(result.violations.map((v) => v.id)).toEqual([]);
   });
 });

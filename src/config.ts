@@ -404,6 +404,13 @@ export const CONFIG_VARS = {
       'Days a support ticket’s attachments are kept after the ticket is resolved or closed (they may hold patient data); then a daily job deletes their contents and names, keeping only that a file was there. A reopened ticket keeps its files.',
     parse: int(1, 3650),
   },
+  LEADS_RETENTION_DAYS: {
+    name: 'LEADS_RETENTION_DAYS',
+    default: '365',
+    description:
+      'Days a contact-form message (a lead: name, email, what the sender wrote) is kept after it arrived or staff last moved it; then a daily job deletes it.',
+    parse: int(1, 3650),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -459,6 +466,8 @@ export interface Config {
   contentDir: string | undefined;
   /** Support ticket attachments: largest file, files per message, days kept after resolution. */
   supportAttachments: { maxBytes: number; perMessage: number; retentionDays: number };
+  /** Days a lead is kept after it arrived or was last moved by staff. */
+  leadsRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -544,6 +553,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       perMessage: values.SUPPORT_ATTACHMENTS_PER_MESSAGE as number,
       retentionDays: values.SUPPORT_ATTACHMENT_RETENTION_DAYS as number,
     },
+    leadsRetentionDays: values.LEADS_RETENTION_DAYS as number,
   };
 }
 

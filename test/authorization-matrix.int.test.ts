@@ -163,6 +163,7 @@ beforeAll(async () => {
     content: page.json().id,
     revisions: '1',
     leads: contact.lead.id,
+    // The catalog's marketing API and the console's product pages (/admin/catalog/marketing/…).
     products: 'TL-MAPPER',
     instructors: 'priya-raman',
     sessions: 'ses_fhir101_1',
@@ -284,6 +285,32 @@ describe('the authorization matrix of the portal and the console', () => {
       expect(wrong).toEqual([]);
     }, 240_000);
   }
+
+  it('guards contact requests with their own permissions: support reads them, only admins move them', async () => {
+    const lead = ids.leads!;
+    const expected: Record<Exclude<Who, 'anonymous'>, { read: boolean; move: boolean }> = {
+      customerA: { read: false, move: false },
+      customerB: { read: false, move: false },
+      support: { read: true, move: false },
+      admin: { read: true, move: true },
+    };
+    const wrong: string[] = [];
+    for (const [who, may] of Object.entries(expected) as [
+      Exclude<Who, 'anonymous'>,
+      { read: boolean; move: boolean },
+    ][]) {
+      for (const url of ['/admin/leads', '/api/v1/admin/leads']) {
+        const res = await call('GET', url, who);
+        if ((res.statusCode === 200) !== may.read) wrong.push(`${who} GET ${url} → ${res.statusCode}`);
+      }
+      // An empty move is refused by validation (400) when allowed, by the guard (403) when not.
+      for (const url of [`/admin/leads/${lead}/status`, `/api/v1/admin/leads/${lead}/status`]) {
+        const res = await call('POST', url, who);
+        if ((res.statusCode !== 403) !== may.move) wrong.push(`${who} POST ${url} → ${res.statusCode}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
 
   it('lets an admin of A’s organization read its order, invoice and credit note; B never', async () => {
     // Every portal read of an order, an invoice or a credit note (from the server's route list).

@@ -73,6 +73,6 @@ describe('retention', () => {
   it('schedules the pruning jobs as cron jobs', async () => {
     await t.app.work();
     const names = (await t.app.ctx.jobs.boss.getSchedules()).map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['mail.prune', 'accounts.prune-expired']));
+    expect(names).toEqual(expect.arrayContaining(['mail.prune', 'accounts.prune-expired', 'leads.prune']));
   });
 });

@@ -47,6 +47,27 @@ const CONTENT_GRANTS: readonly Grant[] = [
 ];
 
 /**
+ * Leads (src/modules/leads): contact-form messages are personal data, so they have their own
+ * permissions rather than the quote requests'. Support reads them (a sender may also be a
+ * customer); admins move them.
+ */
+const LEADS: readonly PermissionDef[] = [
+  { key: 'admin.leads.read', description: 'Read messages sent through the contact form (personal data).' },
+  {
+    key: 'admin.leads.manage',
+    description: 'Move contact-form messages from new to contacted to closed, with a note (audited).',
+  },
+];
+const LEADS_GRANTS: readonly Grant[] = [
+  ...(['admin', 'support'] as const).map((role) => ({
+    roleKind: 'staff' as const,
+    role,
+    permission: 'admin.leads.read',
+  })),
+  { roleKind: 'staff', role: 'admin', permission: 'admin.leads.manage' },
+];
+
+/**
  * Loads the permission catalog and the default role grants. Idempotent: it
  * only inserts rows that do not exist, so a grant staff withdrew
  * (granted = false) or added stays as they left it.
@@ -62,13 +83,14 @@ export function permissionSeeder(clock: Clock): Seeder {
     // 11: admin.customers.read.
     // 12: admin.orders.resend.
     // 13: admin.content.read, admin.content.manage.
-    version: 13,
+    // 14: admin.leads.read, admin.leads.manage.
+    version: 14,
     run: async (trx) => {
       const db = view<AccountsDb>(handle(trx));
-      await insertMissingPermissions(db, [...PERMISSIONS, ...SUPPORT_AND_DOWNLOADS, ...CONTENT]);
+      await insertMissingPermissions(db, [...PERMISSIONS, ...SUPPORT_AND_DOWNLOADS, ...CONTENT, ...LEADS]);
       await insertMissingGrants(
         db,
-        [...defaultGrants(), ...SUPPORT_AND_DOWNLOADS_GRANTS, ...CONTENT_GRANTS],
+        [...defaultGrants(), ...SUPPORT_AND_DOWNLOADS_GRANTS, ...CONTENT_GRANTS, ...LEADS_GRANTS],
         clock.now(),
       );
     },

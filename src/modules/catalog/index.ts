@@ -12,6 +12,7 @@ import { createQuoteLimiter } from './limits.ts';
 import { marketingSeeder } from './marketing.seeder.ts';
 import { MarketingService } from './marketing.service.ts';
 import type { MarketingTables } from './marketing.tables.ts';
+import { registerMarketingAdminPages } from './marketing-admin.pages.tsx';
 import { registerMarketingAdminRoutes } from './marketing-admin.routes.ts';
 import { QuoteService } from './quotes.service.ts';
 import type { ImageUrl } from './views/product-marketing.ts';
@@ -84,6 +85,7 @@ export function createCatalogModule(
       registerCatalogRoutes(app, { catalog: service, quotes, quoteLimit });
       registerCatalogAdminRoutes(app, { catalog: service, quotes, accounts: deps.accounts });
       registerMarketingAdminRoutes(app, { marketing, accounts: deps.accounts });
+      registerMarketingAdminPages(app, { marketing, catalog: service, accounts: deps.accounts });
       registerCatalogPages(app, {
         catalog: service,
         quotes,

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
 import { maxAgeUntil, sendCached } from './content.http.ts';
 import type { ContentService } from './content.service.ts';
 import type { ContentViewModels } from './content-view-models.ts';
-import { absolutize, blogRss, podcastRss } from './domain/feeds.ts';
+import { absolutize, type BlogFeed, blogAtom, blogRss, podcastRss } from './domain/feeds.ts';
 import { parseRange } from './domain/range.ts';
 import { latest } from './domain/snapshot.ts';
 
@@ -14,10 +15,11 @@ const anyQuery = Type.Object({}, { additionalProperties: true });
 /** Feeds list the newest items; podcast apps and readers keep what they saw before. */
 export const FEED_ITEMS = 50;
 const RSS = 'application/rss+xml; charset=utf-8';
+const ATOM = 'application/atom+xml; charset=utf-8';
 const YEAR = 'public, max-age=31536000, immutable';
 
 /**
- * The blog and podcast feeds, episode audio (byte ranges, never compressed) and image variants
+ * The blog's feeds (RSS and Atom) and the podcast's, episode audio (byte ranges, never compressed) and image variants
  * (made on first request, cached for a year under content-hashed URLs).
  */
 export function registerContentFeeds(
@@ -27,15 +29,22 @@ export function registerContentFeeds(
   const { content, models } = deps;
   const abs = (p: string) => new URL(p, content.siteUrl).href;
 
-  app.get('/blog/feed.xml', { schema: { ...hidden, querystring: anyQuery } }, async (request, reply) => {
+  /** The blog's newest posts as one feed, written as RSS or Atom. */
+  async function blogFeed(
+    self: string,
+    write: (feed: BlogFeed) => string,
+    type: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) {
     const live = await content.live();
     const now = content.now();
     const posts = live.visible('post', now).slice(0, FEED_ITEMS);
-    const xml = blogRss({
+    const xml = write({
       title: 'FHIR IQ blog',
       description: 'Practical notes on building with FHIR, from the people who build FHIR IQ.',
       link: abs('/blog'),
-      self: abs('/blog/feed.xml'),
+      self: abs(self),
       language: 'en',
       updated: latest(posts) ?? now,
       items: await Promise.all(
@@ -51,11 +60,18 @@ export function registerContentFeeds(
       ),
     });
     return sendCached(request, reply, xml, {
-      type: RSS,
+      type,
       lastModified: latest(posts),
       maxAge: maxAgeUntil(live.nextChange(now), now),
     });
-  });
+  }
+
+  app.get('/blog/feed.xml', { schema: { ...hidden, querystring: anyQuery } }, async (request, reply) =>
+    blogFeed('/blog/feed.xml', blogRss, RSS, request, reply),
+  );
+  app.get('/blog/atom.xml', { schema: { ...hidden, querystring: anyQuery } }, async (request, reply) =>
+    blogFeed('/blog/atom.xml', blogAtom, ATOM, request, reply),
+  );
 
   app.get('/podcast/feed.xml', { schema: { ...hidden, querystring: anyQuery } }, async (request, reply) => {
     const live = await content.live();

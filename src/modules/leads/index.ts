@@ -19,6 +19,9 @@ export { LeadsService } from './leads.service.ts';
 export type { LeadRow, LeadsTables } from './leads.tables.ts';
 export { CONTACT_LIMIT };
 
+/** Daily: deletes leads past LEADS_RETENTION_DAYS (they are personal data). */
+export const LEADS_PRUNE_JOB = 'leads.prune';
+
 export interface LeadsModule extends AppModule {
   name: 'leads';
   service: LeadsService;
@@ -34,6 +37,15 @@ export function createLeadsModule(
     (role, trx) => deps.accounts.staffEmails(role, trx),
     deps.audit,
   );
+  ctx.jobs.define({
+    name: LEADS_PRUNE_JOB,
+    cron: '47 4 * * *',
+    retryLimit: 2,
+    handler: async () => {
+      const removed = await service.prune();
+      ctx.log.info({ removed }, 'leads past retention deleted');
+    },
+  });
   return {
     name: 'leads',
     service,

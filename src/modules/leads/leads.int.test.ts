@@ -263,3 +263,77 @@ describe('contact requests in the console', () => {
     expect(unknown.statusCode).toBe(404);
   });
 });
+
+describe('the leads’ own permissions', () => {
+  it('guards every lead route with admin.leads.read or admin.leads.manage, not the quote requests’', () => {
+    const guards = t.app.modules.accounts.routeGuards();
+    const permissions = (route: string) =>
+      (guards.get(route) ?? []).flatMap((g) => (g.permission ? [g.permission] : []));
+    expect(permissions('GET /admin/leads')).toEqual(['admin.leads.read']);
+    expect(permissions('GET /api/v1/admin/leads')).toEqual(['admin.leads.read']);
+    expect(permissions('POST /admin/leads/:id/status')).toEqual(['admin.leads.manage']);
+    expect(permissions('POST /api/v1/admin/leads/:id/status')).toEqual(['admin.leads.manage']);
+  });
+
+  it('grants reading to support and admins, moving to admins only, and nothing to customers', async () => {
+    const grants = (
+      await sql<{ role_kind: string; role: string; permission: string }>`
+        SELECT role_kind, role, permission FROM role_permission
+        WHERE permission LIKE 'admin.leads.%' AND granted ORDER BY permission, role`.execute(t.app.ctx.db)
+    ).rows.map((r) => `${r.role_kind}:${r.role} ${r.permission}`);
+    expect(grants).toEqual([
+      'staff:admin admin.leads.manage',
+      'staff:admin admin.leads.read',
+      'staff:support admin.leads.read',
+    ]);
+  });
+});
+
+describe('retention', () => {
+  const DAY = 86_400_000;
+  const prune = async () => {
+    const job = t.app.ctx.jobs.definitions.find((d) => d.name === 'leads.prune');
+    if (!job) throw new Error('no leads.prune job');
+    await job.handler({}, { id: 'test', retryCount: 0 });
+  };
+
+  it('deletes a lead LEADS_RETENTION_DAYS after it arrived or was last moved, once, and nothing younger', async () => {
+    const days = t.config.leadsRetentionDays;
+    expect(days).toBe(365);
+    expect((await send({ ...VALID, email: 'old@hospital.example' })).statusCode).toBe(303);
+    expect((await send({ ...VALID, email: 'worked-on@hospital.example' })).statusCode).toBe(303);
+    clock.advance(200 * DAY);
+    expect((await send({ ...VALID, email: 'recent@hospital.example' })).statusCode).toBe(303);
+    const workedOn = (await leads()).find((l) => l.email === 'worked-on@hospital.example');
+    if (!workedOn) throw new Error('the lead was not stored');
+    const moved = await api(t, 'POST', `/api/v1/admin/leads/${workedOn.id}/status`, {
+      jar: jars.admin,
+      body: { status: 'contacted' },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+
+    // Just before the oldest lead's last day ends: everything stays.
+    clock.advance((days - 200) * DAY - 60_000);
+    await prune();
+    expect(await leads()).toHaveLength(3);
+
+    clock.advance(120_000);
+    await prune();
+    expect((await leads()).map((l) => l.email).sort()).toEqual([
+      'recent@hospital.example',
+      'worked-on@hospital.example',
+    ]);
+    // Idempotent: running again deletes nothing more.
+    await prune();
+    expect(await leads()).toHaveLength(2);
+
+    clock.advance(200 * DAY);
+    await prune();
+    expect(await leads()).toEqual([]);
+  });
+
+  it('is a daily cron job', () => {
+    const job = t.app.ctx.jobs.definitions.find((d) => d.name === 'leads.prune');
+    expect(job?.cron).toMatch(/^\d+ \d+ \* \* \*$/);
+  });
+});

@@ -124,7 +124,7 @@ export function registerLeadPages(
     reply: FastifyReply,
     options: { notice?: string | null; error?: string | null; status?: number } = {},
   ) {
-    const canManage = request.actor ? accounts.can(request.actor, 'admin.quotes.manage') : false;
+    const canManage = request.actor ? accounts.can(request.actor, 'admin.leads.manage') : false;
     return sendPage(
       reply,
       LeadsPage({
@@ -138,11 +138,10 @@ export function registerLeadPages(
     );
   }
 
-  // Contact requests and quote requests are one sales pipeline, read and moved by the same people.
   app.get(
     '/admin/leads',
     {
-      preHandler: accounts.requirePermission('admin.quotes.read'),
+      preHandler: accounts.requirePermission('admin.leads.read'),
       schema: { ...hidden, querystring: pageQuery({ done: field(20) }) },
     },
     async (request, reply) =>
@@ -152,7 +151,7 @@ export function registerLeadPages(
   app.post(
     '/admin/leads/:id/status',
     {
-      preHandler: accounts.requirePermission('admin.quotes.manage'),
+      preHandler: accounts.requirePermission('admin.leads.manage'),
       schema: {
         ...hidden,
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }, { additionalProperties: false }),

@@ -61,3 +61,16 @@ export async function moveLead(
     .returningAll()
     .executeTakeFirst();
 }
+
+/**
+ * Retention: deletes the leads that arrived before `before` and that staff have not moved since
+ * (a lead still being worked on is kept until its last move is as old). Returns how many.
+ */
+export async function deleteLeadsBefore(db: Db, before: Date): Promise<number> {
+  const r = await db
+    .deleteFrom('lead')
+    .where('created_at', '<', before)
+    .where((eb) => eb.or([eb('status_changed_at', 'is', null), eb('status_changed_at', '<', before)]))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

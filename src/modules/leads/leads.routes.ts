@@ -58,7 +58,7 @@ export function registerLeadRoutes(
   app.get(
     '/api/v1/admin/leads',
     {
-      preHandler: accounts.requirePermission('admin.quotes.read'),
+      preHandler: accounts.requirePermission('admin.leads.read'),
       schema: {
         tags,
         summary: 'Contact requests, newest first',
@@ -86,7 +86,7 @@ export function registerLeadRoutes(
   app.post(
     '/api/v1/admin/leads/:id/status',
     {
-      preHandler: accounts.requirePermission('admin.quotes.manage'),
+      preHandler: accounts.requirePermission('admin.leads.manage'),
       schema: {
         tags,
         summary: 'Move a contact request to its next status, with a note (audited)',

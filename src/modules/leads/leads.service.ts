@@ -17,7 +17,14 @@ import {
   nextLeadStatuses,
 } from './domain/lead.ts';
 import { sendLeadMails } from './leads.mail.ts';
-import { findLead, insertLead, listLeads, moveLead, recentFromEmail } from './leads.repository.ts';
+import {
+  deleteLeadsBefore,
+  findLead,
+  insertLead,
+  listLeads,
+  moveLead,
+  recentFromEmail,
+} from './leads.repository.ts';
 import type { LeadRow, LeadsDb } from './leads.tables.ts';
 
 export interface ContactInput extends LeadFields {
@@ -88,6 +95,15 @@ export class LeadsService {
       await sendLeadMails(this.ctx, handle(trx), lead, await this.staffEmails('admin', handle(trx)));
     });
     return { stored: true, lead };
+  }
+
+  /**
+   * Retention: deletes leads older than LEADS_RETENTION_DAYS, counted from their arrival or
+   * staff's last move, whichever is later. Idempotent: a second run finds nothing to delete.
+   */
+  async prune(): Promise<number> {
+    const before = new Date(this.ctx.clock.now().getTime() - this.ctx.config.leadsRetentionDays * 86_400_000);
+    return deleteLeadsBefore(this.db, before);
   }
 
   async list(options: { limit: number; offset: number; status?: string | undefined }): Promise<LeadRow[]> {

@@ -198,7 +198,8 @@ export function CatalogIssuesPage(
         {props.notice && <Alert kind="success">{props.notice}</Alert>}
         {props.error && <Alert kind="error">{props.error}</Alert>}
         <p>
-          <a href="/admin">Admin</a> · <a href="/admin/quotes">Quote requests</a>
+          <a href="/admin">Admin</a> · <a href="/admin/quotes">Quote requests</a> ·{' '}
+          <a href="/admin/catalog/marketing">Product pages</a> (what each page says, outlines, workshops, FAQ)
         </p>
         <p>
           Errors block an edit; warnings are commercial problems to fix. Edit prices and SKUs through the

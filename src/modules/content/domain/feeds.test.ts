@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { documentTitle } from '../views/shared.tsx';
-import { absolutize, blogRss, duration, podcastRss, xmlEscape } from './feeds.ts';
+import { absolutize, blogAtom, blogRss, duration, podcastRss, xmlEscape } from './feeds.ts';
 import { fieldOfPath, formToFrontMatter, frontMatterToForm } from './form-fields.ts';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false });
@@ -37,6 +37,38 @@ describe('feeds', () => {
     const item = parser.parse(xml).rss.channel.item;
     expect(item.title).toBe('Bundles ]]> & <scripts>');
     expect(item.pubDate).toBe('Sun, 01 Mar 2026 00:00:00 GMT');
+  });
+
+  it('writes a valid Atom blog feed whatever the text, HTML content escaped', () => {
+    const xml = blogAtom({
+      title: 'Blog & news',
+      description: '<Notes>',
+      link: 'https://fhiriq.example/blog',
+      self: 'https://fhiriq.example/blog/atom.xml',
+      language: 'en',
+      updated: new Date('2026-06-01T00:00:00Z'),
+      items: [
+        {
+          title: 'Bundles ]]> & <scripts>\u0000',
+          link: 'https://fhiriq.example/blog/a',
+          description: 'd',
+          html: '<p>x &amp; y</p>',
+          published: new Date('2026-03-01T00:00:00Z'),
+          author: null,
+          categories: ['fhir', 'us-core'],
+        },
+      ],
+    });
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const feed = parser.parse(xml).feed;
+    expect(feed['@xmlns']).toBe('http://www.w3.org/2005/Atom');
+    expect(feed.link.map((l: Record<string, string>) => l['@rel'])).toEqual(['alternate', 'self']);
+    expect(feed.updated).toBe('2026-06-01T00:00:00.000Z');
+    expect(feed.author.name).toBe('Blog & news');
+    expect(feed.entry.title['#text']).toBe('Bundles ]]> & <scripts>');
+    expect(feed.entry.id).toBe('https://fhiriq.example/blog/a');
+    expect(feed.entry.content['#text']).toBe('<p>x &amp; y</p>');
+    expect(feed.entry.category.map((c: Record<string, string>) => c['@term'])).toEqual(['fhir', 'us-core']);
   });
 
   it('writes a podcast feed with the iTunes tags Apple reads', () => {

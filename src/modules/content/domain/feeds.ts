@@ -1,5 +1,5 @@
 /**
- * RSS 2.0 feeds as text: the blog's (full content in `content:encoded`) and the podcast's, with
+ * Feeds as text: the blog's as RSS 2.0 and as Atom (RFC 4287; same entries), and (full content in `content:encoded`) and the podcast's, with
  * the iTunes namespace Apple Podcasts and the other apps read (enclosure with the file's real
  * length in bytes, duration, image, category, explicit, episode and season numbers). Every URL is
  * absolute; text is escaped and stripped of characters XML 1.0 cannot carry.
@@ -93,6 +93,44 @@ export function blogRss(feed: BlogFeed): string {
     ...items,
     '</channel>',
     '</rss>',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The blog as an Atom feed (RFC 4287): the same entries as the RSS one, each with its id (the
+ * post's URL), dates, author, categories, summary and full content as escaped HTML.
+ */
+export function blogAtom(feed: BlogFeed): string {
+  const iso = (d: Date) => d.toISOString();
+  const entries = feed.items.map((i) =>
+    [
+      '<entry>',
+      `<title type="text">${xmlEscape(i.title)}</title>`,
+      `<link rel="alternate" type="text/html" href="${xmlEscape(i.link)}"/>`,
+      el('id', i.link),
+      el('published', iso(i.published)),
+      el('updated', iso(i.published)),
+      i.author ? `<author>${el('name', i.author)}</author>` : '',
+      ...i.categories.map((c) => `<category term="${xmlEscape(c)}"/>`),
+      `<summary type="text">${xmlEscape(i.description)}</summary>`,
+      `<content type="html">${xmlEscape(i.html)}</content>`,
+      '</entry>',
+    ].join(''),
+  );
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${xmlEscape(feed.language)}">`,
+    `<title type="text">${xmlEscape(feed.title)}</title>`,
+    `<subtitle type="text">${xmlEscape(feed.description)}</subtitle>`,
+    `<link rel="alternate" type="text/html" href="${xmlEscape(feed.link)}"/>`,
+    `<link rel="self" type="application/atom+xml" href="${xmlEscape(feed.self)}"/>`,
+    el('id', feed.link),
+    el('updated', iso(feed.updated)),
+    // Atom requires an author for the feed when an entry has none.
+    `<author>${el('name', feed.title)}</author>`,
+    ...entries,
+    '</feed>',
     '',
   ].join('\n');
 }

@@ -37,7 +37,10 @@ export interface AuthorView {
 
 export const CARD_IMAGE_SIZES = '(min-width: 64rem) 22rem, (min-width: 40rem) 45vw, 100vw';
 export const COVER_SIZES = '(min-width: 48rem) 44rem, 100vw';
-const FEEDS = [{ href: '/blog/feed.xml', title: 'FHIR IQ blog', type: 'application/rss+xml' as const }];
+const FEEDS = [
+  { href: '/blog/feed.xml', title: 'FHIR IQ blog', type: 'application/rss+xml' as const },
+  { href: '/blog/atom.xml', title: 'FHIR IQ blog (Atom)', type: 'application/atom+xml' as const },
+];
 
 export function PostCards(props: { posts: PostCard[]; headingLevel: 2 | 3; eagerFirst?: boolean }) {
   const H = props.headingLevel === 2 ? 'h2' : 'h3';
@@ -99,6 +102,7 @@ export function BlogListPage(props: BlogListProps) {
         >
           <p class="content-header-links">
             <a href="/blog/feed.xml">RSS feed</a>
+            <a href="/blog/atom.xml">Atom feed</a>
             {props.tag && <a href="/blog">All posts</a>}
           </p>
         </PageHeader>
