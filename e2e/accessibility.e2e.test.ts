@@ -154,10 +154,8 @@ describe('accessibility', () => {
     await Promise.all([page.waitForLoadState('load'), page.click('main form button[type="submit"]')]);
     expect(await page.locator('.form-error').count()).toBe(2);
     expect(await page.inputValue('#field-docsPath')).toBe('https://elsewhere.example/docs');
-    const result = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-      .analyze();
+    const found = await axe(page);
     await page.close();
-    expect(result.violations.map((v) => v.id)).toEqual([]);
+    expect(found).toEqual([]);
   });
 });
