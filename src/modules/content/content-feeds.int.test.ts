@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { HtmlValidate } from 'html-validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/support/test-app.ts';
 import type { StaffContext } from '../audit/index.ts';
@@ -20,46 +19,17 @@ const staff: StaffContext = {
   ip: '127.0.0.1',
   requestId: 'test',
 };
-const _html = new HtmlValidate({
-  extends: ['html-validate:recommended', 'html-validate:prettier'],
-  rules: { 'doctype-style': 'off' },
-});
 const xml = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   parseTagValue: false,
   isArray: (name) => name === 'item',
 });
-const _SCHEDULED_AT = new Date('2099-01-01T00:00:00Z');
 
 beforeAll(async () => {
   t = await contentTestApp();
 });
 afterAll(async () => t?.close());
-
-const _clock = () => t.clock!;
-const _jsonLd = (body: string) =>
-  [...body.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/g)].map(
-    (m) => JSON.parse(m[1]!) as Record<string, unknown>,
-  );
-const _items = (body: string) => xml.parse(body).rss.channel.item ?? [];
-
-const _PAGES = [
-  '/blog',
-  '/blog/tag/fhir',
-  '/blog/fhir-r4-basics',
-  '/podcast',
-  '/podcast/bulk-data-in-practice',
-  '/case-studies',
-  '/case-studies/regional-health-system',
-  '/docs',
-  '/docs/mapper-to-fhir',
-  '/docs/mapper-to-fhir/mapping-csv',
-  '/docs/search?q=csv',
-  '/about',
-  '/privacy',
-  '/terms',
-];
 
 describe('feeds', () => {
   it('the blog feed is valid RSS with every visible post, absolute URLs and full content', async () => {
