@@ -171,7 +171,10 @@ export function createLicensingModule(
     machines,
     seats,
     commands: licenseCommands({ licenses, machines, seats }),
-    stop: () => licenses.trail.flush(),
+    stop: async () => {
+      await licenses.trail.flush();
+      await signingKeys.signer.close();
+    },
     usage,
     async entitledProducts({ userId, email }) {
       const now = ctx.clock.now();

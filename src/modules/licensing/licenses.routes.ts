@@ -4,7 +4,7 @@ import type { HttpServer } from '../../platform/http/server.ts';
 import { parseLicenseKey } from './domain/license-key.ts';
 import { VALIDATION_CODES } from './domain/validation.ts';
 import type { LicenseService } from './licenses.service.ts';
-import { allowBrowsers, machineApi } from './machine-api.ts';
+import { allowBrowsers, machineApi, requestKey } from './machine-api.ts';
 import type { MachineOutcome, MachineService } from './machines.service.ts';
 import type { SigningKeyStore } from './signing-keys.ts';
 
@@ -259,7 +259,12 @@ export function registerLicenseRoutes(
     },
     async (request) => {
       const { key, nonce, ...scope } = request.body;
-      const { result, license } = await deps.licenses.validate(key, scope, { ip: request.ip });
+      const { result, license } = await deps.licenses.validate(
+        key,
+        scope,
+        { ip: request.ip },
+        requestKey(request),
+      );
       return { valid: result.valid, code: result.code, detail: result.detail, license, meta: meta(nonce) };
     },
   );
