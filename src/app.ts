@@ -9,7 +9,7 @@ import { migrateToLatest } from './platform/db/migrator.ts';
 import { runSeeders, type SeedResult } from './platform/db/seed.ts';
 import { registerHealthRoutes } from './platform/http/health.routes.ts';
 import { Metrics } from './platform/http/metrics.ts';
-import { createHttpServer, type HttpServer } from './platform/http/server.ts';
+import { createHttpRoot, type HttpServer, installWebStack } from './platform/http/server.ts';
 import { EventBus } from './platform/jobs/events.ts';
 import { JobQueue } from './platform/jobs/queue.ts';
 import { createLogger, type Logger } from './platform/log.ts';
@@ -112,21 +112,30 @@ export class App {
   /** Builds the HTTP server with every module's routes (does not listen). */
   async buildHttp(): Promise<HttpServer> {
     if (this.http) return this.http;
-    const http = await createHttpServer({
+    const options = {
       config: this.ctx.config,
       log: this.ctx.log,
       secrets: this.ctx.secrets,
       metrics: this.metrics,
       renderErrorPage,
+    };
+    const http = await createHttpRoot(options);
+    // Two sibling scopes over the core: hooks of one never run for the other's routes. Machines
+    // calling the license API pay for no session, cookie, CSRF or compression hook.
+    await http.register(async (machines) => {
+      for (const m of this.modules.all) await m.registerMachineRoutes?.(machines);
     });
-    await registerHealthRoutes(http, {
-      database: this.ctx.database,
-      jobs: this.ctx.jobs,
-      metrics: this.metrics,
-      isShuttingDown: () => this.#shuttingDown,
-      metricsToken: this.ctx.config.metricsToken,
+    await http.register(async (web) => {
+      await installWebStack(web, options);
+      await registerHealthRoutes(web, {
+        database: this.ctx.database,
+        jobs: this.ctx.jobs,
+        metrics: this.metrics,
+        isShuttingDown: () => this.#shuttingDown,
+        metricsToken: this.ctx.config.metricsToken,
+      });
+      for (const m of this.modules.all) await m.registerRoutes?.(web);
     });
-    for (const m of this.modules.all) await m.registerRoutes?.(http);
     await http.ready();
     this.http = http;
     return http;

@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
 import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -11,6 +13,16 @@ import { createLogger } from '../src/platform/log.ts';
 // database; modules' own routes are tested in their modules.
 
 let app: HttpServer;
+
+/** A connection that connects at once and is never used (the pool's timeout is what is tested). */
+class IdleClient extends EventEmitter {
+  connect(callback: (err: Error | null) => void) {
+    callback(null);
+  }
+  end(callback?: () => void) {
+    callback?.();
+  }
+}
 const config = loadConfig({ NODE_ENV: 'test', BODY_LIMIT_BYTES: '2048', LOG_LEVEL: 'silent' });
 
 beforeAll(async () => {
@@ -41,6 +53,16 @@ beforeAll(async () => {
     throw Object.assign(new Error('duplicate key value violates unique constraint "user_email_key"'), {
       code: '23505',
     });
+  });
+  // A pool whose one connection is in use: the next checkout waits 20 ms, then pg-pool gives up.
+  const pool = new pg.Pool({ max: 1, connectionTimeoutMillis: 20, Client: IdleClient as never });
+  app.get('/api/v1/busy', { schema: { tags: ['test'], summary: 'busy' } }, async () => {
+    const held = await pool.connect();
+    try {
+      await pool.connect();
+    } finally {
+      held.release();
+    }
   });
   app.get(
     '/api/v1/things/:id',
@@ -192,6 +214,11 @@ describe('HTTP platform', () => {
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.code).toBe('CONFLICT');
     expect(dup.body).not.toContain('user_email_key');
+  });
+
+  it('answers 503 SERVICE_BUSY with Retry-After when no database connection frees up in time', async () => {
+    const r = await app.inject({ method: 'GET', url: '/api/v1/busy' });
+    expect([r.statusCode, r.json().error.code, r.headers['retry-after']]).toEqual([503, 'SERVICE_BUSY', '1']);
   });
 
   it('keeps a well-formed incoming request id and makes one otherwise', async () => {

@@ -80,6 +80,38 @@ describe('rate limits', () => {
     expect(other.statusCode).toBe(200);
   });
 
+  it('counts several budgets in one step, shared by two servers through Redis, and in memory', async () => {
+    expect(redisAvailable, `Redis must be running at ${REDIS_URL}`).toBe(true);
+    const local = await server({});
+    // Fixed windows: an hour-long one makes a window boundary inside the test all but impossible.
+    const HOUR = 3_600_000;
+    try {
+      const budgets = (ip: string) => [
+        { key: `test:ip:${ip}`, max: 4 },
+        { key: 'test:key:K1', max: 2 },
+      ];
+      for (const counters of [[a.windowCounters, b.windowCounters], [local.windowCounters]]) {
+        const at = (i: number) => counters[i % counters.length]!;
+        // The key's budget (2) runs out first, whichever server counts and from any address.
+        expect(await at(0).hit(budgets('10.0.0.1'), HOUR)).toEqual({ allowed: true });
+        expect(await at(1).hit(budgets('10.0.0.2'), HOUR)).toEqual({ allowed: true });
+        const refused = await at(2).hit(budgets('10.0.0.3'), HOUR);
+        expect(refused.allowed).toBe(false);
+        expect(refused.allowed === false && refused.retryAfterSeconds).toBeGreaterThan(0);
+        // Another key from an address with budget left is allowed; the address's own budget holds too.
+        const other = (n: number) => [
+          { key: 'test:ip:10.0.0.9', max: 2 },
+          { key: `test:key:K${n + 10}`, max: 100 },
+        ];
+        expect(await at(0).hit(other(1), HOUR)).toEqual({ allowed: true });
+        expect(await at(1).hit(other(2), HOUR)).toEqual({ allowed: true });
+        expect((await at(0).hit(other(3), HOUR)).allowed).toBe(false);
+      }
+    } finally {
+      await local.close();
+    }
+  });
+
   it('keeps counters in memory without Redis', async () => {
     const local = await server({});
     try {

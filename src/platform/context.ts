@@ -33,6 +33,12 @@ export interface AppModule {
   name: string;
   seeders?: Seeder[];
   registerRoutes?(app: HttpServer): Promise<void>;
+  /**
+   * Routes that software calls, authenticated by what the body carries (the license API): a
+   * scope with the server's core only, without the web stack (sessions, cookies, CSRF,
+   * compression) and its per-request hooks.
+   */
+  registerMachineRoutes?(app: HttpServer): Promise<void>;
   /** Called on shutdown after HTTP has drained and before the database closes (flush buffers). */
   stop?(): Promise<void>;
   /** The public, indexable pages this module serves, for `/sitemap.xml` (published content only). */

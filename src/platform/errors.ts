@@ -351,6 +351,12 @@ export const ERROR_CATALOG = {
     message: 'The service is temporarily unavailable. Try again shortly.',
     description: 'The database is unreachable, busy, or the server is shutting down.',
   },
+  SERVICE_BUSY: {
+    status: 503,
+    message: 'The server is busy. Try again in a moment.',
+    description:
+      'Every database connection stayed in use for the pool’s wait (5 s): the request was not run and nothing changed. `Retry-After` says when to try again (license clients treat it as the server being unreachable and answer from their cache).',
+  },
   // ---- onboarding (onboarding mails, mail preferences) ----
   UNSUBSCRIBE_LINK_INVALID: {
     status: 400,

@@ -171,7 +171,10 @@ export function createLicensingModule(
     machines,
     seats,
     commands: licenseCommands({ licenses, machines, seats }),
-    stop: () => licenses.trail.flush(),
+    stop: async () => {
+      await licenses.trail.flush();
+      await signingKeys.signer.close();
+    },
     usage,
     async entitledProducts({ userId, email }) {
       const now = ctx.clock.now();
@@ -211,7 +214,7 @@ export function createLicensingModule(
           for (const m of await usage.totals(row)) meters.push({ ...m, licenseId: row.id });
       return { licenses: list, meters };
     },
-    async registerRoutes(app: HttpServer) {
+    async registerMachineRoutes(app: HttpServer) {
       registerLicenseRoutes(app, {
         licenses,
         machines,
@@ -219,6 +222,9 @@ export function createLicensingModule(
         now: () => ctx.clock.now(),
         limits: ctx.config.licenseRateLimit,
       });
+      registerUsageRoutes(app, { usage, signingKeys, now: () => ctx.clock.now() });
+    },
+    async registerRoutes(app: HttpServer) {
       // The customer's portal and the staff console, over the same services.
       const portal = {
         db,
@@ -232,7 +238,6 @@ export function createLicensingModule(
       };
       registerAccountLicenses(app, portal);
       registerAdminLicenses(app, portal);
-      registerUsageRoutes(app, { usage, signingKeys, now: () => ctx.clock.now() });
       app.get(
         '/.well-known/fhiriq/keys.json',
         {

@@ -154,6 +154,36 @@ describe('POST /api/v1/licenses/validate', () => {
     expect(rows[0]!.detail.lastAt).toEqual(expect.any(String));
   });
 
+  it('never answers from memory what a change made since: a deactivated machine, a suspension, a revocation', async () => {
+    const { licenses, machines } = t.app.modules.licensing;
+    const { key: k, license } = await licenses.issue({
+      sku: 'TL-MAPPER-PR-A',
+      email: 'cache@hospital.org',
+      source: 'staff',
+      sourceRef: 'test:cache',
+    });
+    const fingerprint = 'cache-machine-0001';
+    const code = async () => (await validate({ key: k, fingerprint })).json().code;
+    expect(await code()).toBe('NO_MACHINE');
+    await machines.activate(k, { fingerprint }, { ip: null });
+    expect(await code()).toBe('VALID');
+    expect(await code()).toBe('VALID');
+    await machines.deactivate(k, fingerprint, { ip: null });
+    expect(await code()).toBe('NO_MACHINE');
+    await machines.activate(k, { fingerprint }, { ip: null });
+    expect(await code()).toBe('VALID');
+    await licenses.setStatus(license.id, 'SUSPENDED', { kind: 'cli' });
+    expect(await code()).toBe('SUSPENDED');
+    await licenses.setStatus(license.id, 'ACTIVE', { kind: 'cli' });
+    expect(await code()).toBe('VALID');
+    // Validations racing with the revocation: once it has returned, none answers VALID.
+    const racing = Array.from({ length: 20 }, () => code());
+    await licenses.setStatus(license.id, 'REVOKED', { kind: 'cli' });
+    await Promise.all(racing);
+    const after = await Promise.all(Array.from({ length: 20 }, () => code()));
+    expect(new Set(after)).toEqual(new Set(['REVOKED']));
+  });
+
   it('refuses bad input with a code and writes nothing', async () => {
     const count = async () => {
       await t.app.modules.licensing.licenses.trail.flush();

@@ -4,7 +4,7 @@ import type { HttpServer } from '../../platform/http/server.ts';
 import { parseLicenseKey } from './domain/license-key.ts';
 import { VALIDATION_CODES } from './domain/validation.ts';
 import type { LicenseService } from './licenses.service.ts';
-import { allowBrowsers, machineApi } from './machine-api.ts';
+import { allowBrowsers, machineApi, requestKey } from './machine-api.ts';
 import type { MachineOutcome, MachineService } from './machines.service.ts';
 import type { SigningKeyStore } from './signing-keys.ts';
 
@@ -148,7 +148,7 @@ export function registerLicenseRoutes(
   const meta = (nonce: string | undefined) => ({ nonce: nonce ?? null, ts: deps.now().toISOString() });
   const answer = (o: MachineOutcome, nonce: string | undefined) => ({ ...o, meta: meta(nonce) });
   const tags = ['licensing'];
-  const machineErrors = errorResponses(...BODY_ERRORS, 'RATE_LIMITED');
+  const machineErrors = errorResponses(...BODY_ERRORS, 'RATE_LIMITED', 'SERVICE_BUSY');
 
   app.post(
     '/api/v1/licenses/activate',
@@ -254,12 +254,17 @@ export function registerLicenseRoutes(
         summary: 'Validate a license key (optionally for a machine, product and user)',
         description: `Codes, checked in this order (the first failing check answers): ${VALIDATION_CODES.join(', ')}. \`valid\` is true only for VALID; a refused license still answers 200. Every answer is signed: header \`FHIRIQ-Signature: keyid="…", algorithm="…", signature="…"\` over the exact body bytes, verifiable with GET /.well-known/fhiriq/keys.json.`,
         body: ValidateBody,
-        response: { 200: ValidateJson, ...errorResponses(...BODY_ERRORS, 'RATE_LIMITED') },
+        response: { 200: ValidateJson, ...errorResponses(...BODY_ERRORS, 'RATE_LIMITED', 'SERVICE_BUSY') },
       },
     },
     async (request) => {
       const { key, nonce, ...scope } = request.body;
-      const { result, license } = await deps.licenses.validate(key, scope, { ip: request.ip });
+      const { result, license } = await deps.licenses.validate(
+        key,
+        scope,
+        { ip: request.ip },
+        requestKey(request),
+      );
       return { valid: result.valid, code: result.code, detail: result.detail, license, meta: meta(nonce) };
     },
   );

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditModule, StaffContext } from '../audit/index.ts';
 import type { CatalogModule } from '../catalog/index.ts';
-import { generateLicenseKey, parseLicenseKey } from './domain/license-key.ts';
+import { generateLicenseKey, type KeyParse, parseLicenseKey } from './domain/license-key.ts';
 import { canMove, moveEvent } from './domain/lifecycle.ts';
 import { DEFAULT_POLICY, type LicensePolicy, maxMachinesFor } from './domain/policy.ts';
 import {
@@ -220,71 +220,78 @@ export class LicenseService {
             : null;
     const key = generateLicenseKey();
     const policy = await this.policyFor(found.sku.productKey);
-    return inTransaction(this.db, async (tx) => {
-      const existing = await tx
-        .selectFrom('license')
-        .selectAll()
-        .where('source_ref', '=', input.sourceRef)
-        .executeTakeFirst();
-      if (existing) return { license: existing, key: this.keyOf(existing), created: false };
-      const row: LicenseRow = {
-        id: newId('lic', this.ctx.clock),
-        key_hash: this.#hash(key),
-        key_enc: this.ctx.secrets.encrypt(KEY_PURPOSE, key),
-        key_last4: key.slice(-4),
-        user_id: input.userId ?? null,
-        email: input.email.trim().toLowerCase(),
-        sku: found.sku.code,
-        product_key: found.sku.productKey,
-        type: f.licenseType,
-        status: 'ACTIVE',
-        seats,
-        max_machines: maxMachinesFor(seats, policy),
-        limits: f.limits,
-        allowed_domains: [],
-        allowed_countries: [],
-        heartbeat_window_seconds: policy.heartbeatWindowSeconds,
-        valid_from: validFrom,
-        valid_until: validUntil,
-        source: input.source,
-        source_ref: input.sourceRef,
-        status_reason: null,
-        created_at: now,
-        updated_at: now,
-      };
-      const inserted = await tx
-        .insertInto('license')
-        .values({
-          ...row,
-          limits: JSON.stringify(row.limits),
-          allowed_domains: JSON.stringify(row.allowed_domains),
-          allowed_countries: JSON.stringify(row.allowed_countries),
-        } as never)
-        // Two concurrent issues for one operation: the second waits for the first and answers it.
-        .onConflict((oc) => oc.column('source_ref').doNothing())
-        .executeTakeFirst();
-      if (!Number(inserted.numInsertedOrUpdatedRows ?? 0)) {
-        const first = await tx
+    const keyHash = this.#hash(key);
+    this.cache.forgetMissing(keyHash);
+    try {
+      return await inTransaction(this.db, async (tx) => {
+        const existing = await tx
           .selectFrom('license')
           .selectAll()
           .where('source_ref', '=', input.sourceRef)
-          .executeTakeFirstOrThrow();
-        return { license: first, key: this.keyOf(first), created: false };
-      }
-      const actor = input.actor ?? { kind: 'system', reason: input.source };
-      await this.event(handle(tx), row.id, 'issued', null, {
-        sku: row.sku,
-        seats,
-        source: input.source,
-        ...actorDetail(actor),
+          .executeTakeFirst();
+        if (existing) return { license: existing, key: this.keyOf(existing), created: false };
+        const row: LicenseRow = {
+          id: newId('lic', this.ctx.clock),
+          key_hash: keyHash,
+          key_enc: this.ctx.secrets.encrypt(KEY_PURPOSE, key),
+          key_last4: key.slice(-4),
+          user_id: input.userId ?? null,
+          email: input.email.trim().toLowerCase(),
+          sku: found.sku.code,
+          product_key: found.sku.productKey,
+          type: f.licenseType,
+          status: 'ACTIVE',
+          seats,
+          max_machines: maxMachinesFor(seats, policy),
+          limits: f.limits,
+          allowed_domains: [],
+          allowed_countries: [],
+          heartbeat_window_seconds: policy.heartbeatWindowSeconds,
+          valid_from: validFrom,
+          valid_until: validUntil,
+          source: input.source,
+          source_ref: input.sourceRef,
+          status_reason: null,
+          created_at: now,
+          updated_at: now,
+        };
+        const inserted = await tx
+          .insertInto('license')
+          .values({
+            ...row,
+            limits: JSON.stringify(row.limits),
+            allowed_domains: JSON.stringify(row.allowed_domains),
+            allowed_countries: JSON.stringify(row.allowed_countries),
+          } as never)
+          // Two concurrent issues for one operation: the second waits for the first and answers it.
+          .onConflict((oc) => oc.column('source_ref').doNothing())
+          .executeTakeFirst();
+        if (!Number(inserted.numInsertedOrUpdatedRows ?? 0)) {
+          const first = await tx
+            .selectFrom('license')
+            .selectAll()
+            .where('source_ref', '=', input.sourceRef)
+            .executeTakeFirstOrThrow();
+          return { license: first, key: this.keyOf(first), created: false };
+        }
+        const actor = input.actor ?? { kind: 'system', reason: input.source };
+        await this.event(handle(tx), row.id, 'issued', null, {
+          sku: row.sku,
+          seats,
+          source: input.source,
+          ...actorDetail(actor),
+        });
+        await this.audited(handle(tx), actor, 'license.issue', { type: 'license', id: row.id }, undefined, {
+          sku: row.sku,
+          seats,
+          email: row.email,
+        });
+        return { license: row, key, created: true };
       });
-      await this.audited(handle(tx), actor, 'license.issue', { type: 'license', id: row.id }, undefined, {
-        sku: row.sku,
-        seats,
-        email: row.email,
-      });
-      return { license: row, key, created: true };
-    });
+    } finally {
+      // After the commit too: a validation of this key that raced with the insert is not kept.
+      this.cache.forgetMissing(keyHash);
+    }
   }
 
   /** Records a license event (the license's trail staff query), in the caller's transaction (or none: null). */
@@ -657,24 +664,30 @@ export class LicenseService {
     key: string,
     scope: Omit<ValidationScope, 'now' | 'malformedKey'>,
     meta: { ip: string | null },
+    parsed: KeyParse = parseLicenseKey(key),
   ): Promise<{ result: ValidationResult; license: LicenseView | null }> {
     const now = this.ctx.clock.now();
-    const parsed = parseLicenseKey(key);
     if (!parsed.ok) return { result: validateLicense(undefined, { now, malformedKey: true }), license: null };
     const cached = await this.#validationFacts(this.#hash(parsed.key), now);
-    const license = cached?.license;
-    const machines = cached?.machines ?? [];
-    const seats = license?.type === 'SEAT' && scope.user ? await this.seatsOf(license.id) : null;
-    const facts: LicenseFacts | undefined = license && this.facts(license, machines, seats, cached.usage);
+    if (!cached) return { result: validateLicense(undefined, { ...scope, now }), license: null };
+    const license = cached.license;
+    // What the rules read and what the answer shows, derived once per cached read.
+    cached.facts ??= this.facts(license, cached.machines, null, cached.usage);
+    cached.view ??= licenseView(license, cached.machines.length);
+    const facts =
+      license.type === 'SEAT' && scope.user
+        ? { ...cached.facts, assignedUsers: await this.seatsOf(license.id) }
+        : cached.facts;
     const result = validateLicense(facts, { ...scope, now });
-    if (license) this.trail.record(license.id, result.code, scope.sku ? { sku: scope.sku } : {}, meta.ip);
-    return { result, license: license ? licenseView(license, machines.length) : null };
+    this.trail.record(license.id, result.code, scope.sku ? { sku: scope.sku } : {}, meta.ip);
+    return { result, license: cached.view };
   }
 
   /** The license of a key hash with its machines and usage: from the cache, or one query (plus usage when metered). */
   async #validationFacts(keyHash: string, now: Date): Promise<CachedLicense | undefined> {
     const hit = this.cache.get(keyHash);
     if (hit) return hit;
+    if (this.cache.isMissing(keyHash)) return undefined;
     const generation = this.cache.generation;
     const row = await this.db
       .selectFrom('license')
@@ -689,7 +702,10 @@ export class LicenseService {
       )
       .where('key_hash', '=', keyHash)
       .executeTakeFirst();
-    if (!row) return undefined;
+    if (!row) {
+      this.cache.setMissing(keyHash, generation);
+      return undefined;
+    }
     const { machine_list, ...license } = row;
     const value: CachedLicense = {
       license,

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { parseLicenseKey } from './domain/license-key.ts';
+import { type KeyParse, parseLicenseKey } from './domain/license-key.ts';
 import { type SigningKeyStore, signBody } from './signing-keys.ts';
 
 /** The rate limits' window. */
@@ -17,6 +17,22 @@ const WINDOW_MS = 60_000;
  * nothing a direct client lacks: browser apps (SMART on FHIR apps, our hosted tools) may call
  * these routes, with CORS and outside the CSRF/Origin policy that protects cookie sessions.
  */
+const parsedKeys = new WeakMap<FastifyRequest, KeyParse>();
+
+/**
+ * The key of a request's body, parsed once per request: the rate limit and the route both need
+ * it, and its check group is a SHA-256.
+ */
+export function requestKey(request: FastifyRequest): KeyParse {
+  let parsed = parsedKeys.get(request);
+  if (!parsed) {
+    const key = (request.body as { key?: unknown } | undefined)?.key;
+    parsed = typeof key === 'string' ? parseLicenseKey(key) : { ok: false, reason: 'empty' };
+    parsedKeys.set(request, parsed);
+  }
+  return parsed;
+}
+
 export function machineApi(
   app: HttpServer,
   options: {
@@ -27,43 +43,51 @@ export function machineApi(
     limits: { perKey: number; perIp: number };
   },
 ) {
-  const perIp = app.createRateLimit({
-    max: options.limits.perIp,
-    timeWindow: WINDOW_MS,
-    keyGenerator: (req) => `${options.name}:ip:${req.ip}`,
-  });
-  const perKey = app.createRateLimit({
-    max: options.limits.perKey,
-    timeWindow: WINDOW_MS,
-    keyGenerator: (req) => {
-      const key = (req.body as { key?: unknown } | undefined)?.key;
-      const parsed = typeof key === 'string' ? parseLicenseKey(key) : undefined;
-      return `${options.name}:key:${parsed?.ok ? parsed.body : 'malformed'}`;
-    },
-  });
+  const counters = app.windowCounters;
+  const refuse = (reply: FastifyReply, retryAfterSeconds: number) => {
+    const retryAfter = String(retryAfterSeconds);
+    reply.header('retry-after', retryAfter);
+    return new AppError('RATE_LIMITED', undefined, { headers: { 'retry-after': retryAfter } });
+  };
   return {
     config: { csrf: false },
     // Answers are small JSON (under 1 KB, below the compression threshold): the compression
     // plugin's three per-request hooks would cost time for nothing on the hottest routes.
     compress: false as const,
-    preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
-      for (const check of [perIp, perKey]) {
-        const r = await check(request);
-        if (!r.isAllowed && r.isExceeded) {
-          const retryAfter = String(Math.max(1, r.ttlInSeconds));
-          reply.header('retry-after', retryAfter);
-          throw new AppError('RATE_LIMITED', undefined, { headers: { 'retry-after': retryAfter } });
-        }
-      }
+    // Both budgets (per client address: a wall for key guessing; per key) in one check: one map
+    // lookup each in memory, one round trip with Redis.
+    preHandler: (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+      const parsed = requestKey(request);
+      const budgets = [
+        { key: `${options.name}:ip:${request.ip}`, max: options.limits.perIp },
+        { key: `${options.name}:key:${parsed.ok ? parsed.body : 'malformed'}`, max: options.limits.perKey },
+      ];
+      const verdict = counters.hit(budgets, WINDOW_MS);
+      if (!(verdict instanceof Promise))
+        return verdict.allowed ? done() : done(refuse(reply, verdict.retryAfterSeconds));
+      verdict.then(
+        (v) => (v.allowed ? done() : done(refuse(reply, v.retryAfterSeconds))),
+        (err: Error) => done(err),
+      );
     },
     // Signed after serialization: the signature covers the exact bytes sent.
-    onSend: async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      if (typeof payload === 'string' && reply.statusCode === 200)
-        reply.header('fhiriq-signature', await signBody(options.signingKeys, payload));
+    onSend: (
+      _request: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (err: Error | null, payload?: unknown) => void,
+    ) => {
       reply.header('cache-control', 'no-store');
       reply.header('access-control-allow-origin', '*');
       reply.header('access-control-expose-headers', 'fhiriq-signature, retry-after');
-      return payload;
+      if (typeof payload !== 'string' || reply.statusCode !== 200) return done(null, payload);
+      signBody(options.signingKeys, payload).then(
+        (signature) => {
+          reply.header('fhiriq-signature', signature);
+          done(null, payload);
+        },
+        (err: Error) => done(err),
+      );
     },
   };
 }

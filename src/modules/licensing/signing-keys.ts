@@ -3,12 +3,12 @@ import type { Kysely } from 'kysely';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { Seeder } from '../../platform/db/seed.ts';
 import { type Executor, handle, view } from '../../platform/db/transaction.ts';
+import { BatchSigner } from './batch-signer.ts';
 import {
   generateSigningKey,
   type PublicKeyInfo,
   type SigningAlgorithm,
   type SigningKey,
-  signBytesOffLoop,
   signingKeyFromPem,
 } from './domain/certificate.ts';
 import type { LicensingDb } from './licensing.tables.ts';
@@ -30,6 +30,8 @@ function algorithmOf(pem: string): SigningAlgorithm {
  * generated once. Private keys are stored encrypted; they never leave this class.
  */
 export class SigningKeyStore {
+  /** Signs API answers on a dedicated thread, in batches. */
+  readonly signer = new BatchSigner();
   #active = new Map<SigningAlgorithm, SigningKey>();
   #published: PublicKeyInfo[] | undefined;
 
@@ -176,6 +178,6 @@ export class SigningKeyStore {
 /** The `FHIRIQ-Signature` header of a response body: key id, algorithm, signature over its bytes. */
 export async function signBody(store: SigningKeyStore, body: string): Promise<string> {
   const key = await store.current();
-  const sig = (await signBytesOffLoop(key, Buffer.from(body, 'utf8'))).toString('base64url');
+  const sig = await store.signer.sign(key, body);
   return `keyid="${key.kid}", algorithm="${key.alg}", signature="${sig}"`;
 }

@@ -37,6 +37,9 @@ const PG_CODES: Record<string, ErrorCode> = {
   '53300': 'SERVICE_UNAVAILABLE', // too_many_connections
 };
 
+const POOL_WAIT_TIMEOUT = 'timeout exceeded when trying to connect';
+const POOL_CONNECT_TIMEOUT = 'Connection terminated due to connection timeout';
+
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -78,6 +81,12 @@ export function classifyError(err: unknown): Classified {
     };
   }
   if (err instanceof DatabaseUnavailableError) return catalogued('SERVICE_UNAVAILABLE', true);
+  // pg-pool's own errors carry no code: every connection in use for the whole wait (overload,
+  // answered at once with a retry time, not as an internal error), or a new connection timing out.
+  if (err instanceof Error && err.message === POOL_WAIT_TIMEOUT)
+    return { ...catalogued('SERVICE_BUSY', false), headers: { 'retry-after': '1' } };
+  if (err instanceof Error && err.message === POOL_CONNECT_TIMEOUT)
+    return catalogued('SERVICE_UNAVAILABLE', true);
   if (typeof e.code === 'string') {
     const fastify = FASTIFY_CODES[e.code];
     if (fastify) return catalogued(fastify, false);

@@ -41,13 +41,14 @@ export class Metrics {
   }
 
   install(app: FastifyInstance): void {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       // The route template, never the raw URL: ids in paths would explode cardinality.
       const route = request.routeOptions.url ?? 'unmatched';
       this.httpDuration.observe(
         { method: request.method, route, status_code: String(reply.statusCode) },
         reply.elapsedTime / 1000,
       );
+      done();
     });
   }
 }

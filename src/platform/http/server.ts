@@ -21,11 +21,12 @@ import { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
 import type { Secrets } from '../crypto/secrets.ts';
 import { AppError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import { type Logger, lazyChildLogger } from '../log.ts';
 import { CSRF_COOKIE, installCsrfPolicy } from './csrf.ts';
 import { type HtmlErrorRenderer, installErrorHandling, sendError } from './error-mapper.ts';
 import type { Metrics } from './metrics.ts';
 import { compileSerializer } from './serializer.ts';
+import { MemoryWindowCounters, RedisWindowCounters, type WindowCounters } from './window-counters.ts';
 
 export type HttpServer = FastifyInstance<
   RawServerDefault,
@@ -55,9 +56,16 @@ export interface RouteRecord {
 
 const routeRecords = new WeakMap<object, RouteRecord[]>();
 
-/** Every route registered on a server, for the tests that hold all routes to the same rules. */
+/**
+ * Every route registered on a server, for the tests that hold all routes to the same rules.
+ * Given a scope (an encapsulated instance inherits from its parent), the whole server's.
+ */
 export function registeredRoutes(app: object): readonly RouteRecord[] {
-  return routeRecords.get(app) ?? [];
+  for (let o: object | null = app; o; o = Object.getPrototypeOf(o)) {
+    const found = routeRecords.get(o);
+    if (found) return found;
+  }
+  return [];
 }
 
 function ajvFor(coerce: boolean): Ajv {
@@ -116,8 +124,14 @@ function precomputedHeaders(middleware: ReturnType<typeof helmet>): Record<strin
   return headers;
 }
 
-export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { config, log, secrets, metrics } = options;
+/**
+ * The server's core, shared by every route: request ids, security headers, error mapping,
+ * metrics, compiled schemas, the rate-limit counters and the API documentation. Routes that
+ * machines call (the license API) are registered in a scope on this core alone
+ * (`App.buildHttp`); everything else in a sibling scope with the web stack (`installWebStack`).
+ */
+export async function createHttpRoot(options: HttpServerOptions): Promise<HttpServer> {
+  const { config, log, metrics } = options;
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
@@ -128,6 +142,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      lazyChildLogger(logger as Logger, bindings, childOptions) as FastifyBaseLogger,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -156,8 +172,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   installErrorHandling(app, options.renderErrorPage);
   metrics.install(app);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks every request runs are callback-style: an async hook costs a promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   // While closing, answers to in-flight requests end their connection, so a
   // keep-alive client does not hold the shutdown open until its idle timeout.
@@ -165,11 +183,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
     // Nothing is cacheable unless a route says so (public pages and assets do).
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 
   const securityHeaders = precomputedHeaders(
@@ -201,6 +219,57 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.headers(securityHeaders);
     done();
   });
+  // With several web processes the counters must be shared, or each process
+  // would grant the full allowance: Redis when configured, memory otherwise.
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: true })
+    : undefined;
+  if (redis) {
+    redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis error'));
+    app.addHook('onClose', async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  }
+  const counters: WindowCounters = redis
+    ? new RedisWindowCounters(redis, options.rateLimitNamespace ?? 'fhiriq:rl:', log)
+    : new MemoryWindowCounters();
+  app.decorate('windowCounters', counters);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'FHIR IQ API',
+        version: '1',
+        description:
+          'Every JSON route of FHIR IQ. Errors share one shape: `{ "error": { "code", "message", "details"?, "requestId" } }`; the codes are listed in docs/errors.md.',
+      },
+      components: {
+        securitySchemes: {
+          bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal API token (`fiq_…`).' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'fhiriq.session_token' },
+        },
+      },
+    },
+  });
+  // Under /api: /docs is the products' documentation (the content module).
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiConfig: { docExpansion: 'list' },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}
+
+/**
+ * What pages and browser-facing APIs need on top of the core: compression, cookies, form
+ * bodies, the CSRF policy, Cache-Control for answers that set cookies, and the rate-limit
+ * plugin (its counters in Redis when configured). Installed in the scope the web routes live in;
+ * machine-facing routes stay outside it and pay for none of its hooks.
+ */
+export async function installWebStack(app: HttpServer, options: HttpServerOptions): Promise<void> {
+  const { config, secrets } = options;
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(cookie, { secret: secrets.key('cookie').toString('base64url') });
   await app.register(formbody, { bodyLimit: config.bodyLimit });
@@ -230,17 +299,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     }
     return payload;
   });
-  // With several web processes the counters must be shared, or each process
-  // would grant the full allowance: Redis when configured, memory otherwise.
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: true })
-    : undefined;
-  if (redis) {
-    redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis error'));
-    app.addHook('onClose', async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    });
-  }
+  const redis = app.windowCounters instanceof RedisWindowCounters ? app.windowCounters.redis : undefined;
   await app.register(rateLimit, {
     global: false,
     ...(redis ? { redis, nameSpace: options.rateLimitNamespace ?? 'fhiriq:rl:', skipOnError: true } : {}),
@@ -249,31 +308,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         headers: { 'retry-after': String(Math.ceil(ctx.ttl / 1000)) },
       }),
   });
+}
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'FHIR IQ API',
-        version: '1',
-        description:
-          'Every JSON route of FHIR IQ. Errors share one shape: `{ "error": { "code", "message", "details"?, "requestId" } }`; the codes are listed in docs/errors.md.',
-      },
-      components: {
-        securitySchemes: {
-          bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal API token (`fiq_…`).' },
-          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'fhiriq.session_token' },
-        },
-      },
-    },
-  });
-  // Under /api: /docs is the products' documentation (the content module).
-  await app.register(swaggerUi, {
-    routePrefix: '/api/docs',
-    staticCSP: true,
-    uiConfig: { docExpansion: 'list' },
-  });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
+/** A server with the core and the web stack in one scope (tests, and servers without machine routes). */
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const app = await createHttpRoot(options);
+  await installWebStack(app, options);
   return app;
 }
