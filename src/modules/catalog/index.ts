@@ -14,7 +14,7 @@ import { MarketingService } from './marketing.service.ts';
 import type { MarketingTables } from './marketing.tables.ts';
 import { registerMarketingAdminRoutes } from './marketing-admin.routes.ts';
 import { QuoteService } from './quotes.service.ts';
-import type { ImageUrl } from './views/product-marketing.ts';
+import type { ProductImages } from './views/product-marketing.ts';
 
 /**
  * The catalog: products, SKUs, prices per currency, bundles and quote
@@ -44,7 +44,7 @@ export { parseSku, type SkuCodes, type SkuParseResult, type SkuParts } from './d
 export type * from './domain/types.ts';
 export { MarketingService } from './marketing.service.ts';
 export { QuoteService } from './quotes.service.ts';
-export type { ImageUrl } from './views/product-marketing.ts';
+export type { ProductImages, ProductPicture } from './views/product-marketing.ts';
 
 export interface CatalogModule extends AppModule {
   name: 'catalog';
@@ -59,8 +59,8 @@ export function createCatalogModule(
   deps: {
     accounts: AccountsModule;
     audit: AuditModule;
-    /** Where an image of content/ is served (screenshots); none are shown without it. */
-    imageUrl?: ImageUrl;
+    /** Port: the screenshots' responsive pictures (the content module's images); none are shown without it. */
+    images?: ProductImages;
   },
 ): CatalogModule {
   const db = ctx.db.withTables<CatalogTables>();
@@ -92,7 +92,7 @@ export function createCatalogModule(
         marketing,
         clock: ctx.clock,
         siteUrl: ctx.config.publicUrl,
-        imageUrl: deps.imageUrl ?? (() => undefined),
+        images: deps.images ?? (async () => null),
       });
     },
     /** The listings, the pricing page and every product on sale (a product with no active SKU is not listed). */
