@@ -67,16 +67,22 @@ export function createModules(ctx: PlatformContext): Modules {
   // pipeline (AVIF/WebP at several widths, srcset), a port since content, created after the
   // catalog (its case studies link products), must not be a dependency of it.
   let content: ContentModule | undefined;
-  const productImages: ProductImages = async (src, alt) => {
+  const contentImages = () => {
     if (!content) throw new Error('The content module is not wired yet');
-    const images = content.images;
-    const [picture, card, full] = await Promise.all([
-      images.image(src, alt),
-      images.card(src, alt),
-      images.original(src),
-    ]);
-    if (!picture || !card || !full) return null;
-    return { ...picture, full, card: { url: card.url, width: card.width, height: card.height } };
+    return content.images;
+  };
+  const productImages: ProductImages = {
+    async picture(src, alt) {
+      const images = contentImages();
+      const [picture, card, full] = await Promise.all([
+        images.image(src, alt),
+        images.card(src, alt),
+        images.original(src),
+      ]);
+      if (!picture || !card || !full) return null;
+      return { ...picture, full, card: { url: card.url, width: card.width, height: card.height } };
+    },
+    prepare: (src) => contentImages().prepare(src),
   };
   const catalog = createCatalogModule(ctx, { accounts, audit, images: productImages });
   // /sitemap.xml lists what every module says it publishes (read at request time, so new pages appear).

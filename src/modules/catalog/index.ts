@@ -46,6 +46,8 @@ export { MarketingService } from './marketing.service.ts';
 export { QuoteService } from './quotes.service.ts';
 export type { ProductImages, ProductPicture } from './views/product-marketing.ts';
 
+const NO_IMAGES: ProductImages = { picture: async () => null, prepare: async () => 0 };
+
 export interface CatalogModule extends AppModule {
   name: 'catalog';
   service: CatalogService;
@@ -92,8 +94,17 @@ export function createCatalogModule(
         marketing,
         clock: ctx.clock,
         siteUrl: ctx.config.publicUrl,
-        images: deps.images ?? (async () => null),
+        images: deps.images ?? NO_IMAGES,
       });
+    },
+    /** The screenshots' image files, made before their first visitor. */
+    async warm() {
+      const images = deps.images;
+      if (!images) return null;
+      const srcs = new Set((await marketing.data()).pages.flatMap((p) => p.screenshots.map((s) => s.src)));
+      let made = 0;
+      for (const src of srcs) made += await images.prepare(src);
+      return `product screenshots: ${made} variants made for ${srcs.size} images`;
     },
     /** The listings, the pricing page and every product on sale (a product with no active SKU is not listed). */
     async sitemapEntries() {

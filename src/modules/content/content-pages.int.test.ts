@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { HtmlValidate } from 'html-validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +113,40 @@ describe('public content pages', () => {
     expect(res.body).toContain(
       '<link rel="alternate" type="application/rss+xml" title="FHIR IQ blog" href="/blog/feed.xml"',
     );
+  });
+
+  it('preloads a post’s cover, its LCP image, with the very srcset and sizes its picture uses', async () => {
+    const res = await get(t, '/blog/fhir-r4-basics');
+    const preload =
+      /<link rel="preload" as="image" type="image\/avif" fetchpriority="high" imagesrcset="([^"]+)" imagesizes="([^"]+)"\/>/.exec(
+        res.body,
+      );
+    expect(preload).not.toBeNull();
+    const avif =
+      /<picture class="content-picture cover"><source type="image\/avif" srcset="([^"]+)" sizes="([^"]+)"/.exec(
+        res.body,
+      );
+    expect([preload![1], preload![2]]).toEqual([avif![1], avif![2]]);
+    // In the head, before the font's preload: the image is what the first screen waits for.
+    const head = res.body.slice(0, res.body.indexOf('</head>'));
+    expect(head.indexOf('as="image"')).toBeGreaterThan(head.indexOf('rel="stylesheet"'));
+    expect(head.indexOf('as="image"')).toBeLessThan(head.indexOf('as="font"'));
+    // A page without a cover preloads no image.
+    expect((await get(t, '/blog')).body).not.toContain('as="image"');
+  });
+
+  it('makes the image variants of live items before their first request (the warm-up of serve)', async () => {
+    const lines = await t.app.warm();
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^content images: [1-9]\d* variants made for \d+ images$/),
+    );
+    const res = await get(t, '/blog/fhir-r4-basics');
+    const urls = /<source type="image\/avif" srcset="([^"]+)"/.exec(res.body)![1]!.split(', ');
+    for (const candidate of urls) {
+      const name = candidate.split(' ')[0]!.split('/').pop()!;
+      expect(fs.existsSync(path.join(t.config.dataDir, 'content-media', name)), name).toBe(true);
+    }
+    expect(await t.app.warm()).toContainEqual(expect.stringMatching(/^content images: 0 variants/));
   });
 
   it('renders an episode with the native player, show notes, transcript and PodcastEpisode JSON-LD', async () => {

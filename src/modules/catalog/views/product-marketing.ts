@@ -25,11 +25,15 @@ export interface ProductPicture {
 }
 
 /**
- * Port: the picture of an image source, or null when there is no such image. The content
- * module's image pipeline implements it (wired in modules/index.ts): the catalog does not
- * depend on content.
+ * Port: the site's images as the product pages use them. The content module's image pipeline
+ * implements it (wired in modules/index.ts): the catalog does not depend on content.
  */
-export type ProductImages = (src: string, alt: string) => Promise<ProductPicture | null>;
+export interface ProductImages {
+  /** The picture of an image source, or null when there is no such image. */
+  picture(src: string, alt: string): Promise<ProductPicture | null>;
+  /** Makes a source's files ahead of its first visitor (`fhiriq serve`'s warm-up); how many were made. */
+  prepare(src: string): Promise<number>;
+}
 
 /** The pictures of a product page's screenshots, by source (missing images are left out). */
 export async function screenshotPictures(
@@ -37,7 +41,7 @@ export async function screenshotPictures(
   images: ProductImages,
 ): Promise<Map<string, ProductPicture>> {
   const found = await Promise.all(
-    (page?.screenshots ?? []).map(async (s) => [s.src, await images(s.src, s.alt)] as const),
+    (page?.screenshots ?? []).map(async (s) => [s.src, await images.picture(s.src, s.alt)] as const),
   );
   return new Map(found.flatMap(([src, picture]) => (picture ? [[src, picture] as const] : [])));
 }
