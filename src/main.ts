@@ -160,6 +160,7 @@ async function serve(options: { worker: boolean }): Promise<void> {
     await app.stop();
   }, cfg.shutdownTimeoutMs);
   // Image variants and the like, made now rather than while a visitor waits (AppModule.warm).
+  if (!cfg.warmUp) return;
   const warming = performance.now();
   const lines = await app.warm();
   const seconds = ((performance.now() - warming) / 1000).toFixed(1);
