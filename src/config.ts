@@ -379,7 +379,7 @@ export const CONFIG_VARS = {
     name: 'WARM_UP',
     default: 'true',
     description:
-      'Whether `fhiriq serve` makes the site\'s image variants (AVIF at every width, social cards) in the background once it listens, so no visitor waits for an encoding; they stay under `DATA_DIR/content-media`. `false`: each is made on its first request (throwaway test servers).',
+      "Whether `fhiriq serve` makes the site's image variants (AVIF at every width, social cards) in the background once it listens, so no visitor waits for an encoding; they stay under `DATA_DIR/content-media`. `false`: each is made on its first request (throwaway test servers).",
     parse: bool,
   },
   SUPPORT_ATTACHMENT_MAX_BYTES: {
