@@ -147,6 +147,24 @@ export class App {
     return http.listen({ host: this.ctx.config.host, port: this.ctx.config.port });
   }
 
+  /**
+   * Each module's warm-up (AppModule.warm), one after the other; a failing one is logged and
+   * the next runs. Returns their console lines. Stops early when the app is stopping.
+   */
+  async warm(): Promise<string[]> {
+    const lines: string[] = [];
+    for (const m of this.modules.all) {
+      if (!m.warm || this.#shuttingDown) continue;
+      try {
+        const line = await m.warm();
+        if (line) lines.push(line);
+      } catch (err) {
+        this.ctx.log.error({ err, module: m.name }, 'warm-up failed');
+      }
+    }
+    return lines;
+  }
+
   /** Starts consuming jobs in this process. */
   async work(): Promise<void> {
     await this.ctx.jobs.work();

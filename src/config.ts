@@ -383,6 +383,13 @@ export const CONFIG_VARS = {
       'Folder of the Markdown content (blog, podcast, case studies, docs, pages; see docs/content-format.md) loaded into the database at every start: a file adds its item or updates one staff never edited. Empty: the `content/` folder shipped with FHIR IQ.',
     parse: str,
   },
+  WARM_UP: {
+    name: 'WARM_UP',
+    default: 'true',
+    description:
+      "Whether `fhiriq serve` makes the site's image variants (AVIF at every width, social cards) in the background once it listens, so no visitor waits for an encoding; they stay under `DATA_DIR/content-media`. `false`: each is made on its first request (throwaway test servers).",
+    parse: bool,
+  },
   SUPPORT_ATTACHMENT_MAX_BYTES: {
     name: 'SUPPORT_ATTACHMENT_MAX_BYTES',
     default: String(10 * 1024 * 1024),
@@ -464,6 +471,7 @@ export interface Config {
   releaseMaxBytes: number;
   /** Absolute; undefined: the content/ folder shipped with FHIR IQ. */
   contentDir: string | undefined;
+  warmUp: boolean;
   /** Support ticket attachments: largest file, files per message, days kept after resolution. */
   supportAttachments: { maxBytes: number; perMessage: number; retentionDays: number };
   /** Days a lead is kept after it arrived or was last moved by staff. */
@@ -548,6 +556,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     supportTicketsPerHour: values.SUPPORT_TICKETS_PER_HOUR as number,
     releaseMaxBytes: values.RELEASE_MAX_BYTES as number,
     contentDir: values.CONTENT_DIR ? path.resolve(cwd, values.CONTENT_DIR as string) : undefined,
+    warmUp: values.WARM_UP as boolean,
     supportAttachments: {
       maxBytes: values.SUPPORT_ATTACHMENT_MAX_BYTES as number,
       perMessage: values.SUPPORT_ATTACHMENTS_PER_MESSAGE as number,

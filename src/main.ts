@@ -159,6 +159,12 @@ async function serve(options: { worker: boolean }): Promise<void> {
     await control?.close();
     await app.stop();
   }, cfg.shutdownTimeoutMs);
+  // Image variants and the like, made now rather than while a visitor waits (AppModule.warm).
+  if (!cfg.warmUp) return;
+  const warming = performance.now();
+  const lines = await app.warm();
+  const seconds = ((performance.now() - warming) / 1000).toFixed(1);
+  process.stdout.write(`  Warmed up in ${seconds} s${lines.map((l) => `; ${l}`).join('')}\n`);
 }
 
 async function worker(): Promise<void> {

@@ -36,6 +36,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     PORT: '0',
     // Debug level: the tests grep the logs for secrets, so log as much as possible.
     LOG_LEVEL: 'debug',
+    // Image variants are made when a page asks for them: a throwaway server's warm-up would
+    // only take CPU from the browser.
+    WARM_UP: 'false',
     ...extraEnv,
   };
   const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], {

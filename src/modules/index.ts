@@ -1,9 +1,8 @@
 import type { AppModule, PlatformContext, SitemapEntry } from '../platform/context.ts';
-import { contentImageUrl } from '../web/index.ts';
 import { type AccountsModule, createAccountsModule } from './accounts/index.ts';
 import { createAdminModule } from './admin/index.ts';
 import { type AuditModule, createAuditModule } from './audit/index.ts';
-import { type CatalogModule, createCatalogModule } from './catalog/index.ts';
+import { type CatalogModule, createCatalogModule, type ProductImages } from './catalog/index.ts';
 import { type CheckoutModule, createCheckoutModule } from './checkout/index.ts';
 import { type ContentModule, createContentModule } from './content/index.ts';
 import { createDownloadsModule, type DownloadsModule } from './downloads/index.ts';
@@ -64,8 +63,28 @@ export function createModules(ctx: PlatformContext): Modules {
       status: (id, country) => taxModule().taxNumberStatus(id, country),
     },
   });
-  // Product pages show screenshots from content/images/ (served as web assets for now).
-  const catalog = createCatalogModule(ctx, { accounts, audit, imageUrl: contentImageUrl });
+  // Product pages show screenshots of content/images/ through the content module's image
+  // pipeline (AVIF/WebP at several widths, srcset), a port since content, created after the
+  // catalog (its case studies link products), must not be a dependency of it.
+  let content: ContentModule | undefined;
+  const contentImages = () => {
+    if (!content) throw new Error('The content module is not wired yet');
+    return content.images;
+  };
+  const productImages: ProductImages = {
+    async picture(src, alt) {
+      const images = contentImages();
+      const [picture, card, full] = await Promise.all([
+        images.image(src, alt),
+        images.card(src, alt),
+        images.original(src),
+      ]);
+      if (!picture || !card || !full) return null;
+      return { ...picture, full, card: { url: card.url, width: card.width, height: card.height } };
+    },
+    prepare: (src) => contentImages().prepare(src),
+  };
+  const catalog = createCatalogModule(ctx, { accounts, audit, images: productImages });
   // /sitemap.xml lists what every module says it publishes (read at request time, so new pages appear).
   let all: AppModule[] = [];
   const sitemap = async (): Promise<SitemapEntry[]> =>
@@ -147,7 +166,7 @@ export function createModules(ctx: PlatformContext): Modules {
   // "Order paid" → the invoice (and its mail); "order refunded" → a credit note.
   const invoices = createInvoicesModule(ctx, { accounts, audit, orders, payments });
   // Blog, podcast, case studies, docs and site pages: files seed it, staff edit it; case studies link catalog products.
-  const content = createContentModule(ctx, { accounts, audit, catalog });
+  content = createContentModule(ctx, { accounts, audit, catalog });
   all = [
     audit,
     accounts,

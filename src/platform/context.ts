@@ -41,6 +41,12 @@ export interface AppModule {
   registerMachineRoutes?(app: HttpServer): Promise<void>;
   /** Called on shutdown after HTTP has drained and before the database closes (flush buffers). */
   stop?(): Promise<void>;
+  /**
+   * Called once by `fhiriq serve` after it listens, in the background, modules one after the
+   * other: prepares what a first visitor would otherwise wait for (image variants). Returns a
+   * line for the console, or null.
+   */
+  warm?(): Promise<string | null>;
   /** The public, indexable pages this module serves, for `/sitemap.xml` (published content only). */
   sitemapEntries?(): Promise<SitemapEntry[]>;
 }

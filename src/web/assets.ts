@@ -198,27 +198,9 @@ const STYLESHEETS = [
 export interface BuildAssetOptions {
   /** Folder holding styles/, favicon.svg, social-card.png and islands/; defaults to this module's folder. */
   webDir?: string;
-  /** The repository's content/ folder (its images/tools/ are served as assets); defaults to ../../content. */
-  contentDir?: string;
 }
 
 const DEFAULT_WEB_DIR = dirname(fileURLToPath(import.meta.url));
-const DEFAULT_CONTENT_DIR = join(DEFAULT_WEB_DIR, '..', '..', 'content');
-
-/**
- * Images of content/ the site's own pages show: the tools' screenshots
- * (scripts/tool-screenshots.ts), named by their path under content/ (`images/tools/x.png`).
- * Until the content module's image pipeline (AVIF/WebP, srcset) serves them, they are
- * fingerprinted assets like the rest.
- */
-function contentImages(contentDir: string): AssetSource[] {
-  const dir = join(contentDir, 'images', 'tools');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.png$/.test(f))
-    .sort()
-    .map((f) => ({ name: `images/tools/${f}`, body: readFileSync(join(dir, f)) }));
-}
 
 /** Reads, bundles and fingerprints every asset. Synchronous: it runs once, before the server listens. */
 export function buildAssetManifest(options: BuildAssetOptions = {}): AssetManifest {
@@ -240,7 +222,6 @@ export function buildAssetManifest(options: BuildAssetOptions = {}): AssetManife
     ...(existsSync(socialCard)
       ? [fingerprint({ name: 'social-card.png', body: readFileSync(socialCard) })]
       : []),
-    ...contentImages(options.contentDir ?? DEFAULT_CONTENT_DIR).map(fingerprint),
     ...fonts,
     ...islands.map(fingerprint),
   ];
@@ -261,9 +242,4 @@ export function getAssetManifest(): AssetManifest {
 /** `/assets/site.1a2b3c4d.css` for `site.css`. */
 export function assetUrl(name: string): string {
   return getAssetManifest().url(name);
-}
-
-/** The URL of an image of content/ served as an asset (`images/tools/x.png`), or undefined. */
-export function contentImageUrl(src: string): string | undefined {
-  return getAssetManifest().byName.get(src)?.url;
 }

@@ -13,7 +13,6 @@ export {
   assetUrl,
   type BuildAssetOptions,
   buildAssetManifest,
-  contentImageUrl,
   createAssetManifest,
   fingerprint,
   getAssetManifest,

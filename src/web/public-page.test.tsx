@@ -11,6 +11,7 @@ import { sendPublicPage } from './render.ts';
 // personal, and the platform's rule that an answer setting a cookie is never public.
 
 let app: HttpServer;
+const CHANGED = new Date('2026-03-02T10:20:30.500Z');
 
 const Page = (props: { token?: string; text?: string }) => (
   <html lang="en">
@@ -38,6 +39,12 @@ beforeAll(async () => {
   );
   app.get('/form', { schema: { hide: true } }, async (request, reply) =>
     sendPublicPage(request, reply, <Page token={reply.generateCsrf()} />),
+  );
+  app.get('/dated', { schema: { hide: true } }, async (request, reply) =>
+    sendPublicPage(request, reply, <Page />, { lastModified: CHANGED }),
+  );
+  app.get('/dated-form', { schema: { hide: true } }, async (request, reply) =>
+    sendPublicPage(request, reply, <Page token={reply.generateCsrf()} />, { lastModified: CHANGED }),
   );
   // A form-less page whose chrome still issued a CSRF cookie (accounts.pageChrome instead of publicPageChrome).
   app.get('/careless', { schema: { hide: true } }, async (request, reply) => {
@@ -73,6 +80,27 @@ describe('sendPublicPage', () => {
     expect(
       (await get('/form', { cookie: other, 'if-none-match': String(second.headers.etag) })).statusCode,
     ).toBe(200);
+  });
+
+  it('adds Last-Modified to a public page and answers 304 to If-Modified-Since unless If-None-Match says otherwise', async () => {
+    const r = await get('/dated');
+    expect(r.headers['last-modified']).toBe('Mon, 02 Mar 2026 10:20:30 GMT');
+    const since = (s: string, extra: Record<string, string> = {}) =>
+      get('/dated', { 'if-modified-since': s, ...extra }).then((x) => x.statusCode);
+    expect(await since('Mon, 02 Mar 2026 10:20:30 GMT')).toBe(304);
+    expect(await since('Tue, 03 Mar 2026 00:00:00 GMT')).toBe(304);
+    expect(await since('Mon, 02 Mar 2026 10:20:29 GMT')).toBe(200);
+    expect(await since('not a date')).toBe(200);
+    expect(await since('Tue, 03 Mar 2026 00:00:00 GMT', { 'if-none-match': '"other"' })).toBe(200);
+    // A personal page has no Last-Modified: only its tag knows whose cookies it was made for.
+    const form = await get('/dated-form');
+    expect(form.headers['last-modified']).toBeUndefined();
+    const cookie = String(form.headers['set-cookie']).split(';')[0]!;
+    const withCookie = await get('/dated-form', {
+      cookie,
+      'if-modified-since': 'Tue, 03 Mar 2026 00:00:00 GMT',
+    });
+    expect([withCookie.statusCode, withCookie.headers['last-modified']]).toEqual([200, undefined]);
   });
 
   it('never lets an answer that sets a cookie be public, whatever the page said', async () => {

@@ -52,12 +52,17 @@ const CSRF_VALUE = new RegExp(`(name="${CSRF_FIELD}" value=")[^"]*"`, 'g');
  * The tag names the content coding @fastify/compress will pick for this request (brotli,
  * then gzip, as configured in platform/http/server.ts): a strong validator belongs to one
  * representation, so a cache never pairs a 304 for the brotli body with a stored gzip one.
+ *
+ * `lastModified` (content pages: the latest change or publication of what the page shows)
+ * adds Last-Modified to a page anyone may be shown, and answers 304 to an If-Modified-Since
+ * at or after it when the request has no If-None-Match (which wins, RFC 9110 §13.1.3). A
+ * personal page gets neither: only its tag knows the cookies it was rendered for.
  */
 export function sendPublicPage(
   request: FastifyRequest,
   reply: FastifyReply,
   page: VNode,
-  options: { status?: number } = {},
+  options: { status?: number; lastModified?: Date | null } = {},
 ): FastifyReply {
   const html = renderPage(page);
   const status = options.status ?? 200;
@@ -74,8 +79,21 @@ export function sendPublicPage(
   else hash.update(html);
   const etag = `"${hash.digest('base64url').slice(0, 27)}${codingSuffix(request.headers['accept-encoding'])}"`;
   reply.header('etag', etag);
-  if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+  const lastModified = personal ? null : (options.lastModified ?? null);
+  if (lastModified) reply.header('last-modified', lastModified.toUTCString());
+  const inm = request.headers['if-none-match'];
+  const fresh = inm
+    ? matches(inm, etag)
+    : notModifiedSince(request.headers['if-modified-since'], lastModified);
+  if (fresh) return reply.code(304).send();
   return reply.send(html);
+}
+
+/** If-Modified-Since at or after the page's last change (HTTP dates have whole seconds). */
+function notModifiedSince(header: string | undefined, lastModified: Date | null): boolean {
+  if (!header || !lastModified) return false;
+  const since = Date.parse(header);
+  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000);
 }
 
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): a `W/` prefix does not matter. */

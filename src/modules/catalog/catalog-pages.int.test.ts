@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
@@ -165,5 +166,75 @@ describe('/pricing', () => {
         /^<script type="module" src="\/assets\/seat-total\.[0-9a-f]{8}\.js" fetchpriority="low">$/,
       ),
     ]);
+  });
+});
+
+describe('the screenshots gallery', () => {
+  const get = (url: string) => t.http.inject({ method: 'GET', url });
+
+  it('shows a tool’s screenshots through the content image pipeline: AVIF, WebP and PNG at several widths', async () => {
+    const p = await page('/products/mapper-to-fhir');
+    const start = p.body.indexOf('id="gallery-title"');
+    expect(start).toBeGreaterThan(0);
+    const gallery = p.body.slice(start, p.body.indexOf('</ul>', start));
+    const pictures = gallery.split('<picture>').slice(1);
+    expect(pictures).toHaveLength(3);
+    const first = pictures[0]!;
+    const srcset = (attr: RegExp) => {
+      const m = attr.exec(first);
+      expect(m, String(attr)).not.toBeNull();
+      return m![1]!.split(', ').map((c) => c.split(' ') as [string, string]);
+    };
+    const variant = (ext: string) =>
+      new RegExp(`^/media/images/tools/mapper-to-fhir-1\\.png/[0-9a-f]{16}-(480|800|1200|1600)\\.${ext}$`);
+    for (const [ext, attr] of [
+      ['avif', /<source type="image\/avif" srcset="([^"]+)"/],
+      ['webp', /<source type="image\/webp" srcset="([^"]+)"/],
+      ['png', /<img src="[^"]+" srcset="([^"]+)"/],
+    ] as const) {
+      const candidates = srcset(attr);
+      expect(candidates.map(([, w]) => w)).toEqual(['480w', '800w', '1200w', '1600w']);
+      for (const [url, w] of candidates) {
+        expect(url).toMatch(variant(ext));
+        expect(url).toContain(`-${w.slice(0, -1)}.${ext}`);
+      }
+    }
+    expect(first).toMatch(/sizes="[^"]*100vw"/);
+    expect(first).toContain('width="1600" height="1000"');
+    expect(first).toContain('loading="lazy"');
+    expect(first).toMatch(/alt="[^"]{10,}"/);
+    // Every variant the browser may pick is served, encoded at its width, cacheable for a year.
+    const [avif480] = srcset(/<source type="image\/avif" srcset="([^"]+)"/)[0]!;
+    const res = await get(avif480);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/avif');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const meta = await sharp(res.rawPayload).metadata();
+    expect([meta.format, meta.width]).toEqual(['heif', 480]);
+    // The gallery links to the full-size image; the page's social card is a 1200 px PNG.
+    const full = /<a href="([^"]+)"><picture>/.exec(gallery)![1]!;
+    expect(full).toMatch(/^\/media\/images\/tools\/mapper-to-fhir-1\.png\/[0-9a-f]{16}-1600\.png$/);
+    expect((await get(full)).statusCode).toBe(200);
+    const card = /<meta property="og:image" content="([^"]+)"/.exec(p.body)![1]!;
+    expect(card).toMatch(/^http.*\/media\/images\/tools\/mapper-to-fhir-1\.png\/[0-9a-f]{16}-1200\.png$/);
+    expect((await get(new URL(card).pathname)).headers['content-type']).toBe('image/png');
+  });
+
+  it('leaves out a screenshot whose image does not exist', async () => {
+    const marketing = t.app.modules.catalog.marketing;
+    const { productKey, ...current } = (await marketing.data()).pages.find(
+      (p) => p.productKey === 'TL-QUALITY',
+    )!;
+    const kept = current.screenshots[0]!;
+    await marketing.setPage(
+      { actor: { userId: 'usr_staff', email: 'staff@fhiriq.example' }, ip: '127.0.0.1', requestId: 'test' },
+      productKey,
+      { ...current, screenshots: [{ ...kept, src: 'images/tools/no-such-screen.png' }, kept] },
+    );
+    const p = await page('/products/data-quality-assessments');
+    expect(p.status).toBe(200);
+    expect(p.body).not.toContain('no-such-screen');
+    expect(p.body.split('<picture>')).toHaveLength(2);
+    expect(p.body).toContain(`/media/${kept.src}/`);
   });
 });

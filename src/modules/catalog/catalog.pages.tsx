@@ -17,7 +17,7 @@ import { CatalogIssuesPage, QuotesPage } from './views/admin-views.tsx';
 import { listingExtras } from './views/listing-extras.tsx';
 import { ListingPage, type ListingPageProps } from './views/listing-views.tsx';
 import { PricingPage } from './views/pricing-view.tsx';
-import { type ImageUrl, productMarketing } from './views/product-marketing.ts';
+import { type ProductImages, productMarketing, screenshotPictures } from './views/product-marketing.ts';
 import { ProductPage, type QuoteFormState } from './views/product-view.tsx';
 import { currencyOf, withQuery } from './views/shared.tsx';
 
@@ -66,7 +66,7 @@ export function registerCatalogPages(
     marketing: MarketingService;
     clock: Clock;
     siteUrl: string;
-    imageUrl: ImageUrl;
+    images: ProductImages;
   },
 ): void {
   const { catalog, quotes, accounts, marketing } = deps;
@@ -154,13 +154,18 @@ export function registerCatalogPages(
       selected.interval === 'year'
         ? (entries.find((e) => e.edition?.code === selected.edition?.code && e.interval === 'month') ?? null)
         : null;
+    const data = await marketing.data();
+    const pictures = await screenshotPictures(
+      data.pages.find((p) => p.productKey === product.key) ?? null,
+      deps.images,
+    );
     const about = productMarketing({
       product,
       entries,
-      data: await marketing.data(),
+      data,
       now: deps.clock.now(),
       siteUrl: deps.siteUrl,
-      imageUrl: deps.imageUrl,
+      pictures,
     });
     return sendPublicPage(
       request,

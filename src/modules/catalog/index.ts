@@ -15,7 +15,7 @@ import type { MarketingTables } from './marketing.tables.ts';
 import { registerMarketingAdminPages } from './marketing-admin.pages.tsx';
 import { registerMarketingAdminRoutes } from './marketing-admin.routes.ts';
 import { QuoteService } from './quotes.service.ts';
-import type { ImageUrl } from './views/product-marketing.ts';
+import type { ProductImages } from './views/product-marketing.ts';
 
 /**
  * The catalog: products, SKUs, prices per currency, bundles and quote
@@ -45,7 +45,9 @@ export { parseSku, type SkuCodes, type SkuParseResult, type SkuParts } from './d
 export type * from './domain/types.ts';
 export { MarketingService } from './marketing.service.ts';
 export { QuoteService } from './quotes.service.ts';
-export type { ImageUrl } from './views/product-marketing.ts';
+export type { ProductImages, ProductPicture } from './views/product-marketing.ts';
+
+const NO_IMAGES: ProductImages = { picture: async () => null, prepare: async () => 0 };
 
 export interface CatalogModule extends AppModule {
   name: 'catalog';
@@ -60,8 +62,8 @@ export function createCatalogModule(
   deps: {
     accounts: AccountsModule;
     audit: AuditModule;
-    /** Where an image of content/ is served (screenshots); none are shown without it. */
-    imageUrl?: ImageUrl;
+    /** Port: the screenshots' responsive pictures (the content module's images); none are shown without it. */
+    images?: ProductImages;
   },
 ): CatalogModule {
   const db = ctx.db.withTables<CatalogTables>();
@@ -94,8 +96,17 @@ export function createCatalogModule(
         marketing,
         clock: ctx.clock,
         siteUrl: ctx.config.publicUrl,
-        imageUrl: deps.imageUrl ?? (() => undefined),
+        images: deps.images ?? NO_IMAGES,
       });
+    },
+    /** The screenshots' image files, made before their first visitor. */
+    async warm() {
+      const images = deps.images;
+      if (!images) return null;
+      const srcs = new Set((await marketing.data()).pages.flatMap((p) => p.screenshots.map((s) => s.src)));
+      let made = 0;
+      for (const src of srcs) made += await images.prepare(src);
+      return `product screenshots: ${made} variants made for ${srcs.size} images`;
     },
     /** The listings, the pricing page and every product on sale (a product with no active SKU is not listed). */
     async sitemapEntries() {

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { HtmlValidate } from 'html-validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/support/test-app.ts';
+import { signedInUser } from '../accounts/test-support.ts';
 import type { StaffContext } from '../audit/index.ts';
 import { contentTestApp, get } from './test-support.ts';
 
@@ -75,9 +78,10 @@ describe('public content pages', () => {
       expect(res.body).toMatch(/<title>[^<]+<\/title>/);
       expect(res.body).toMatch(/<meta name="description" content="[^"]+"/);
       expect(res.body).toContain(`<link rel="canonical" href="${t.config.publicUrl}${url.split('?')[0]}"`);
-      // The same bytes for every visitor: no cookie, shared caches may keep it a while.
+      // The same bytes for every visitor: no cookie; any cache may keep it, revalidating each use.
       expect(res.headers['set-cookie']).toBeUndefined();
-      expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+      expect(res.headers['cache-control']).toBe('public, no-cache');
+      expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
     },
   );
 
@@ -109,6 +113,40 @@ describe('public content pages', () => {
     expect(res.body).toContain(
       '<link rel="alternate" type="application/rss+xml" title="FHIR IQ blog" href="/blog/feed.xml"',
     );
+  });
+
+  it('preloads a post’s cover, its LCP image, with the very srcset and sizes its picture uses', async () => {
+    const res = await get(t, '/blog/fhir-r4-basics');
+    const preload =
+      /<link rel="preload" as="image" type="image\/avif" fetchpriority="high" imagesrcset="([^"]+)" imagesizes="([^"]+)"\/>/.exec(
+        res.body,
+      );
+    expect(preload).not.toBeNull();
+    const avif =
+      /<picture class="content-picture cover"><source type="image\/avif" srcset="([^"]+)" sizes="([^"]+)"/.exec(
+        res.body,
+      );
+    expect([preload![1], preload![2]]).toEqual([avif![1], avif![2]]);
+    // In the head, before the font's preload: the image is what the first screen waits for.
+    const head = res.body.slice(0, res.body.indexOf('</head>'));
+    expect(head.indexOf('as="image"')).toBeGreaterThan(head.indexOf('rel="stylesheet"'));
+    expect(head.indexOf('as="image"')).toBeLessThan(head.indexOf('as="font"'));
+    // A page without a cover preloads no image.
+    expect((await get(t, '/blog')).body).not.toContain('as="image"');
+  });
+
+  it('makes the image variants of live items before their first request (the warm-up of serve)', async () => {
+    const lines = await t.app.warm();
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^content images: [1-9]\d* variants made for \d+ images$/),
+    );
+    const res = await get(t, '/blog/fhir-r4-basics');
+    const urls = /<source type="image\/avif" srcset="([^"]+)"/.exec(res.body)![1]!.split(', ');
+    for (const candidate of urls) {
+      const name = candidate.split(' ')[0]!.split('/').pop()!;
+      expect(fs.existsSync(path.join(t.config.dataDir, 'content-media', name)), name).toBe(true);
+    }
+    expect(await t.app.warm()).toContainEqual(expect.stringMatching(/^content images: 0 variants/));
   });
 
   it('renders an episode with the native player, show notes, transcript and PodcastEpisode JSON-LD', async () => {
@@ -181,8 +219,8 @@ describe('public content pages', () => {
 
   it('answers 304 to a client whose copy is current (ETag or Last-Modified)', async () => {
     const first = await get(t, '/blog/fhir-r4-basics');
-    expect(first.headers.etag).toMatch(/^W\/"/);
-    expect(first.headers['last-modified']).toBeDefined();
+    expect(first.headers.etag).toMatch(/^"/);
+    expect(first.headers['last-modified']).toMatch(/ GMT$/);
     expect(
       (await get(t, '/blog/fhir-r4-basics', { 'if-none-match': String(first.headers.etag) })).statusCode,
     ).toBe(304);
@@ -191,6 +229,27 @@ describe('public content pages', () => {
         .statusCode,
     ).toBe(304);
     expect((await get(t, '/blog/fhir-r4-basics', { 'if-none-match': 'W/"other"' })).statusCode).toBe(200);
+    // If-None-Match wins over If-Modified-Since (RFC 9110 §13.1.3).
+    expect(
+      (
+        await get(t, '/blog/fhir-r4-basics', {
+          'if-none-match': '"other"',
+          'if-modified-since': String(first.headers['last-modified']),
+        })
+      ).statusCode,
+    ).toBe(200);
+    const earlier = new Date(Date.parse(String(first.headers['last-modified'])) - 1000).toUTCString();
+    expect((await get(t, '/blog/fhir-r4-basics', { 'if-modified-since': earlier })).statusCode).toBe(200);
+  });
+
+  it('gives a signed-in visitor a private page without Last-Modified', async () => {
+    const signedIn = await signedInUser(t, 'reader@content.example');
+    signedIn.store(await get(t, '/blog/fhir-r4-basics', { cookie: signedIn.header() }));
+    const res = await get(t, '/blog/fhir-r4-basics', { cookie: signedIn.header() });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('private, no-cache');
+    expect(res.headers['last-modified']).toBeUndefined();
+    expect(res.body).toContain('Sign out');
   });
 });
 
@@ -213,13 +272,28 @@ describe('scheduled and draft items', () => {
     try {
       clock().set(new Date(SCHEDULED_AT.getTime() - 10_000));
       expect(await visibleEverywhere()).toEqual(all(false));
-      // No cache may keep the list past the instant the post appears.
-      expect((await get(t, '/blog')).headers['cache-control']).toBe('public, max-age=10');
+      // No cache may keep the list past the instant the post appears: every use is revalidated,
+      // and the copy a cache holds from a millisecond before is no longer current at the instant.
+      const before = await get(t, '/blog');
+      expect(before.headers['cache-control']).toBe('public, no-cache');
+      const held = {
+        'if-none-match': String(before.headers.etag),
+        'if-modified-since': String(before.headers['last-modified']),
+      };
       clock().set(new Date(SCHEDULED_AT.getTime() - 1));
       expect(await visibleEverywhere()).toEqual(all(false));
+      expect((await get(t, '/blog', held)).statusCode).toBe(304);
+      expect((await get(t, '/blog', { 'if-modified-since': held['if-modified-since'] })).statusCode).toBe(
+        304,
+      );
       clock().set(SCHEDULED_AT);
       expect(await visibleEverywhere()).toEqual(all(true));
-      expect((await get(t, '/blog')).headers['cache-control']).toBe('public, max-age=60');
+      const revalidated = await get(t, '/blog', held);
+      expect(revalidated.statusCode).toBe(200);
+      expect(revalidated.body).toContain('/blog/bulk-data-export');
+      const sinceOnly = await get(t, '/blog', { 'if-modified-since': held['if-modified-since'] });
+      expect(sinceOnly.statusCode).toBe(200);
+      expect(sinceOnly.headers['last-modified']).toBe(SCHEDULED_AT.toUTCString());
     } finally {
       clock().set('2026-06-01T09:00:00Z');
     }
@@ -238,18 +312,30 @@ describe('scheduled and draft items', () => {
     });
     expect((await get(t, '/docs/mapper-to-fhir/draft-zebra')).statusCode).toBe(404);
     expect((await get(t, '/docs/search?q=zebra')).body).toContain('No pages match');
-    expect((await get(t, '/docs/mapper-to-fhir')).body).not.toContain('draft-zebra');
+    const index = await get(t, '/docs/mapper-to-fhir');
+    expect(index.body).not.toContain('draft-zebra');
     expect((await t.app.modules.content.sitemapEntries!()).map((e) => e.path)).not.toContain(
       '/docs/mapper-to-fhir/draft-zebra',
     );
     await admin.publish(staff, draft.id);
     expect((await get(t, '/docs/mapper-to-fhir/draft-zebra')).statusCode).toBe(200);
+    // The publication invalidates what a cache holds of the pages that list it.
+    const revalidated = await get(t, '/docs/mapper-to-fhir', { 'if-none-match': String(index.headers.etag) });
+    expect(revalidated.statusCode).toBe(200);
+    expect(revalidated.body).toContain('href="/docs/mapper-to-fhir/draft-zebra"');
     expect((await get(t, '/docs/search?q=zebra')).body).toContain('href="/docs/mapper-to-fhir/draft-zebra"');
     expect((await t.app.modules.content.sitemapEntries!()).map((e) => e.path)).toContain(
       '/docs/mapper-to-fhir/draft-zebra',
     );
+    const published = await get(t, '/docs/mapper-to-fhir/draft-zebra');
     await admin.archive(staff, draft.id);
-    expect((await get(t, '/docs/mapper-to-fhir/draft-zebra')).statusCode).toBe(404);
+    expect(
+      (await get(t, '/docs/mapper-to-fhir/draft-zebra', { 'if-none-match': String(published.headers.etag) }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await get(t, '/docs/mapper-to-fhir', { 'if-none-match': String(revalidated.headers.etag) })).body,
+    ).not.toContain('draft-zebra');
   });
 });
 

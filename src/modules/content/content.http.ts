@@ -1,32 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
-import { type PageChrome, renderPage } from '../../web/index.ts';
-import type { AccountsModule } from '../accounts/index.ts';
 
 /**
- * HTTP caching of content pages. A visitor who is not signed in gets the same bytes as every
- * other one: no cookie is set (no CSRF token, since such a page has no form that posts), the
- * answer is `public` for at most a minute and never past the next scheduled publication (so no
- * cache keeps a scheduled item hidden), and carries an ETag and the content's Last-Modified for
- * cheap revalidation (304). A signed-in visitor's page names them: `private, no-cache`.
+ * HTTP caching of the feeds (RSS of the blog and the podcast; the pages go through the web
+ * shell's sendPublicPage, validated on every use). Feed readers poll without cookies and many
+ * ignore no-cache: a feed is `public` for at most a minute and never past the next scheduled
+ * publication (so no cache keeps a scheduled item out of it), with an ETag and the content's
+ * Last-Modified for cheap revalidation (304). A signed-in visitor's copy is `private, no-cache`.
  */
 
-export const PAGE_MAX_AGE = 60;
+export const FEED_MAX_AGE = 60;
 
-export function publicChrome(
-  accounts: AccountsModule,
-  siteUrl: string,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): PageChrome {
-  return request.actor ? accounts.pageChrome(request, reply) : { user: null, siteUrl };
-}
-
-/** Seconds a list may be cached: a minute, or less when something is scheduled to appear sooner. */
+/** Seconds a feed may be cached: a minute, or less when something is scheduled to appear sooner. */
 export function maxAgeUntil(next: Date | null, now: Date): number {
-  if (!next) return PAGE_MAX_AGE;
-  return Math.max(0, Math.min(PAGE_MAX_AGE, Math.floor((next.getTime() - now.getTime()) / 1000)));
+  if (!next) return FEED_MAX_AGE;
+  return Math.max(0, Math.min(FEED_MAX_AGE, Math.floor((next.getTime() - now.getTime()) / 1000)));
 }
 
 function matches(ifNoneMatch: string, etag: string): boolean {
@@ -34,7 +22,7 @@ function matches(ifNoneMatch: string, etag: string): boolean {
   return ifNoneMatch.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
 }
 
-/** Sends a representation (a page or a feed) with validators; answers 304 when the client's copy is current. */
+/** Sends a feed with validators; answers 304 when the client's copy is current. */
 export function sendCached(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -59,13 +47,4 @@ export function sendCached(
       );
   if (fresh) return reply.code(304).send();
   return reply.send(body);
-}
-
-export function sendContentPage(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  page: VNode,
-  options: { lastModified: Date | null; maxAge: number },
-): FastifyReply {
-  return sendCached(request, reply, renderPage(page), { type: 'text/html; charset=utf-8', ...options });
 }

@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpServer } from '../../platform/http/server.ts';
+import { sendPublicPage } from '../../web/index.ts';
 import type { AccountsModule } from '../accounts/index.ts';
-import { maxAgeUntil, publicChrome, sendContentPage } from './content.http.ts';
 import type { ContentService } from './content.service.ts';
 import type { ContentPageBuilder } from './content-page-builder.tsx';
 import type { ContentViewModels } from './content-view-models.ts';
@@ -33,16 +34,19 @@ const pageParam = Type.Integer({ minimum: 1, maximum: 10_000 });
  * The public content pages: blog (list, tags, pages, posts), podcast, case studies, docs (with
  * search) and the site pages (`/about`, `/privacy`, `/terms`, `/<slug>`). Only what is visible
  * now is shown; an old slug answers 301 to the current URL; anything else is 404.
+ *
+ * Caching is the public site's (web/render.ts sendPublicPage): `no-cache`, so every use is
+ * revalidated against an ETag of the body — a scheduled post changes the lists' bodies, hence
+ * their tags, at its very instant, and a staff publication at the next request — plus the
+ * content's Last-Modified (its latest change or publication) for If-Modified-Since.
  */
 export function registerContentPages(app: HttpServer, deps: ContentPageDeps): void {
   const { content, models, pages, accounts } = deps;
-  const chrome = (request: FastifyRequest, reply: FastifyReply) =>
-    publicChrome(accounts, content.siteUrl, request, reply);
-  const at = async () => {
-    const live = await content.live();
-    const now = content.now();
-    return { live, now, maxAge: maxAgeUntil(live.nextChange(now), now) };
-  };
+  // No content page has a form that posts: an anonymous visitor gets no cookie, the same bytes as anyone.
+  const chrome = (request: FastifyRequest, reply: FastifyReply) => accounts.publicPageChrome(request, reply);
+  const send = (request: FastifyRequest, reply: FastifyReply, page: VNode, lastModified: Date | null) =>
+    sendPublicPage(request, reply, page, { lastModified });
+  const at = async () => ({ live: await content.live(), now: content.now() });
 
   /** An item's page, a 301 from a slug it had before, or 404. */
   async function itemPage(request: FastifyRequest, reply: FastifyReply, kind: Kind, slug: string) {
@@ -52,12 +56,11 @@ export function registerContentPages(app: HttpServer, deps: ContentPageDeps): vo
     if (found.kind === 'missing') throw new AppError('NOT_FOUND');
     const page = await pages.page(found.item, chrome(request, reply));
     if (!page) throw new AppError('NOT_FOUND');
-    const { maxAge } = await at();
-    return sendContentPage(request, reply, page, { lastModified: modifiedAt(found.item), maxAge });
+    return send(request, reply, page, modifiedAt(found.item));
   }
 
   async function blogList(request: FastifyRequest, reply: FastifyReply, page: number, tag: string | null) {
-    const { live, now, maxAge } = await at();
+    const { live, now } = await at();
     const all = live.visible('post', now);
     const tags = [...new Set(all.flatMap((p) => p.frontMatter.tags))].sort();
     const posts = tag ? all.filter((p) => p.frontMatter.tags.includes(tag)) : all;
@@ -71,7 +74,7 @@ export function registerContentPages(app: HttpServer, deps: ContentPageDeps): vo
       tag,
       tags,
     });
-    return sendContentPage(request, reply, view, { lastModified: latest(posts), maxAge });
+    return send(request, reply, view, latest(posts));
   }
 
   app.get('/blog', { schema: { ...hidden, querystring: anyQuery } }, (request, reply) =>
@@ -101,15 +104,14 @@ export function registerContentPages(app: HttpServer, deps: ContentPageDeps): vo
   );
 
   app.get('/podcast', { schema: { ...hidden, querystring: anyQuery } }, async (request, reply) => {
-    const { live, now, maxAge } = await at();
+    const { live, now } = await at();
     const episodes = live.visible('episode', now);
     const view = PodcastPage({
       ...chrome(request, reply),
       show: await models.show(live, now),
       episodes: episodes.map((e) => models.episodeCard(e)),
     });
-    const lastModified = latest([...episodes, ...live.visible('show', now)]);
-    return sendContentPage(request, reply, view, { lastModified, maxAge });
+    return send(request, reply, view, latest([...episodes, ...live.visible('show', now)]));
   });
   app.get(
     '/podcast/:slug',
@@ -118,13 +120,13 @@ export function registerContentPages(app: HttpServer, deps: ContentPageDeps): vo
   );
 
   app.get('/case-studies', { schema: { ...hidden, querystring: anyQuery } }, async (request, reply) => {
-    const { live, now, maxAge } = await at();
+    const { live, now } = await at();
     const studies = live.visible('case_study', now);
     const view = CaseStudiesPage({
       ...chrome(request, reply),
       studies: await Promise.all(studies.map((s) => models.caseStudyCard(s))),
     });
-    return sendContentPage(request, reply, view, { lastModified: latest(studies), maxAge });
+    return send(request, reply, view, latest(studies));
   });
   app.get(
     '/case-studies/:slug',
@@ -133,9 +135,9 @@ export function registerContentPages(app: HttpServer, deps: ContentPageDeps): vo
   );
 
   app.get('/docs', { schema: { ...hidden, querystring: anyQuery } }, async (request, reply) => {
-    const { live, now, maxAge } = await at();
+    const { live, now } = await at();
     const view = DocsIndexPage({ ...chrome(request, reply), tools: await models.tools(live, now) });
-    return sendContentPage(request, reply, view, { lastModified: latest(live.visible('doc', now)), maxAge });
+    return send(request, reply, view, latest(live.visible('doc', now)));
   });
   app.get(
     '/docs/search',
@@ -150,7 +152,7 @@ export function registerContentPages(app: HttpServer, deps: ContentPageDeps): vo
     },
     async (request, reply) => {
       const q = (request.query.q ?? '').trim();
-      const { live, now, maxAge } = await at();
+      const { live, now } = await at();
       const tools = new Map((await models.tools(live, now)).map((t) => [t.tool, t.name]));
       const hits = await content.searchDocs(q);
       const view = DocsSearchPage({
@@ -163,7 +165,7 @@ export function registerContentPages(app: HttpServer, deps: ContentPageDeps): vo
           snippet,
         })),
       });
-      return sendContentPage(request, reply, view, { lastModified: null, maxAge });
+      return send(request, reply, view, null);
     },
   );
   app.get(

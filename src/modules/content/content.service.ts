@@ -178,6 +178,25 @@ export class ContentService {
     return entries;
   }
 
+  /**
+   * Makes the image variants of every live item (its cover or photo and the images of its body;
+   * the newest posts' covers, their pages' LCP images, first) so no visitor waits for an
+   * encoding (media/images.ts). Returns the images seen and the variants encoded.
+   */
+  async prepareImages(): Promise<{ images: number; variants: number }> {
+    const live = await this.live();
+    const now = this.now();
+    const first = live.visible('post', now).flatMap((p) => imagesOf(p.frontMatter).map((i) => i.src));
+    const rest = [...live.all()].flatMap((item) => [
+      ...imagesOf(item.frontMatter).map((i) => i.src),
+      ...imageSources(item.body).filter(isImageSrc),
+    ]);
+    const srcs = [...new Set([...first, ...rest])];
+    let variants = 0;
+    for (const src of srcs) variants += await this.images.prepare(src);
+    return { images: srcs.length, variants };
+  }
+
   // ---- references (shared by the seeder and staff edits) ----------------------------------------------
 
   /** Whether a source exists: a file under content/ (a cheap stat) or an upload row (read through `db`, a transaction's). */

@@ -92,6 +92,10 @@ export function createContentModule(
     admin,
     images,
     sitemapEntries: () => service.sitemapEntries(),
+    async warm() {
+      const { images: seen, variants } = await service.prepareImages();
+      return `content images: ${variants} variants made for ${seen} images`;
+    },
     async registerRoutes(app: HttpServer) {
       const pageDeps = { admin, content: service, pages, models, accounts: deps.accounts };
       await registerContentAdminRoutes(app, {

@@ -4,8 +4,47 @@ import { type FaqTopic, isoDate, type MarketingData, upcomingSessions } from '..
 import type { ProductDef } from '../domain/types.ts';
 import type { GalleryImage, ProductMarketing } from './product-sections.tsx';
 
-/** Where an image of content/ is served (`images/tools/x.png` → URL), or undefined when it is not there. */
-export type ImageUrl = (src: string) => string | undefined;
+/**
+ * A picture of the site's images (content/`images/tools/x.png`) as a responsive image: what a
+ * `<picture>` needs (AVIF and WebP sources and a PNG/JPEG fallback, each with width
+ * descriptors, and the intrinsic size), the full-size image and a social card.
+ */
+export interface ProductPicture {
+  alt: string;
+  width: number;
+  height: number;
+  /** The fallback format: `src` and `srcset` of the `<img>`. */
+  src: string;
+  srcset: string;
+  /** Better formats first. */
+  sources: { type: string; srcset: string }[];
+  /** The image at its own size (the gallery links to it). */
+  full: string;
+  /** A PNG or JPEG about 1200 px wide for Open Graph and Twitter cards. */
+  card: { url: string; width: number; height: number };
+}
+
+/**
+ * Port: the site's images as the product pages use them. The content module's image pipeline
+ * implements it (wired in modules/index.ts): the catalog does not depend on content.
+ */
+export interface ProductImages {
+  /** The picture of an image source, or null when there is no such image. */
+  picture(src: string, alt: string): Promise<ProductPicture | null>;
+  /** Makes a source's files ahead of its first visitor (`fhiriq serve`'s warm-up); how many were made. */
+  prepare(src: string): Promise<number>;
+}
+
+/** The pictures of a product page's screenshots, by source (missing images are left out). */
+export async function screenshotPictures(
+  page: { screenshots: readonly { src: string; alt: string }[] } | null,
+  images: ProductImages,
+): Promise<Map<string, ProductPicture>> {
+  const found = await Promise.all(
+    (page?.screenshots ?? []).map(async (s) => [s.src, await images.picture(s.src, s.alt)] as const),
+  );
+  return new Map(found.flatMap(([src, picture]) => (picture ? [[src, picture] as const] : [])));
+}
 
 const FAQ_OF: Partial<Record<string, FaqTopic>> = { course: 'training', service: 'consulting' };
 
@@ -16,7 +55,8 @@ export function productMarketing(input: {
   data: MarketingData;
   now: Date;
   siteUrl: string;
-  imageUrl: ImageUrl;
+  /** The screenshots' pictures by source (screenshotPictures): one without is not shown. */
+  pictures: ReadonlyMap<string, ProductPicture>;
 }): ProductMarketing {
   const { product, entries, data, siteUrl } = input;
   const url = new URL(`/products/${product.slug}`, siteUrl).href;
@@ -25,8 +65,8 @@ export function productMarketing(input: {
   const lead = page?.instructorKey ? (instructors.get(page.instructorKey) ?? null) : null;
   const gallery: GalleryImage[] = [];
   for (const s of page?.screenshots ?? []) {
-    const src = input.imageUrl(s.src);
-    if (src) gallery.push({ url: src, width: s.width, height: s.height, alt: s.alt, caption: s.caption });
+    const picture = input.pictures.get(s.src);
+    if (picture) gallery.push({ picture: { ...picture, alt: s.alt }, caption: s.caption });
   }
   const modules = data.modules.filter((m) => m.productKey === product.key);
   const skus = new Set(entries.map((e) => e.sku));
@@ -39,7 +79,7 @@ export function productMarketing(input: {
   }));
   const topic = FAQ_OF[product.kind];
   const faq = topic ? data.faq.filter((f) => f.topic === topic) : [];
-  const images = gallery.map((g) => new URL(g.url, siteUrl).href);
+  const images = gallery.map((g) => new URL(g.picture.card.url, siteUrl).href);
   const jsonLd =
     product.kind === 'course'
       ? courseJsonLd({ product, entries, url, siteUrl, modules, sessions: upcoming, instructors, lead })

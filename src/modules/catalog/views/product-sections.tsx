@@ -8,6 +8,7 @@ import {
   type ProductPageDef,
   seatsLeft,
 } from '../domain/marketing.ts';
+import type { ProductPicture } from './product-marketing.ts';
 
 /**
  * The parts of a product page that describe the product rather than sell it: what it does,
@@ -16,12 +17,12 @@ import {
  */
 
 export interface GalleryImage {
-  url: string;
-  width: number;
-  height: number;
-  alt: string;
+  picture: ProductPicture;
   caption: string;
 }
+
+/** How wide a screenshot is drawn: the gallery's columns (at least 18rem) in the container. */
+export const GALLERY_SIZES = '(min-width: 72rem) 24rem, (min-width: 40rem) 50vw, 100vw';
 
 export interface SessionView extends CourseSessionDef {
   skuName: string;
@@ -104,24 +105,32 @@ function Highlights(props: { page: ProductPageDef }) {
 
 function Gallery(props: { images: GalleryImage[]; name: string }) {
   if (props.images.length === 0) return null;
+  // Below the fold: lazy, decoded off the main thread, their space reserved by width and height.
   return (
     <section aria-labelledby="gallery-title">
       <h2 id="gallery-title">Screenshots</h2>
       <ul class="gallery">
-        {props.images.map((img) => (
-          <li>
+        {props.images.map(({ picture, caption }) => (
+          <li key={picture.src}>
             <figure>
-              <a href={img.url}>
-                <img
-                  src={img.url}
-                  width={img.width}
-                  height={img.height}
-                  alt={img.alt}
-                  loading="lazy"
-                  decoding="async"
-                />
+              <a href={picture.full}>
+                <picture>
+                  {picture.sources.map((s) => (
+                    <source type={s.type} srcset={s.srcset} sizes={GALLERY_SIZES} key={s.type} />
+                  ))}
+                  <img
+                    src={picture.src}
+                    srcset={picture.srcset}
+                    sizes={GALLERY_SIZES}
+                    width={picture.width}
+                    height={picture.height}
+                    alt={picture.alt}
+                    loading="lazy"
+                    decoding="async"
+                  />
+                </picture>
               </a>
-              <figcaption>{img.caption}</figcaption>
+              <figcaption>{caption}</figcaption>
             </figure>
           </li>
         ))}

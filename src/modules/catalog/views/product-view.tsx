@@ -306,6 +306,7 @@ export function ProductPage(props: ProductPageProps) {
   const { product, selected, currency } = props;
   const path = `/products/${product.slug}`;
   const details = fulfillmentText(selected);
+  const cover = props.marketing?.gallery[0];
   const params = { edition: selected.edition?.code, term: selected.term?.code };
   return (
     <Layout
@@ -314,7 +315,7 @@ export function ProductPage(props: ProductPageProps) {
       description={product.description}
       canonicalPath={path}
       currentPath={path}
-      og={{ type: 'product', ...(props.marketing?.gallery[0] ? { image: props.marketing.gallery[0] } : {}) }}
+      og={{ type: 'product', ...(cover ? { image: { ...cover.picture.card, alt: cover.picture.alt } } : {}) }}
       jsonLd={props.marketing?.jsonLd}
       islands={selected.maxSeats !== null && selected.purchase === 'buyable' ? SEAT_TOTAL : []}
     >

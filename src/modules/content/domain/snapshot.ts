@@ -53,6 +53,11 @@ export class LiveContent {
   byId(id: string): ContentItem | undefined {
     return this.#byId.get(id);
   }
+
+  /** Every live item (published or scheduled), whatever the instant. */
+  all(): IterableIterator<ContentItem> {
+    return this.#byId.values();
+  }
 }
 
 function order(a: ContentItem, b: ContentItem): number {

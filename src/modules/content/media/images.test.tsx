@@ -83,6 +83,30 @@ describe('responsive images', () => {
   });
 });
 
+describe('preparing variants ahead of the first request', () => {
+  it('makes the AVIF variants and the social card once, then finds them made', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fhiriq-media-prep-'));
+    try {
+      const lib = new ImageLibrary({ contentDir: FIXTURES, cacheDir: dir, upload: async () => undefined });
+      const hash = (await lib.info('images/blog/fhir-r4.png'))!.hash;
+      // 960 px wide: AVIF at 480, 800 and 960, and the card at its own width.
+      expect(await lib.prepare('images/blog/fhir-r4.png')).toBe(4);
+      expect(fs.readdirSync(dir).sort()).toEqual(
+        [`${hash}-480.avif`, `${hash}-800.avif`, `${hash}-960.avif`, `${hash}-960.png`].sort(),
+      );
+      expect((await sharp(path.join(dir, `${hash}-800.avif`)).metadata()).width).toBe(800);
+      expect(await lib.prepare('images/blog/fhir-r4.png')).toBe(0);
+      expect(await lib.prepare('images/blog/missing.png')).toBe(0);
+      // What a request then asks for is the prepared file.
+      expect((await lib.variant(`images/blog/fhir-r4.png/${hash}-800.avif`))?.file).toBe(
+        path.join(dir, `${hash}-800.avif`),
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('uploads', () => {
   it('recognises PNG, JPEG and WebP by their bytes only', async () => {
     const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#fff' } })

@@ -11,9 +11,10 @@ import { IMAGE_SRC_PATTERN } from '../domain/front-matter.ts';
  * fallback at 480/800/1200/1600 px, never wider than the source — are made by sharp on the first
  * request for each one and kept under DATA_DIR/content-media, named by a hash of the source bytes
  * and the encoder settings, so their URLs can be cached for a year (`immutable`): new bytes are a
- * new URL. Made on demand rather than at seed because encoding costs 30–250 ms of CPU a variant
- * (AVIF at 1600 px the most) and a page needs only the one variant its browser picks; seeding
- * every variant of every image would put seconds of CPU into every start.
+ * new URL. Encoding costs 30–250 ms of CPU a variant (AVIF at 1600 px the most), too much for a
+ * page's first visitor to wait for (its LCP image) and for every start or test to pay: `serve`
+ * prepares the variants browsers fetch (`prepare`) in the background once it listens, one at a
+ * time, and the files stay for the next start; anything else is still made on first request.
  */
 
 export const WIDTHS = [480, 800, 1200, 1600] as const;
@@ -164,6 +165,28 @@ export class ImageLibrary {
     return info
       ? variantUrl(info, info.width, info.format === 'jpeg' ? 'jpg' : (info.format as VariantExt))
       : null;
+  }
+
+  /**
+   * Makes, one after the other, the variants of a source that browsers fetch: AVIF at every
+   * offered width (every current browser decodes it: WebP and the PNG/JPEG fallback are left to
+   * the first request) and the social card. Returns how many it had to encode; 0 for an unknown
+   * source.
+   */
+  async prepare(src: string): Promise<number> {
+    const info = await this.info(src);
+    if (!info) return 0;
+    const wanted: [number, VariantExt][] = [
+      ...widthsFor(info.width).map((w): [number, VariantExt] => [w, 'avif']),
+      [Math.min(OG_WIDTH, info.width), fallbackExt(info)],
+    ];
+    let made = 0;
+    for (const [width, ext] of wanted) {
+      if (fs.existsSync(path.join(this.options.cacheDir, `${info.hash}-${width}.${ext}`))) continue;
+      await this.#make(info, width, ext);
+      made++;
+    }
+    return made;
   }
 
   /**

@@ -45,3 +45,15 @@ export function Picture(props: PictureProps) {
 export function pictureHtml(image: ResponsiveImage, sizes: string): string {
   return renderToString(<Picture image={image} sizes={sizes} />);
 }
+
+/**
+ * The Layout's `preloadImage` for a page whose LCP element is this picture (rendered with
+ * `priority` and the same `sizes`): its best format, which the browser picks when it can.
+ */
+export function picturePreload(
+  image: ResponsiveImage,
+  sizes: string,
+): { type: string; srcset: string; sizes: string } | undefined {
+  const best = image.sources[0];
+  return best ? { type: best.type, srcset: best.srcset, sizes } : undefined;
+}

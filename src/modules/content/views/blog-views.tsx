@@ -1,6 +1,6 @@
 import { Layout, type PageChrome } from '../../../web/index.ts';
 import type { ResponsiveImage } from '../media/images.ts';
-import { Picture } from '../media/picture.tsx';
+import { Picture, picturePreload } from '../media/picture.tsx';
 import {
   absolute,
   Breadcrumbs,
@@ -178,6 +178,7 @@ export function BlogPostPage(props: PostPageProps) {
       canonicalPath={path}
       currentPath={path}
       og={{ type: 'article', ...(props.card ? { image: props.card } : {}) }}
+      preloadImage={props.cover ? picturePreload(props.cover, COVER_SIZES) : undefined}
       jsonLd={[posting, breadcrumbJsonLd(siteUrl, trail)]}
       feeds={FEEDS}
       robots={props.preview ? 'noindex, nofollow' : undefined}

@@ -1,6 +1,6 @@
 import { Layout, type PageChrome } from '../../../web/index.ts';
 import type { ResponsiveImage } from '../media/images.ts';
-import { Picture } from '../media/picture.tsx';
+import { Picture, picturePreload } from '../media/picture.tsx';
 import { CARD_IMAGE_SIZES, COVER_SIZES } from './blog-views.tsx';
 import {
   absolute,
@@ -120,6 +120,7 @@ export function CaseStudyPage(props: CaseStudyPageProps) {
       canonicalPath={path}
       currentPath={path}
       og={{ type: 'article', ...(props.card ? { image: props.card } : {}) }}
+      preloadImage={s.image ? picturePreload(s.image, COVER_SIZES) : undefined}
       jsonLd={[article, breadcrumbJsonLd(siteUrl, trail)]}
       robots={props.preview ? 'noindex, nofollow' : undefined}
     >
