@@ -25,6 +25,7 @@ describe('job queue', () => {
   let queue: JobQueue;
   const seen: string[] = [];
   let flakyCalls = 0;
+  const mixedRuns: string[] = [];
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
@@ -49,6 +50,14 @@ describe('job queue', () => {
       },
     });
     queue.define({ name: 'test.cron', cron: '*/5 * * * *', handler: async () => {} });
+    queue.define<{ v: string }>({
+      name: 'test.mixed',
+      retryLimit: 0,
+      handler: async ({ v }) => {
+        mixedRuns.push(v);
+        if (v === 'bad') throw new Error('bad job');
+      },
+    });
     await queue.start();
     await queue.work();
   });
@@ -104,6 +113,22 @@ describe('job queue', () => {
     await until(() => seen.includes('committed'));
     await new Promise((r) => setTimeout(r, 700));
     expect(seen).not.toContain('rolled-back');
+  });
+
+  it('jobs fetched together end on their own: one failing fails alone, its neighbour completes once', async () => {
+    // Committed together, so the queue's one poller fetches both in one go (concurrency 2).
+    const ids = await testDb.database.db
+      .transaction()
+      .execute(async (trx) => [
+        await queue.send('test.mixed', { v: 'bad' }, { trx: handle(trx) }),
+        await queue.send('test.mixed', { v: 'good' }, { trx: handle(trx) }),
+      ]);
+    const state = async (i: number) => (await queue.boss.getJobById('test.mixed', ids[i]!))?.state;
+    await until(async () => (await state(0)) === 'failed' && (await state(1)) === 'completed');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(mixedRuns.sort()).toEqual(['bad', 'good']);
+    const failed = (await queue.failed()).find((j) => j.id === ids[0]);
+    expect(JSON.stringify(failed?.output)).toContain('bad job');
   });
 
   it('registers cron schedules', async () => {
