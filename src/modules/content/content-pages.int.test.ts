@@ -127,10 +127,12 @@ describe('public content pages', () => {
         res.body,
       );
     expect([preload![1], preload![2]]).toEqual([avif![1], avif![2]]);
-    // In the head, before the font's preload: the image is what the first screen waits for.
+    // In the head after the stylesheet, and no web font competes with it for the link: the
+    // article is set in the metric-matched system face.
     const head = res.body.slice(0, res.body.indexOf('</head>'));
     expect(head.indexOf('as="image"')).toBeGreaterThan(head.indexOf('rel="stylesheet"'));
-    expect(head.indexOf('as="image"')).toBeLessThan(head.indexOf('as="font"'));
+    expect(head).not.toContain('as="font"');
+    expect(res.body.startsWith('<!doctype html><html lang="en" class="system-fonts">')).toBe(true);
     // A page without a cover preloads no image.
     expect((await get(t, '/blog')).body).not.toContain('as="image"');
   });

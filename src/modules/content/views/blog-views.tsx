@@ -80,6 +80,7 @@ export function BlogListPage(props: BlogListProps) {
   const pageTitle = props.page > 1 ? `${title} (page ${props.page})` : title;
   return (
     <Layout
+      systemFonts
       {...props}
       title={pageTitle}
       description={
@@ -178,6 +179,7 @@ export function BlogPostPage(props: PostPageProps) {
       canonicalPath={path}
       currentPath={path}
       og={{ type: 'article', ...(props.card ? { image: props.card } : {}) }}
+      systemFonts
       preloadImage={props.cover ? picturePreload(props.cover, COVER_SIZES) : undefined}
       jsonLd={[posting, breadcrumbJsonLd(siteUrl, trail)]}
       feeds={FEEDS}

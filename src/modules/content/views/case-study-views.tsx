@@ -49,6 +49,7 @@ function Results(props: { results: { label: string; value: string }[]; compact?:
 export function CaseStudiesPage(props: PageChrome & { studies: CaseStudyCard[] }) {
   return (
     <Layout
+      systemFonts
       {...props}
       title="Case studies"
       description="How healthcare organisations use FHIR IQ's tools, training and consulting: the challenge, the approach and measured results."
@@ -120,6 +121,7 @@ export function CaseStudyPage(props: CaseStudyPageProps) {
       canonicalPath={path}
       currentPath={path}
       og={{ type: 'article', ...(props.card ? { image: props.card } : {}) }}
+      systemFonts
       preloadImage={s.image ? picturePreload(s.image, COVER_SIZES) : undefined}
       jsonLd={[article, breadcrumbJsonLd(siteUrl, trail)]}
       robots={props.preview ? 'noindex, nofollow' : undefined}

@@ -1,7 +1,7 @@
 import { Layout, type PageChrome } from '../../../web/index.ts';
 import { duration } from '../domain/feeds.ts';
 import type { ResponsiveImage } from '../media/images.ts';
-import { Picture } from '../media/picture.tsx';
+import { Picture, picturePreload } from '../media/picture.tsx';
 import {
   absolute,
   Breadcrumbs,
@@ -67,6 +67,8 @@ function seriesJsonLd(siteUrl: string, show: ShowView): Record<string, unknown> 
   };
 }
 
+const SHOW_COVER_SIZES = '(min-width: 48rem) 12rem, 40vw';
+
 export interface PodcastPageProps extends PageChrome {
   show: ShowView | null;
   episodes: EpisodeCard[];
@@ -84,16 +86,13 @@ export function PodcastPage(props: PodcastPageProps) {
       currentPath="/podcast"
       feeds={FEEDS}
       jsonLd={props.show ? [seriesJsonLd(siteUrl, props.show)] : []}
+      systemFonts
+      preloadImage={props.show?.image ? picturePreload(props.show.image, SHOW_COVER_SIZES) : undefined}
     >
       <div class="container content-page">
         <div class="show-header">
           {props.show?.image && (
-            <Picture
-              image={props.show.image}
-              sizes="(min-width: 48rem) 12rem, 40vw"
-              priority
-              class="show-cover"
-            />
+            <Picture image={props.show.image} sizes={SHOW_COVER_SIZES} priority class="show-cover" />
           )}
           <PageHeader title={title}>
             {props.show && <Prose html={props.show.html} />}
@@ -161,6 +160,7 @@ export function EpisodePage(props: EpisodePageProps) {
   };
   return (
     <Layout
+      systemFonts
       {...props}
       title={documentTitle(e.title)}
       description={e.description}
