@@ -188,7 +188,8 @@ export const CONFIG_VARS = {
   JOB_CONCURRENCY: {
     name: 'JOB_CONCURRENCY',
     default: '4',
-    description: 'Jobs a worker fetches together and runs at the same time, per queue (one poll a second per queue).',
+    description:
+      'Jobs a worker fetches together and runs at the same time, per queue (one poll a second per queue).',
     parse: int(1, 64),
   },
   SHUTDOWN_TIMEOUT_MS: {
