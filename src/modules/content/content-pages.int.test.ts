@@ -163,7 +163,17 @@ describe('public content pages', () => {
       '@type': 'PodcastEpisode',
       partOfSeries: { '@type': 'PodcastSeries' },
     });
-    expect(jsonLd((await get(t, '/podcast')).body)[0]).toMatchObject({ '@type': 'PodcastSeries' });
+    const show = (await get(t, '/podcast')).body;
+    expect(jsonLd(show)[0]).toMatchObject({ '@type': 'PodcastSeries' });
+    // Its cover, the LCP image, preloaded with the picture's own srcset; no web font competes.
+    const preload =
+      /<link rel="preload" as="image" type="image\/avif" fetchpriority="high" imagesrcset="([^"]+)"/.exec(
+        show,
+      );
+    expect(preload?.[1]).toContain('/media/images/podcast/show.png/');
+    expect(show).toContain(`srcset="${preload?.[1]}"`);
+    expect(show).not.toContain('as="font"');
+    expect(show.startsWith('<!doctype html><html lang="en" class="system-fonts">')).toBe(true);
   });
 
   it('renders a case study with its client, results and products linked to their pages', async () => {
