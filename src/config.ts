@@ -419,6 +419,13 @@ export const CONFIG_VARS = {
       'Days a contact-form message (a lead: name, email, what the sender wrote) is kept after it arrived or staff last moved it; then a daily job deletes it.',
     parse: int(1, 3650),
   },
+  USAGE_EVENT_RETENTION_DAYS: {
+    name: 'USAGE_EVENT_RETENTION_DAYS',
+    default: '400',
+    description:
+      'Days the single events of a usage license’s period are kept after the period closed (long enough to answer a dispute of its overage charge); then a daily job deletes them. The period’s totals and statement stay.',
+    parse: int(30, 3650),
+  },
 } as const satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof CONFIG_VARS;
@@ -477,6 +484,7 @@ export interface Config {
   supportAttachments: { maxBytes: number; perMessage: number; retentionDays: number };
   /** Days a lead is kept after it arrived or was last moved by staff. */
   leadsRetentionDays: number;
+  usageEventRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -564,6 +572,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       retentionDays: values.SUPPORT_ATTACHMENT_RETENTION_DAYS as number,
     },
     leadsRetentionDays: values.LEADS_RETENTION_DAYS as number,
+    usageEventRetentionDays: values.USAGE_EVENT_RETENTION_DAYS as number,
   };
 }
 

@@ -137,6 +137,7 @@ export function createModules(ctx: PlatformContext): Modules {
     payments,
     subscriptions,
     licensing,
+    tax,
   });
   orderActions.push((orderId) => fulfillment.service.staffOrderActions(orderId));
   // Tickets may point at the customer's own licenses and orders (each module's user-scoped query).

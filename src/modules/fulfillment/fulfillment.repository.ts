@@ -147,3 +147,18 @@ export async function markApplied(db: Db, key: string, now: Date): Promise<void>
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
 }
+
+export async function stepByKey(db: Db, key: string): Promise<StepRow | undefined> {
+  return db.selectFrom('fulfillment_step').selectAll().where('key', '=', key).executeTakeFirst();
+}
+
+/** Marks `key` applied; true for the one caller that marked it (a claim that commits with its effect). */
+export async function claimApplied(db: Db, key: string, now: Date): Promise<boolean> {
+  const row = await db
+    .insertInto('fulfillment_applied')
+    .values({ key, applied_at: now })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -7,6 +7,7 @@ import type { LicensingModule } from '../licensing/index.ts';
 import type { OrdersModule } from '../orders/index.ts';
 import type { PaymentsModule } from '../payments/index.ts';
 import type { SubscriptionsModule } from '../subscriptions/index.ts';
+import type { TaxModule } from '../tax/index.ts';
 import { ConsultingService } from './consulting.service.ts';
 import { Delivery } from './delivery.ts';
 import { EntitlementSync } from './entitlements.ts';
@@ -15,6 +16,7 @@ import { registerFulfillmentRoutes } from './fulfillment.routes.ts';
 import { type FaultHook, FULFILL_RETRY_LIMIT, FulfillmentService } from './fulfillment.service.ts';
 import type { FulfillmentTables } from './fulfillment.tables.ts';
 import { TrainingService } from './training.service.ts';
+import { OVERAGE_DUE_MAIL_TEMPLATE, type OverageOutcome, UsageBilling } from './usage-billing.ts';
 
 /**
  * Fulfillment: consumes "order paid" and delivers each line of a paid checkout order exactly
@@ -22,7 +24,8 @@ import { TrainingService } from './training.service.ts';
  * key, consulting as an hours allocation, bundles as each component — then mails the buyer
  * what is ready. Licenses of subscription lines follow their subscription (renewed, suspended,
  * expired); refunds revoke or reduce what they paid for. Staff see orders that need attention
- * and retry them, and record consulting time; customers see their training and hours.
+ * and retry them, and record consulting time; customers see their training and hours. A usage
+ * license's overage is billed to its purchase when its period closes (usage-billing.ts).
  */
 
 export { balanceOf, formatHours, hoursOf, minutesFromHours } from './domain/consulting.ts';
@@ -47,13 +50,14 @@ export type {
   StepRow,
   TimeEntryRow,
 } from './fulfillment.tables.ts';
-export { ConsultingService, TrainingService };
+export { ConsultingService, OVERAGE_DUE_MAIL_TEMPLATE, type OverageOutcome, TrainingService, UsageBilling };
 
 /** The queues of fulfillment's subscribers (`<topic>-<name>`), for tests and the admin console. */
 export const FULFILLMENT_JOBS = {
   orderPaid: 'orders.paid-fulfillment',
   orderRefunded: 'orders.refunded-fulfillment',
   subscriptionChanged: 'subscriptions.changed-fulfillment',
+  usagePeriodClosed: 'licensing.usage-period-closed-billing',
 } as const;
 
 export interface FulfillmentModule extends AppModule {
@@ -75,6 +79,7 @@ export function createFulfillmentModule(
     payments: PaymentsModule;
     subscriptions: SubscriptionsModule;
     licensing: LicensingModule;
+    tax: TaxModule;
   },
 ): FulfillmentModule {
   const db = ctx.db.withTables<FulfillmentTables>();
@@ -98,6 +103,14 @@ export function createFulfillmentModule(
     retryLimit: 10,
     retryDelaySeconds: 30,
     handler: async (event) => service.onSubscriptionChanged(event),
+  });
+  // A usage period closed with overage: it is billed to the purchase that delivered the license.
+  const usageBilling = new UsageBilling(ctx, db, deps);
+  ctx.events.subscribe('licensing.usage-period-closed', {
+    name: 'billing',
+    retryLimit: 10,
+    retryDelaySeconds: 60,
+    handler: async (event) => void (await usageBilling.onPeriodClosed(event)),
   });
   ctx.events.subscribe('orders.refunded', {
     name: 'fulfillment',

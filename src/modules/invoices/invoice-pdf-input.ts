@@ -8,6 +8,7 @@ const ORIGIN: Record<string, string> = {
   checkout: 'Purchase',
   renewal: 'Subscription renewal',
   plan_change: 'Subscription plan change',
+  usage: 'Usage overage',
 };
 
 /** Tax totals per rate and label ("VAT 19 %"), as the lines' components give them. */

@@ -90,7 +90,7 @@ export const InvoiceJson = Type.Intersect([
   InvoiceSummaryJson,
   Type.Object({
     suppliedAt: Type.String({ format: 'date-time' }),
-    origin: Type.String({ description: 'checkout, renewal or plan_change' }),
+    origin: Type.String({ description: 'checkout, renewal, plan_change or usage' }),
     seller: Party,
     buyer: Party,
     net: Amount,

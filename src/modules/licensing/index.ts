@@ -96,7 +96,7 @@ export {
   type LicenseView,
   licenseView,
 } from './licenses.service.ts';
-export type { LicenseRow, LicenseType } from './licensing.tables.ts';
+export type { LicenseRow, LicenseType, UsageStatementRow } from './licensing.tables.ts';
 export {
   type MachineInput,
   type MachineOutcome,
@@ -106,7 +106,7 @@ export {
 export { SeatService } from './seats.service.ts';
 export { SigningKeyStore, signBody } from './signing-keys.ts';
 export { USAGE_WARNING_TEMPLATE } from './usage.mail.ts';
-export { USAGE_CLOSE_JOB } from './usage.module.ts';
+export { USAGE_CLOSE_JOB, USAGE_PRUNE_JOB } from './usage.module.ts';
 export { USAGE_LIMITS } from './usage.routes.ts';
 export { type MeterTotals, type UsageAnswer, type UsageEventInput, UsageService } from './usage.service.ts';
 export { type UsageMeters, UsageMetersJson } from './usage-meters.ts';

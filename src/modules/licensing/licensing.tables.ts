@@ -126,6 +126,9 @@ export type UsageTables = {
     currency: string;
     status: 'closed' | 'billed';
     closed_at: Date;
+    /** The order that bills the overage (status 'billed'). */
+    order_id: string | null;
+    billed_at: Date | null;
   };
 };
 

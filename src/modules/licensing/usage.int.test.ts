@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { generateLicenseKey } from './domain/license-key.ts';
 import { verifyBytes } from './index.ts';
 import { USAGE_WARNING_TEMPLATE } from './usage.mail.ts';
-import { USAGE_CLOSE_JOB } from './usage.module.ts';
+import { USAGE_CLOSE_JOB, USAGE_PRUNE_JOB } from './usage.module.ts';
 import { USAGE_LIMITS } from './usage.routes.ts';
 
 /**
@@ -540,6 +540,48 @@ describe('overage products and the period close', () => {
       usage.record(key, [{ meter: 'apps', quantity: 2, idempotencyKey: 'race-0003' }], { ip: null }),
     ).rejects.toMatchObject({ code: 'USAGE_PERIOD_CLOSED' });
     expect(await count('license_usage_event', sql`license_id = ${id}`)).toBe(1);
+    t.clock!.set('2026-06-01T12:00:00Z');
+  });
+
+  it('prunes the events of periods closed more than USAGE_EVENT_RETENTION_DAYS ago, and nothing else', async () => {
+    t.clock!.set('2026-06-01T12:00:00Z');
+    const { key, id } = await issue('retention', limits);
+    await post({ key, meter: 'records', quantity: 3, idempotencyKey: 'keep-june-01' });
+    await post({ key, meter: 'apps', quantity: 1, idempotencyKey: 'keep-june-02' });
+    t.clock!.set('2026-07-02T12:00:00Z');
+    await post({ key, meter: 'records', quantity: 4, idempotencyKey: 'keep-july-01' });
+    await t.app.modules.licensing.usage.closeDuePeriods();
+    const prune = t.app.ctx.jobs.definitions.find((d) => d.name === USAGE_PRUNE_JOB)!;
+    const events = async () =>
+      (
+        await sql<{ idempotency_key: string }>`
+          SELECT idempotency_key FROM license_usage_event WHERE license_id = ${id} ORDER BY idempotency_key`.execute(
+          t.app.ctx.db,
+        )
+      ).rows.map((r) => r.idempotency_key);
+    const days = t.app.ctx.config.usageEventRetentionDays;
+    const juneClosedAt = new Date('2026-07-01T12:00:00Z').getTime();
+    // A day short of the retention after June closed: all kept.
+    t.clock!.set(new Date(juneClosedAt + (days - 1) * 86_400_000));
+    await prune.handler({}, { id: 'prune-1', retryCount: 0 });
+    expect(await events()).toEqual(['keep-july-01', 'keep-june-01', 'keep-june-02']);
+    // Past it: June's events go (both meters), July's (closed later) stay; the totals and the statement stay.
+    t.clock!.set(new Date(juneClosedAt + (days + 1) * 86_400_000));
+    await t.app.modules.licensing.usage.closeDuePeriods();
+    await prune.handler({}, { id: 'prune-2', retryCount: 0 });
+    expect(await events()).toEqual(['keep-july-01']);
+    expect(
+      await count(
+        'license_usage_total',
+        sql`license_id = ${id} AND period_start = ${new Date('2026-06-01T12:00:00Z')}`,
+      ),
+    ).toBe(2);
+    expect(
+      await count(
+        'license_usage_statement',
+        sql`license_id = ${id} AND period_start = ${new Date('2026-06-01T12:00:00Z')}`,
+      ),
+    ).toBe(2);
     t.clock!.set('2026-06-01T12:00:00Z');
   });
 });

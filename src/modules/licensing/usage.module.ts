@@ -6,6 +6,9 @@ import { UsageService } from './usage.service.ts';
 
 /** The cron job that closes ended usage periods into statements and hands them to billing. */
 export const USAGE_CLOSE_JOB = 'licensing.usage-close';
+/** Daily: deletes the events of periods closed more than USAGE_EVENT_RETENTION_DAYS ago. */
+export const USAGE_PRUNE_JOB = 'licensing.usage-prune';
+const PRUNE_BATCH = 10_000;
 const CLOSE_BATCH = 500;
 /** Less than the cron interval, so two runs never overlap for long. */
 const CLOSE_BUDGET_MS = 8 * 60 * 1000;
@@ -36,6 +39,23 @@ export function createUsage(
         const seen = counts.closed + counts.skipped + counts.failed;
         if (seen < CLOSE_BATCH || counts.closed === 0 || Date.now() - started > CLOSE_BUDGET_MS) break;
       }
+    },
+  });
+  ctx.jobs.define({
+    name: USAGE_PRUNE_JOB,
+    cron: '40 3 * * *',
+    retryLimit: 2,
+    expireInSeconds: 30 * 60,
+    handler: async () => {
+      const before = new Date(ctx.clock.now().getTime() - ctx.config.usageEventRetentionDays * 86_400_000);
+      // Batches, so one run never holds a long lock or a huge transaction.
+      let pruned = 0;
+      for (;;) {
+        const n = await usage.pruneEvents(before, PRUNE_BATCH);
+        pruned += n;
+        if (n < PRUNE_BATCH) break;
+      }
+      if (pruned) ctx.log.info({ pruned }, 'usage events pruned');
     },
   });
   return usage;

@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { PlatformContext } from '../../platform/context.ts';
-import { handle, inTransaction } from '../../platform/db/transaction.ts';
+import { type DbHandle, type Executor, handle, inTransaction, view } from '../../platform/db/transaction.ts';
 import { AppError, type ErrorDetail } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { parseLicenseKey } from './domain/license-key.ts';
@@ -18,7 +18,7 @@ import {
 } from './domain/usage.ts';
 import { type LicenseFacts, validateLicense } from './domain/validation.ts';
 import type { LicenseService } from './licenses.service.ts';
-import type { LicenseRow, UsageDb } from './licensing.tables.ts';
+import type { LicenseRow, UsageDb, UsageStatementRow } from './licensing.tables.ts';
 import { sendUsageWarning } from './usage.mail.ts';
 
 /** How far in the future an event's `occurredAt` may be (client clocks drift). */
@@ -553,6 +553,100 @@ export class UsageService {
       );
       return true;
     });
+  }
+  /** A license's statements (newest period first): what each closed period came to and how it was billed. */
+  async statements(licenseId: string, limit = 24): Promise<UsageStatementRow[]> {
+    return this.db
+      .selectFrom('license_usage_statement')
+      .selectAll()
+      .where('license_id', '=', licenseId)
+      .orderBy('period_start', 'desc')
+      .orderBy('meter')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Billing created the order that bills a period's overage: its statement lines with an amount
+   * become 'billed' with the order, and the license's trail says so, in billing's transaction.
+   * Answers false when they were billed already (a repeated event), so the caller bills once.
+   */
+  async markBilled(licenseId: string, periodStart: Date, orderId: string, trx: DbHandle): Promise<boolean> {
+    const db = view<UsageDb>(trx);
+    const now = this.ctx.clock.now();
+    const billed = await db
+      .updateTable('license_usage_statement')
+      .set({ status: 'billed', order_id: orderId, billed_at: now })
+      .where('license_id', '=', licenseId)
+      .where('period_start', '=', periodStart)
+      .where('overage_amount', '>', 0)
+      .where('status', '=', 'closed')
+      .returning(['meter', 'overage_amount', 'currency'])
+      .execute();
+    if (!billed.length) return false;
+    await this.#trail(db, licenseId, 'usage-overage-billed', {
+      periodStart: periodStart.toISOString(),
+      orderId,
+      amount: billed.reduce((n, r) => n + Number(r.overage_amount), 0),
+      currency: billed[0]!.currency,
+    });
+    return true;
+  }
+
+  /**
+   * A period's overage that no order can bill (a license issued by staff, without a purchase to
+   * charge): its statement stays 'closed' and the trail tells staff, who invoice it by hand.
+   */
+  async markUnbilled(licenseId: string, periodStart: Date, reason: string, trx: DbHandle): Promise<void> {
+    await this.#trail(view<UsageDb>(trx), licenseId, 'usage-overage-unbilled', {
+      periodStart: periodStart.toISOString(),
+      reason,
+    });
+  }
+
+  async #trail(
+    db: Executor<UsageDb>,
+    licenseId: string,
+    type: string,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    await db
+      .insertInto('license_event')
+      .values({
+        id: newId('lev', this.ctx.clock),
+        license_id: licenseId,
+        type,
+        code: null,
+        detail: JSON.stringify(detail),
+        ip: null,
+        at: this.ctx.clock.now(),
+      } as never)
+      .execute();
+  }
+
+  /**
+   * Retention: deletes the events of periods closed before `before` (at most `limit`); answers how
+   * many. The totals and statements stay: they are what was billed. A client retrying such an old
+   * event is then told the period is closed instead of being answered as a duplicate.
+   */
+  async pruneEvents(before: Date, limit = 10_000): Promise<number> {
+    const r = await sql<{ n: number }>`
+      WITH doomed AS (
+        SELECT e.license_id, e.idempotency_key
+        FROM license_usage_event e
+        JOIN license_usage_total t
+          ON t.license_id = e.license_id AND t.meter = e.meter AND t.period_start = e.period_start
+        WHERE t.closed_at IS NOT NULL AND t.period_end < ${before}
+          -- The index on period_start narrows the scan: a period ends at most 31 days after it starts.
+          AND e.period_start < ${before}
+        LIMIT ${limit}
+      ), gone AS (
+        DELETE FROM license_usage_event e USING doomed d
+        WHERE e.license_id = d.license_id AND e.idempotency_key = d.idempotency_key
+        RETURNING 1
+      )
+      SELECT count(*)::int AS n FROM gone`.execute(this.db);
+    return r.rows[0]?.n ?? 0;
   }
 }
 

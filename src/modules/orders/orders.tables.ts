@@ -26,7 +26,7 @@ export interface OrderTaxComponent {
 }
 
 /** What created the order: a checkout, or the billing of an existing subscription. */
-export type OrderOrigin = 'checkout' | 'renewal' | 'plan_change';
+export type OrderOrigin = 'checkout' | 'renewal' | 'plan_change' | 'usage';
 
 export type VatStatus = 'not_provided' | 'not_required' | 'pending_verification' | 'valid';
 
