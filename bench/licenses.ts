@@ -9,11 +9,19 @@
  * Targets (issue 4): at least 5,000 validations/s with p99 ≤ 10 ms on
  * PostgreSQL on a 2-core machine.
  *
+ * Two reference servers run after them, for scale: what this machine answers with the same
+ * autocannon when the server does nothing (bare node:http, a constant answer of the same size)
+ * and when it does only the one thing every answer must (the same, plus its Ed25519 signature).
+ * They bound from below what any validation server can reach here.
+ *
  * Options (environment): BENCH_DURATION (seconds, default 10), BENCH_CONNECTIONS (default 50).
  */
 
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { generateLicenseKey } from '../src/modules/licensing/index.ts';
@@ -70,6 +78,49 @@ async function cannon(scenario: string, url: string, body: unknown): Promise<Row
   };
 }
 
+/** A bare node:http server answering a constant validation-sized JSON body, signed or not. */
+async function reference(signed: boolean): Promise<{ url: string; close: () => Promise<void> }> {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const answer = JSON.stringify({
+    valid: true,
+    code: 'VALID',
+    detail: 'The license is valid.',
+    license: {
+      id: 'lic_01JREFERENCE0000000000000',
+      sku: 'TL-MAPPER-PR-A',
+      type: 'SEAT',
+      status: 'ACTIVE',
+      seats: 3,
+      maxMachines: 3,
+      machines: 1,
+      limits: { recordsPerMonth: 100000, users: 5, projects: 'unlimited', support: 'priority' },
+      validFrom: '2026-01-01T00:00:00.000Z',
+      validUntil: '2027-01-01T00:00:00.000Z',
+    },
+    meta: { nonce: 'bench-nonce-0001', ts: '' },
+  });
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const body = answer.replace('"ts":""', `"ts":"${new Date().toISOString()}"`);
+      const headers: Record<string, string | number> = {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      };
+      if (signed)
+        headers['fhiriq-signature'] = sign(null, Buffer.from(body), privateKey).toString('base64url');
+      res.writeHead(200, headers).end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 try {
   const { key } = await t.app.modules.licensing.licenses.issue({
     sku: 'TL-MAPPER-PR-A',
@@ -98,6 +149,21 @@ try {
       key: generateLicenseKey(),
     }),
   ];
+  for (const signed of [false, true]) {
+    const ref = await reference(signed);
+    const body = { key, fingerprint: 'bench-machine-0001', nonce: 'bench-nonce-0001' };
+    await cannon('warm-up', ref.url, body).catch(() => undefined);
+    rows.push(
+      await cannon(
+        signed
+          ? 'reference: bare node:http + Ed25519 signature'
+          : 'reference: bare node:http, constant answer',
+        ref.url,
+        body,
+      ),
+    );
+    await ref.close();
+  }
   console.log(
     `\nLicense validation over HTTP (${dbKind}, ${connections} connections, ${duration} s each, Node ${process.version}, ${os.cpus().length} CPUs)\n`,
   );
