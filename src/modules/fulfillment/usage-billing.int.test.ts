@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { CookieJar, signedInUser } from '../accounts/test-support.ts';
+import { api, CookieJar, signedInUser } from '../accounts/test-support.ts';
 import { payWithCard } from '../checkout/test-support.ts';
 import { FULFILLMENT_JOBS, OVERAGE_DUE_MAIL_TEMPLATE } from './index.ts';
 import { afterPayment, buy, mailsWith, runQueued } from './test-support.ts';
@@ -43,7 +43,7 @@ async function subscribedLicense(email: string, card: string) {
   const [sub] = await t.app.modules.subscriptions.service.ofOrder(orderId);
   const license = (await t.app.modules.licensing.licenses.listForUser(sub!.user_id))[0]!;
   await meteredLicense(license.id);
-  return { orderId, sub: sub!, license, key: t.app.modules.licensing.licenses.keyOf(license) };
+  return { orderId, sub: sub!, license, key: t.app.modules.licensing.licenses.keyOf(license), jar };
 }
 
 const use = (key: string, events: { meter: string; quantity: number; idempotencyKey: string }[]) =>
@@ -107,7 +107,7 @@ const attempts = async (orderId: string) =>
 describe('overage at the end of a usage period', () => {
   it('is charged to the subscription’s card once, taxed, invoiced, and delivers nothing', async () => {
     t = await createTestApp({ clockAt: '2026-03-10T12:00:00Z' });
-    const { license, key, sub } = await subscribedLicense('metered@example.de', '4242424242424242');
+    const { license, key, sub, jar } = await subscribedLicense('metered@example.de', '4242424242424242');
     await use(key, [
       { meter: 'records', quantity: 3_000, idempotencyKey: 'bill-0001' },
       { meter: 'records', quantity: 500, idempotencyKey: 'bill-0002' },
@@ -160,6 +160,32 @@ describe('overage at the end of a usage period', () => {
     expect(await t.app.modules.subscriptions.service.ofOrder(order!.id)).toEqual([]);
     expect((await t.app.modules.subscriptions.service.get(sub.id))!.period_index).toBe(0);
     expect(await mailsWith(t, OVERAGE_DUE_MAIL_TEMPLATE)).toEqual([]);
+
+    // The owner sees the closed period, what it came to and the order that bills it.
+    const json = (await api(t, 'GET', `/api/v1/account/licenses/${license.id}`, { jar })).json();
+    expect(json.usage.periods).toEqual([
+      {
+        periodStart: PERIOD_START,
+        periodEnd: '2026-04-10T12:00:00.000Z',
+        currency: 'EUR',
+        overageAmount: 5000,
+        orderId: order!.id,
+        meters: [
+          { meter: 'apps', included: null, used: 7, overage: 0, overageAmount: 0 },
+          { meter: 'records', included: 1_000, used: 3_500, overage: 2_500, overageAmount: 5000 },
+        ],
+      },
+    ]);
+    const html = (
+      await t.http.inject({
+        method: 'GET',
+        url: `/account/licenses/${license.id}`,
+        headers: { accept: 'text/html', cookie: jar.header() },
+      })
+    ).body;
+    expect(html).toContain('<h2 id="usage-periods-heading">Past usage periods</h2>');
+    expect(html).toContain('Records: 3,500 of 1,000 (2,500 over)');
+    expect(html).toContain(`<a href="/account/orders/${order!.id}">€50.00: see the order</a>`);
   });
 
   it('declined: the order waits for payment, the customer is mailed once, and paying by the link settles it', async () => {

@@ -346,6 +346,7 @@ describe('license pages', () => {
           level: 'under',
         },
       ],
+      periods: [],
     });
     await record(85_000, 1);
     json = (await api(t, 'GET', `/api/v1/account/licenses/${id}`, { jar: owner })).json();

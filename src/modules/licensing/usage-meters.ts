@@ -5,6 +5,9 @@ import type { UsageService } from './usage.service.ts';
 
 /** A license's meters in the current period, with where each stands: the owner's license page and JSON. */
 
+/** Closed periods the owner's page lists. */
+const PAST_PERIODS = 12;
+
 const nullableInt = (description: string) => Type.Union([Type.Integer(), Type.Null()], { description });
 
 export const UsageMetersJson = Type.Object(
@@ -27,6 +30,30 @@ export const UsageMetersJson = Type.Object(
         }),
       }),
     ),
+    periods: Type.Array(
+      Type.Object({
+        periodStart: Type.String({ format: 'date-time' }),
+        periodEnd: Type.String({ format: 'date-time' }),
+        currency: Type.String(),
+        overageAmount: Type.Integer({ description: 'Minor units, before tax; 0: nothing to bill.' }),
+        orderId: Type.Union([Type.String(), Type.Null()], {
+          description:
+            'The order that bills the overage (its invoice once paid); null when nothing was billed.',
+        }),
+        meters: Type.Array(
+          Type.Object({
+            meter: Type.String(),
+            included: nullableInt('null: unlimited.'),
+            used: Type.Integer(),
+            overage: Type.Integer(),
+            overageAmount: Type.Integer(),
+          }),
+        ),
+      }),
+      {
+        description: `The last ${PAST_PERIODS} closed periods (newest first): what each came to and its order.`,
+      },
+    ),
   },
   {
     description:
@@ -38,5 +65,37 @@ export type UsageMeters = Static<typeof UsageMetersJson>;
 export async function usageMeters(usage: UsageService, license: LicenseRow): Promise<UsageMeters> {
   const { policy } = usagePlanOf(license.limits);
   const totals = await usage.totals(license);
-  return { policy, meters: totals.map((m) => ({ ...m, level: meterLevel(m.included, m.used) })) };
+  // Statement rows are per meter; a period is their group (rows come newest period first).
+  const periods = new Map<number, UsageMeters['periods'][number]>();
+  for (const s of await usage.statements(license.id, PAST_PERIODS * 20)) {
+    const start = new Date(s.period_start);
+    let p = periods.get(start.getTime());
+    if (!p) {
+      if (periods.size === PAST_PERIODS) break;
+      p = {
+        periodStart: start.toISOString(),
+        periodEnd: new Date(s.period_end).toISOString(),
+        currency: s.currency.trim(),
+        overageAmount: 0,
+        orderId: null,
+        meters: [],
+      };
+      periods.set(start.getTime(), p);
+    }
+    const amount = Number(s.overage_amount);
+    p.overageAmount += amount;
+    p.orderId ??= s.order_id;
+    p.meters.push({
+      meter: s.meter,
+      included: s.included === null ? null : Number(s.included),
+      used: Number(s.used),
+      overage: Number(s.overage),
+      overageAmount: amount,
+    });
+  }
+  return {
+    policy,
+    meters: totals.map((m) => ({ ...m, level: meterLevel(m.included, m.used) })),
+    periods: [...periods.values()],
+  };
 }

@@ -17,7 +17,7 @@ import type {
   StaffLicenseSummary,
 } from '../licenses.portal.ts';
 import type { LicenseEventView } from '../licenses.service.ts';
-import { UsageMeters } from './usage-meters.tsx';
+import { UsageMeters, UsagePeriods } from './usage-meters.tsx';
 
 /** The customer's license pages (list, one license) and the staff console's (search, one license). */
 
@@ -341,6 +341,12 @@ export function AccountLicensePage(props: AccountLicensePageProps) {
               You are mailed at 80 % and at 100 %.
             </p>
             <UsageMeters meters={l.usage.meters} policy={l.usage.policy} />
+          </section>
+        )}
+        {l.usage.periods.length > 0 && (
+          <section aria-labelledby="usage-periods-heading">
+            <h2 id="usage-periods-heading">Past usage periods</h2>
+            <UsagePeriods periods={l.usage.periods} />
           </section>
         )}
 

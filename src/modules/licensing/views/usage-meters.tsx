@@ -1,3 +1,4 @@
+import { type Currency, formatMoney, isCurrency } from '../../../platform/money.ts';
 import { type MeterLevel, meterLevel, thresholdQuantity, type UsagePolicy } from '../domain/usage.ts';
 
 /**
@@ -75,5 +76,63 @@ export function UsageMeters(props: { meters: readonly MeterView[]; policy: Usage
         <UsageMeter meter={m} label={meterName(m.meter)} policy={props.policy} />
       ))}
     </ul>
+  );
+}
+
+export interface PeriodView {
+  periodStart: string;
+  periodEnd: string;
+  currency: string;
+  overageAmount: number;
+  orderId: string | null;
+  meters: readonly { meter: string; included: number | null; used: number; overage: number }[];
+}
+
+const money = (amount: number, currency: string) =>
+  isCurrency(currency) ? formatMoney(amount, currency as Currency) : `${n(amount)} ${currency}`;
+
+/** Closed periods, newest first: what each meter used, the overage amount and the order that bills it. */
+export function UsagePeriods(props: { periods: readonly PeriodView[] }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="visually-hidden">Past usage periods</caption>
+        <thead>
+          <tr>
+            <th scope="col">Period</th>
+            <th scope="col">Usage</th>
+            <th scope="col">Overage (before tax)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.periods.map((p) => (
+            <tr>
+              <td>
+                {day(p.periodStart)} to {day(p.periodEnd)}
+              </td>
+              <td>
+                {p.meters
+                  .map(
+                    (m) =>
+                      `${meterName(m.meter)}: ${n(m.used)}${m.included === null ? '' : ` of ${n(m.included)}`}${m.overage > 0 ? ` (${n(m.overage)} over)` : ''}`,
+                  )
+                  .join('; ')}
+              </td>
+              <td>
+                {p.overageAmount === 0 ? (
+                  'None'
+                ) : p.orderId ? (
+                  <a href={`/account/orders/${p.orderId}`}>
+                    {money(p.overageAmount, p.currency)}: see the order
+                  </a>
+                ) : (
+                  `${money(p.overageAmount, p.currency)}, billed separately`
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
