@@ -419,6 +419,13 @@ export const CONFIG_VARS = {
       'Days a contact-form message (a lead: name, email, what the sender wrote) is kept after it arrived or staff last moved it; then a daily job deletes it.',
     parse: int(1, 3650),
   },
+  SUBSCRIPTION_UNPAID_CANCEL_DAYS: {
+    name: 'SUBSCRIPTION_UNPAID_CANCEL_DAYS',
+    default: '30',
+    description:
+      'Days a subscription charged by the built-in provider may stay suspended for an unpaid renewal; then the renewal sweep ends it (its unpaid renewal canceled, the customer mailed, its licenses expired). Stripe Billing subscriptions follow Stripe’s own settings.',
+    parse: int(1, 365),
+  },
   USAGE_EVENT_RETENTION_DAYS: {
     name: 'USAGE_EVENT_RETENTION_DAYS',
     default: '400',
@@ -485,6 +492,7 @@ export interface Config {
   /** Days a lead is kept after it arrived or was last moved by staff. */
   leadsRetentionDays: number;
   usageEventRetentionDays: number;
+  subscriptionUnpaidCancelDays: number;
 }
 
 export class ConfigError extends Error {
@@ -573,6 +581,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     leadsRetentionDays: values.LEADS_RETENTION_DAYS as number,
     usageEventRetentionDays: values.USAGE_EVENT_RETENTION_DAYS as number,
+    subscriptionUnpaidCancelDays: values.SUBSCRIPTION_UNPAID_CANCEL_DAYS as number,
   };
 }
 

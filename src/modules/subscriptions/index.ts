@@ -74,7 +74,7 @@ export function createSubscriptionsModule(
         const counts = await service.sweep(SWEEP_BATCH);
         if (Object.entries(counts).some(([k, n]) => k !== 'skipped' && n > 0))
           ctx.log.info({ ...counts }, 'subscriptions sweep');
-        const handled = counts.renewed + counts.failed + counts.suspended + counts.ended;
+        const handled = counts.renewed + counts.failed + counts.suspended + counts.ended + counts.canceled;
         if (handled + counts.skipped < SWEEP_BATCH || handled === 0 || Date.now() - started > SWEEP_BUDGET_MS)
           break;
       }

@@ -39,6 +39,59 @@ const mails = (template: string) =>
   count(t, sql<{ n: number }>`SELECT count(*)::int AS n FROM mail_message WHERE template = ${template}`);
 const orderOf = async (orderId: string) => (await t.app.modules.orders.service.get(orderId))!.row;
 
+describe('a renewal left unpaid after the suspension', () => {
+  it('ends the subscription SUBSCRIPTION_UNPAID_CANCEL_DAYS later (renewal canceled, customer mailed, once); one paid meanwhile stays', async () => {
+    t = await createTestApp({ clockAt: '2026-03-10T12:00:00Z' });
+    // Both pay the first time and fail every later charge.
+    const unpaid = await subscribe('TL-MAPPER-PR-M', '4000000000000341');
+    const paidLate = await subscribe('TL-MAPPER-PR-M', '4000000000000341');
+    at('2026-04-10T12:05:00Z');
+    expect((await sweep()).failed).toBe(2);
+    at('2026-04-17T12:06:00Z');
+    expect((await sweep()).suspended).toBe(2);
+    const suspendedAt = (await reload(unpaid.id)).suspended_at!;
+    const renewal = (await t.app.modules.subscriptions.service.openRenewal(await reload(unpaid.id)))!;
+
+    // One customer pays during the suspension: reinstated, and never given up.
+    at('2026-04-25T09:00:00Z');
+    const late = (await t.app.modules.subscriptions.service.openRenewal(await reload(paidLate.id)))!;
+    const payUrl = (await t.app.modules.payments.service.payUrlForOrder(late.order_id))!;
+    expect((await payWithCard(t, new CookieJar(), payUrl, '4242424242424242')).statusCode).toBe(303);
+    await t.app.modules.subscriptions.service.onOrderPaid(late.order_id);
+    expect((await reload(paidLate.id)).status).toBe('active');
+
+    const days = t.app.ctx.config.subscriptionUnpaidCancelDays;
+    const after = (ms: number) => t.clock!.set(new Date(suspendedAt.getTime() + days * 86_400_000 + ms));
+    after(-60_000);
+    expect((await sweep()).canceled).toBe(0);
+    expect((await reload(unpaid.id)).status).toBe('suspended');
+
+    after(60_000);
+    expect(await sweep()).toMatchObject({ canceled: 1, renewed: 0, failed: 0 });
+    const ended = await reload(unpaid.id);
+    expect(ended).toMatchObject({ status: 'canceled', cancel_at_period_end: false, next_retry_at: null });
+    expect(ended.ended_at?.getTime()).toBe(suspendedAt.getTime() + days * 86_400_000 + 60_000);
+    // Nobody can pay the renewal of a period that will not come.
+    expect((await orderOf(renewal.order_id)).state).toBe('canceled');
+    const payment = (await t.app.modules.payments.service.ofOrder(renewal.order_id))!;
+    await expect(
+      t.app.modules.payments.service.chargeSaved(payment.id, ended.payment_method_id),
+    ).rejects.toMatchObject({ code: 'PAYMENT_NOT_PAYABLE' });
+    expect(await mails(SUBSCRIPTION_MAIL_TEMPLATES.canceledUnpaid)).toBe(1);
+    expect(await mails(SUBSCRIPTION_MAIL_TEMPLATES.canceled)).toBe(0);
+    const history = await t.app.modules.subscriptions.service.history(unpaid.id);
+    expect(history.at(-1)).toMatchObject({
+      type: 'canceled',
+      detail: { reason: 'unpaid', suspendedAt: suspendedAt.toISOString() },
+    });
+
+    // Once: the next sweeps end nothing more; the reinstated one renews as usual later.
+    expect((await sweep()).canceled).toBe(0);
+    expect(await mails(SUBSCRIPTION_MAIL_TEMPLATES.canceledUnpaid)).toBe(1);
+    expect((await reload(paidLate.id)).status).toBe('active');
+  });
+});
+
 describe('a renewal that fails: past due, retries, grace, suspension, reinstatement', () => {
   it('goes renew → fail → retry ×3 → suspend → pay → reinstate → renew, with one renewal order', async () => {
     t = await createTestApp({ clockAt: '2026-03-10T12:00:00Z' });

@@ -9,6 +9,7 @@ export const SUBSCRIPTION_MAIL_TEMPLATES = {
   suspended: 'subscriptions.suspended',
   reinstated: 'subscriptions.reinstated',
   canceled: 'subscriptions.canceled',
+  canceledUnpaid: 'subscriptions.canceled-unpaid',
 } as const;
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -22,7 +23,13 @@ export async function sendSubscriptionMail(
   trx: DbHandle,
   sub: SubscriptionRow,
   kind: keyof typeof SUBSCRIPTION_MAIL_TEMPLATES,
-  extra: { amount?: number; reason?: string; nextRetryAt?: Date | null; graceEndsAt?: Date | null } = {},
+  extra: {
+    amount?: number;
+    reason?: string;
+    nextRetryAt?: Date | null;
+    graceEndsAt?: Date | null;
+    unpaidDays?: number;
+  } = {},
 ): Promise<void> {
   const link = `${ctx.config.publicUrl}/account/subscriptions/${sub.id}`;
   const money = (n: number) => formatMoney(n, sub.currency as Currency);
@@ -59,6 +66,13 @@ export async function sendSubscriptionMail(
           ? `Your subscription to ${what} will end on ${day(sub.current_period_end)} and will not renew. You can resume it until then.`
           : `Your subscription to ${what} has ended and will not renew.`,
         link,
+      ],
+    },
+    canceledUnpaid: {
+      subject: `Your ${sub.name} subscription has ended`,
+      paragraphs: [
+        `The renewal of ${what} stayed unpaid for ${extra.unpaidDays ?? 'many'} days after access was suspended, so the subscription has ended and will not renew. The unpaid renewal is canceled: nothing more is owed for it.`,
+        `To use ${sub.name} again, buy it anew: ${ctx.config.publicUrl}/pricing`,
       ],
     },
   };

@@ -78,7 +78,8 @@ export async function search(
 }
 
 /** Subscriptions with something due at `now`: a renewal, a retry, the end of a grace period. */
-export async function due(db: Db, now: Date, limit: number): Promise<string[]> {
+/** Due at `now`: renewals, retries, grace ends, and suspensions older than `suspendedBefore` (given up). */
+export async function due(db: Db, now: Date, suspendedBefore: Date, limit: number): Promise<string[]> {
   const rows = await db
     .selectFrom('subscription')
     .select('id')
@@ -92,6 +93,11 @@ export async function due(db: Db, now: Date, limit: number): Promise<string[]> {
         ]),
         eb.and([eb('status', '=', 'past_due'), eb('provider', '=', 'test'), eb('next_retry_at', '<=', now)]),
         eb.and([eb('status', '=', 'past_due'), eb('grace_ends_at', '<=', now)]),
+        eb.and([
+          eb('status', '=', 'suspended'),
+          eb('provider', '=', 'test'),
+          eb('suspended_at', '<=', suspendedBefore),
+        ]),
       ]),
     )
     .orderBy('current_period_end')

@@ -56,7 +56,7 @@ export interface ChangePreview {
   creditAdded: number;
 }
 
-export type SweepOutcome = 'renewed' | 'failed' | 'suspended' | 'ended' | 'skipped';
+export type SweepOutcome = 'renewed' | 'failed' | 'suspended' | 'ended' | 'canceled' | 'skipped';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -519,9 +519,11 @@ export class SubscriptionService {
       failed: 0,
       suspended: 0,
       ended: 0,
+      canceled: 0,
       skipped: 0,
     };
-    const ids = await repo.due(this.db, this.ctx.clock.now(), limit);
+    const now = this.ctx.clock.now();
+    const ids = await repo.due(this.db, now, this.#unpaidSince(now), limit);
     for (const id of ids) {
       try {
         counts[await this.processDue(id)]++;
@@ -545,6 +547,8 @@ export class SubscriptionService {
       const renewal = await this.#renewalOrder(sub);
       return renewal ? this.#charge(sub, renewal) : 'skipped';
     }
+    if (sub.status === 'suspended' && sub.provider === 'test' && this.#unpaidTooLong(sub, now))
+      return (await this.#end(sub.id, 'canceled', undefined, undefined, 'unpaid')) ? 'canceled' : 'skipped';
     if (sub.status === 'past_due') {
       if (sub.grace_ends_at && sub.grace_ends_at <= now)
         return (await this.#suspend(sub.id)) ? 'suspended' : 'skipped';
@@ -622,6 +626,17 @@ export class SubscriptionService {
     });
   }
 
+  /** Suspended since before this, a subscription's renewal is given up (SUBSCRIPTION_UNPAID_CANCEL_DAYS). */
+  #unpaidSince(now: Date): Date {
+    return new Date(now.getTime() - this.ctx.config.subscriptionUnpaidCancelDays * DAY_MS);
+  }
+
+  #unpaidTooLong(sub: SubscriptionRow, now: Date): boolean {
+    return (
+      sub.status === 'suspended' && sub.suspended_at !== null && sub.suspended_at <= this.#unpaidSince(now)
+    );
+  }
+
   async #suspend(id: string): Promise<boolean> {
     return inTransaction(this.db, async (tx) => {
       const trx = handle(tx);
@@ -663,12 +678,17 @@ export class SubscriptionService {
     return (await repo.find(this.db, id)) ?? sub;
   }
 
-  /** Ends a subscription now (`canceled`) or at its period end (`ended`); open charges are voided. */
+  /**
+   * Ends a subscription now (`canceled`) or at its period end (`ended`); open charges are voided.
+   * `unpaid`: the sweep gives up a renewal left unpaid too long after suspension (checked again
+   * under the lock: a payment that just landed wins).
+   */
   async #end(
     id: string,
     change: 'ended' | 'canceled',
     by?: string,
     within?: (trx: DbHandle, after: SubscriptionRow) => Promise<void>,
+    reason?: 'unpaid',
   ): Promise<SubscriptionRow | undefined> {
     return inTransaction(this.db, async (tx) => {
       const trx = handle(tx);
@@ -677,6 +697,7 @@ export class SubscriptionService {
       const now = this.ctx.clock.now();
       if (change === 'ended' && !(sub.cancel_at_period_end && sub.current_period_end <= now))
         return undefined;
+      if (reason === 'unpaid' && !this.#unpaidTooLong(sub, now)) return undefined;
       const patch = {
         status: 'canceled' as const,
         canceled_at: sub.canceled_at ?? now,
@@ -689,8 +710,20 @@ export class SubscriptionService {
       await repo.update(tx, sub.id, patch);
       await this.#voidOpenCharges(trx, sub);
       const moved = { ...sub, ...patch };
-      await this.#record(trx, moved, change, by ? { by } : {});
-      if (change === 'canceled') await sendSubscriptionMail(this.ctx, trx, moved, 'canceled');
+      await this.#record(trx, moved, change, {
+        ...(by ? { by } : {}),
+        ...(reason ? { reason, suspendedAt: sub.suspended_at?.toISOString() ?? null } : {}),
+      });
+      if (change === 'canceled')
+        await sendSubscriptionMail(
+          this.ctx,
+          trx,
+          moved,
+          reason === 'unpaid' ? 'canceledUnpaid' : 'canceled',
+          {
+            unpaidDays: this.ctx.config.subscriptionUnpaidCancelDays,
+          },
+        );
       await within?.(trx, moved);
       return moved;
     });
