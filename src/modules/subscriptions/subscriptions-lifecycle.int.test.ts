@@ -61,12 +61,13 @@ describe('a renewal left unpaid after the suspension', () => {
     expect((await reload(paidLate.id)).status).toBe('active');
 
     const days = t.app.ctx.config.subscriptionUnpaidCancelDays;
-    const after = (ms: number) => t.clock!.set(new Date(suspendedAt.getTime() + days * 86_400_000 + ms));
-    after(-60_000);
+    const sinceSuspension = (ms: number) =>
+      t.clock!.set(new Date(suspendedAt.getTime() + days * 86_400_000 + ms));
+    sinceSuspension(-60_000);
     expect((await sweep()).canceled).toBe(0);
     expect((await reload(unpaid.id)).status).toBe('suspended');
 
-    after(60_000);
+    sinceSuspension(60_000);
     expect(await sweep()).toMatchObject({ canceled: 1, renewed: 0, failed: 0 });
     const ended = await reload(unpaid.id);
     expect(ended).toMatchObject({ status: 'canceled', cancel_at_period_end: false, next_retry_at: null });
