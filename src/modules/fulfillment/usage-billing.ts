@@ -6,7 +6,13 @@ import { paragraphMail } from '../../platform/mail/compose.ts';
 import { type Currency, formatMoney, isCurrency } from '../../platform/money.ts';
 import type { CatalogModule } from '../catalog/index.ts';
 import type { LicenseRow, LicensingModule } from '../licensing/index.ts';
-import { type BillingDetails, type Order, type OrdersModule, vatStatusOf } from '../orders/index.ts';
+import {
+  type BillingDetails,
+  type Order,
+  type OrdersModule,
+  quoteCustomerOf,
+  vatStatusOf,
+} from '../orders/index.ts';
 import type { PaymentsModule } from '../payments/index.ts';
 import type { SubscriptionRow, SubscriptionsModule } from '../subscriptions/index.ts';
 import type { PricedItem, TaxModule } from '../tax/index.ts';
@@ -148,13 +154,7 @@ export class UsageBilling {
     const quote = await this.deps.tax.quotePriced(
       items,
       e.currency,
-      {
-        country: b.country,
-        region: b.region ?? undefined,
-        postalCode: b.postalCode,
-        vatId: b.business ? (b.vatId ?? undefined) : undefined,
-        business: b.business,
-      },
+      quoteCustomerOf(b),
       // The supply is the period's usage: taxed at the rates of its last day.
       { at: new Date(new Date(e.periodEnd).getTime() - 1) },
     );

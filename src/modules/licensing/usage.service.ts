@@ -518,23 +518,12 @@ export class UsageService {
         .returning('meter')
         .execute();
       if (!written.length) return false;
-      await tx
-        .insertInto('license_event')
-        .values({
-          id: newId('lev', this.ctx.clock),
-          license_id: licenseId,
-          type: 'usage-period-closed',
-          code: null,
-          detail: JSON.stringify({
-            periodStart: periodStart.toISOString(),
-            periodEnd: periodEnd.toISOString(),
-            amount: billing.overageAmount,
-            currency: plan.currency,
-          }),
-          ip: null,
-          at: now,
-        } as never)
-        .execute();
+      await this.#trail(tx, licenseId, 'usage-period-closed', {
+        periodStart: periodStart.toISOString(),
+        periodEnd: periodEnd.toISOString(),
+        amount: billing.overageAmount,
+        currency: plan.currency,
+      });
       const periodKey = periodStart.toISOString();
       // Billing charges the overage from this event, committed exactly with the statement.
       await this.ctx.events.publish(

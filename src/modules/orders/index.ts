@@ -46,6 +46,7 @@ export {
   type OrderOrigin,
   type OrderRow,
   type OrdersTables,
+  quoteCustomerOf,
   type VatStatus,
   vatStatusOf,
 } from './orders.tables.ts';

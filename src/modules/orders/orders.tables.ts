@@ -1,4 +1,5 @@
 import type { PlatformTables } from '../../platform/db/client.ts';
+import type { QuoteCustomer } from '../tax/index.ts';
 import type { OrderState } from './domain/state.ts';
 
 /** Billing details as the customer entered them at checkout (kept verbatim on the order). */
@@ -33,6 +34,17 @@ export type VatStatus = 'not_provided' | 'not_required' | 'pending_verification'
 /** The order's VAT status from a tax quote's (`pending` is kept as pending verification). */
 export function vatStatusOf(quoted: 'not_provided' | 'not_required' | 'pending' | 'valid'): VatStatus {
   return quoted === 'pending' ? 'pending_verification' : quoted;
+}
+
+/** Who an order's billing details tax: later charges (renewals, overage) are quoted from them. */
+export function quoteCustomerOf(b: BillingDetails): QuoteCustomer {
+  return {
+    country: b.country,
+    region: b.region ?? undefined,
+    postalCode: b.postalCode,
+    vatId: b.business ? (b.vatId ?? undefined) : undefined,
+    business: b.business,
+  };
 }
 
 /** The tables of migrations/202611230100_orders_init.sql and the later orders_* migrations. */

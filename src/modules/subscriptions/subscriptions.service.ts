@@ -8,10 +8,10 @@ import type { Currency } from '../../platform/money.ts';
 import type { AuditModule, StaffContext } from '../audit/index.ts';
 import { type CatalogModule, seatCap } from '../catalog/index.ts';
 import {
-  type BillingDetails,
   type NewOrderLine,
   type OrderOrigin,
   type OrdersModule,
+  quoteCustomerOf,
   vatStatusOf,
 } from '../orders/index.ts';
 import type { PaymentsModule, ProviderSubscriptionChange } from '../payments/index.ts';
@@ -1092,17 +1092,10 @@ export class SubscriptionService {
 
   /** Tax for items the subscription prices itself, with the billing details of its first order. */
   async #quote(sub: SubscriptionRow, items: PricedItem[], at?: Date): Promise<TaxQuote> {
-    const b: BillingDetails = sub.billing;
     return this.deps.tax.quotePriced(
       items,
       sub.currency as Currency,
-      {
-        country: b.country,
-        region: b.region ?? undefined,
-        postalCode: b.postalCode,
-        vatId: b.business ? (b.vatId ?? undefined) : undefined,
-        business: b.business,
-      },
+      quoteCustomerOf(sub.billing),
       at ? { at } : {},
     );
   }
